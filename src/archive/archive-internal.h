@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MLDIGEST_ARCHIVE_ARCHIVE_INTERNAL_H
+#define MLDIGEST_ARCHIVE_ARCHIVE_INTERNAL_H
+
+/*
+ * What archive.c shares with the kinds of archive (git.c; later mbox and
+ * Maildir).  Not for use outside src/archive/.
+ */
+
+#include "archive/archive.h"
+
+/*
+ * One kind of archive.  archive.c owns `struct archive` and its common
+ * fields; a kind keeps its own state in `impl` and fills the window fields.
+ * Every function that can fail sets the message (error_set) and returns a
+ * negative `enum md_status`.
+ */
+struct archive_ops {
+	const char *kind; /* "git", ... */
+	/* Opens a->path; on success a->impl is set. */
+	int (*open)(struct archive *a);
+	/* Chooses the window; fills window_from, window_to and window_size. */
+	int (*set_window)(struct archive *a, const char *from, const char *to);
+	/* As archive_next(). */
+	int (*next)(struct archive *a, struct archive_message *out);
+	/* Frees a->impl (which may be NULL). */
+	void (*release)(struct archive *a);
+	int (*library_init)(void);
+	void (*library_shutdown)(void);
+};
+
+struct archive {
+	const struct archive_ops *ops;
+	void *impl;	      /* the kind's state, owned by it */
+	char *path;	      /* as given to archive_open() */
+	char *name;	      /* archive_name() */
+	char window_from[41]; /* "" when the window starts at the root */
+	char window_to[41];
+	size_t window_size;
+	int window_set;
+};
+
+extern const struct archive_ops archive_git_ops;
+
+#endif

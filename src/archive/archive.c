@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE 1 /* realpath() under -std=c11; meson defines it too */
+#endif
+
+#include "archive/archive-internal.h"
+#include "util/buf.h"
+#include "util/error.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Every kind of archive, for the library's start and stop. */
+static const struct archive_ops *const archive_kinds[] = {
+    &archive_git_ops,
+};
+
+#define ARCHIVE_KIND_COUNT (sizeof(archive_kinds) / sizeof(archive_kinds[0]))
+
+/*
+ * The kind of the archive at `path`.  Only git archives exist so far: a
+ * regular file (mbox) or a directory with cur/ and new/ (Maildir) will be
+ * told apart here; anything else is handed to git, which says whether it is
+ * a repository.
+ */
+static const struct archive_ops *archive_detect(const char *path, const struct stat *st)
+{
+	(void)path;
+	(void)st;
+	return &archive_git_ops;
+}
+
+/* strerror(err) with a lowercase first letter, as our messages are. */
+static const char *archive_strerror(int err, char *out, size_t size)
+{
+	size_t len;
+
+	len = strlen(strerror(err));
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, strerror(err), len);
+	out[len] = '\0';
+	out[0] = (char)tolower((unsigned char)out[0]);
+	return out;
+}
+
+static int is_dot_or_empty(const char *s, size_t len)
+{
+	return len == 0 || (len == 1 && s[0] == '.') || (len == 2 && s[0] == '.' && s[1] == '.');
+}
+
+static int has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t slen = strlen(suffix);
+
+	return len >= slen && !memcmp(s + len - slen, suffix, slen);
+}
+
+/*
+ * Takes the last component off s[0..*len): *comp and *comp_len are that
+ * component (trailing slashes skipped), *len becomes the length of what is
+ * left before it.
+ */
+static void path_pop(const char *s, size_t *len, const char **comp, size_t *comp_len)
+{
+	size_t end = *len, start;
+
+	while (end > 0 && s[end - 1] == '/')
+		end--;
+	start = end;
+	while (start > 0 && s[start - 1] != '/')
+		start--;
+	*comp = s + start;
+	*comp_len = end - start;
+	*len = start;
+}
+
+/* "0.git", "12.git": an epoch of a v2 public-inbox. */
+static int is_epoch(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len <= 4 || !has_suffix(s, len, ".git"))
+		return 0;
+	for (i = 0; i < len - 4; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/*
+ * The archive's name from `path`: the last component without ".git",
+ * looking through a trailing "/.git" (a work tree's repository) and
+ * "/git/N.git" (an epoch of a v2 inbox).  Returns NULL when the path does
+ * not hold the components needed ("." or a relative "git/0.git").
+ */
+static char *archive_name_of(const char *path)
+{
+	size_t len = strlen(path), save;
+	const char *comp, *parent;
+	size_t comp_len, parent_len;
+
+	path_pop(path, &len, &comp, &comp_len);
+	if (comp_len == 4 && !memcmp(comp, ".git", 4)) {
+		path_pop(path, &len, &comp, &comp_len);
+	} else if (is_epoch(comp, comp_len)) {
+		save = len;
+		path_pop(path, &len, &parent, &parent_len);
+		if (parent_len == 0)
+			return NULL; /* "0.git" alone: is it under git/? */
+		if (parent_len == 3 && !memcmp(parent, "git", 3))
+			path_pop(path, &len, &comp, &comp_len);
+		else
+			len = save;
+	}
+	if (is_dot_or_empty(comp, comp_len))
+		return NULL;
+	if (comp_len > 4 && has_suffix(comp, comp_len, ".git"))
+		comp_len -= 4;
+	return xmemdupz(comp, comp_len);
+}
+
+/* The name from the path as given, else from its real path, else the path. */
+static char *archive_name_from_path(const char *path)
+{
+	char *name, *real;
+
+	if ((name = archive_name_of(path)) != NULL)
+		return name;
+	if ((real = realpath(path, NULL)) != NULL) {
+		name = archive_name_of(real);
+		free(real);
+		if (name)
+			return name;
+	}
+	return xstrdup(path);
+}
+
+int archive_open(struct archive **out, const char *path)
+{
+	struct archive *a = NULL;
+	struct stat st;
+	char reason[128];
+	int error;
+
+	assert(out && path);
+	*out = NULL;
+
+	if (stat(path, &st) < 0) {
+		error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
+				  archive_strerror(errno, reason, sizeof(reason)));
+		goto cleanup;
+	}
+
+	a = xcalloc(1, sizeof(*a));
+	a->path = xstrdup(path);
+	a->name = archive_name_from_path(path);
+	a->ops = archive_detect(path, &st);
+	if ((error = a->ops->open(a)) < 0)
+		goto cleanup;
+
+	*out = a;
+	a = NULL;
+cleanup:
+	archive_free(a);
+	return error;
+}
+
+int archive_set_window(struct archive *a, const char *from, const char *to)
+{
+	int error;
+
+	assert(a);
+	a->window_set = 0;
+	a->window_from[0] = '\0';
+	a->window_to[0] = '\0';
+	a->window_size = 0;
+	if ((error = a->ops->set_window(a, from, to)) < 0)
+		return error;
+	a->window_set = 1;
+	return 0;
+}
+
+const char *archive_window_from(const struct archive *a)
+{
+	return a->window_from;
+}
+
+const char *archive_window_to(const struct archive *a)
+{
+	return a->window_to;
+}
+
+size_t archive_window_size(const struct archive *a)
+{
+	return a->window_size;
+}
+
+int archive_next(struct archive *a, struct archive_message *out)
+{
+	assert(a && out);
+	assert(a->window_set); /* archive_set_window() first */
+	return a->ops->next(a, out);
+}
+
+const char *archive_name(const struct archive *a)
+{
+	return a->name;
+}
+
+const char *archive_path(const struct archive *a)
+{
+	return a->path;
+}
+
+void archive_free(struct archive *a)
+{
+	if (!a)
+		return;
+	if (a->ops)
+		a->ops->release(a);
+	free(a->name);
+	free(a->path);
+	free(a);
+}
+
+int archive_library_init(void)
+{
+	size_t i;
+	int error;
+
+	for (i = 0; i < ARCHIVE_KIND_COUNT; i++) {
+		if (!archive_kinds[i]->library_init)
+			continue;
+		if ((error = archive_kinds[i]->library_init()) < 0)
+			goto cleanup;
+	}
+	return 0;
+cleanup:
+	while (i-- > 0)
+		if (archive_kinds[i]->library_shutdown)
+			archive_kinds[i]->library_shutdown();
+	return error;
+}
+
+void archive_library_shutdown(void)
+{
+	size_t i = ARCHIVE_KIND_COUNT;
+
+	while (i-- > 0)
+		if (archive_kinds[i]->library_shutdown)
+			archive_kinds[i]->library_shutdown();
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MLDIGEST_ARCHIVE_ARCHIVE_H
+#define MLDIGEST_ARCHIVE_ARCHIVE_H
+
+/*
+ * Where mail comes from.  An archive hands on the raw messages of a window,
+ * oldest first, one at a time (streaming: only the current message is held).
+ * Kinds: a public-inbox git repository (git.c).  libgit2 is used in git.c
+ * only; callers see no libgit2 type.
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct archive; /* opaque */
+
+/* One message, borrowed from the archive until the next archive_next(). */
+struct archive_message {
+	const char *raw;  /* the raw RFC 5322 bytes, not NUL-terminated */
+	size_t len;
+	char id[41];      /* commit id in hex for git archives; "" when none */
+	int64_t time;     /* commit time (seconds since the epoch, UTC); 0 when none */
+};
+
+/*
+ * Opens the archive at `path` (a git repository, bare or not; the path is
+ * never searched upwards).  On success *out is the caller's (archive_free).
+ * Errors (MD_ERR_INPUT, message set): missing path, not a git repository.
+ */
+int archive_open(struct archive **out, const char *path);
+
+/*
+ * Chooses the window: the messages added after `from` up to and including
+ * `to` on to's first-parent chain (git rev-list --first-parent FROM..TO).
+ * `from` NULL: from the first commit (root included).  `to` NULL: the newest
+ * commit (HEAD).  Revisions are anything git accepts (ids, abbreviated ids,
+ * refs, HEAD~100).  Errors (MD_ERR_INPUT): unknown revision, `from` not an
+ * ancestor of `to`, an empty window.  Call once, before archive_next().
+ */
+int archive_set_window(struct archive *a, const char *from, const char *to);
+
+/* Full hex ids of the window's ends ("" for a `from` that was NULL). */
+const char *archive_window_from(const struct archive *a);
+const char *archive_window_to(const struct archive *a);
+
+/* Number of messages (commits) in the window, known after archive_set_window. */
+size_t archive_window_size(const struct archive *a);
+
+/*
+ * The next message of the window, oldest first: returns 1 and fills *out,
+ * 0 at the end, or a negative code (message set, naming the commit) when
+ * the archive itself is unusable (a missing or corrupt object).  Commits
+ * without a blob `m` at the root of their tree (public-inbox deletions carry
+ * `d`) are skipped.
+ */
+int archive_next(struct archive *a, struct archive_message *out);
+
+/* The archive's name for titles: the directory name without ".git" (a
+ * trailing "/git/N.git" of a v2 inbox is looked through).  Borrowed. */
+const char *archive_name(const struct archive *a);
+
+/* The path given to archive_open().  Borrowed. */
+const char *archive_path(const struct archive *a);
+
+void archive_free(struct archive *a);
+
+/* Starts and stops the library (libgit2); call once per process. */
+int archive_library_init(void);
+void archive_library_shutdown(void);
+
+#endif

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef MLDIGEST_DIGEST_DIGEST_H
+#define MLDIGEST_DIGEST_DIGEST_H
+
+/*
+ * The digest of a window: what the renderers print.  digest_add_message()
+ * takes each message of the window in archive order, classifies it (reply,
+ * patch, lead), counts it and keeps an entry for each lead.  Pure: the
+ * message comes already parsed and every string handed out is safe to print
+ * (terminal controls dropped).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "state/store.h"
+
+struct tally;
+
+/* One message as the digest needs it.  All strings UTF-8, never NULL. */
+struct digest_message {
+	const char *key;        /* the commit id, else the Message-ID (see store.h) */
+	const char *commit;     /* "" when none */
+	const char *message_id; /* "" when none */
+	int64_t date;
+	const char *subject;    /* decoded, not cleaned */
+	const char *from_name;  /* the header From: */
+	const char *from_addr;
+	const char *author_name; /* the in-body From: when there is one, else */
+	const char *author_addr; /* the header From: (rule 5) */
+	const char *body;        /* the body (rule 2) */
+	size_t body_len;
+	size_t inbody_from_off; /* the in-body From: line to drop from the */
+	size_t inbody_from_len; /* shown body; len 0 for none */
+};
+
+enum digest_entry_kind {
+	DIGEST_NEW,       /* a lead seen for the first time */
+	DIGEST_DUPLICATE, /* a lead first recorded from another message */
+};
+
+/* One lead.  Every string is printable (terminal controls dropped). */
+struct digest_entry {
+	enum digest_entry_kind kind;
+	char *title;
+	char *subject;
+	char *sender;     /* rule 6 */
+	char *author;     /* rule 5, in the top list's form */
+	char *body;       /* the shown body; NULL for a duplicate */
+	char *message_id;
+	char *commit;
+};
+
+struct digest {
+	char *list_name;  /* for the title */
+	char *from;       /* the window's ends: commit ids in hex (or dates) */
+	char *to;
+	struct tally *domains; /* patch messages by author domain */
+	struct tally *people;  /* patch messages by author */
+	struct digest_entry *entries;
+	size_t nentries;
+	size_t alloc;
+	unsigned long messages; /* messages read in the window */
+	unsigned long patches;  /* of which patches */
+	unsigned long replies;  /* of which replies */
+};
+
+void digest_init(struct digest *d);
+void digest_release(struct digest *d);
+
+/* Sets the title's fields (copied). */
+void digest_set_window(struct digest *d, const char *list_name, const char *from,
+		       const char *to);
+
+/*
+ * Digests one message: counts patches in the top lists; for a lead,
+ * records its identity in `store` and adds a New or duplicate entry.
+ * Returns 0, or the store's error.
+ */
+int digest_add_message(struct digest *d, struct store *store, const struct digest_message *m);
+
+#endif

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* mldigest: options, wiring, and the one place that prints errors. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#include "archive/archive.h"
+#include "message/message.h"
+#include "render/render.h"
+#include "run.h"
+#include "util/buf.h"
+#include "util/error.h"
+#include "util/text.h"
+
+static const char usage_text[] =
+	"usage: mldigest [OPTION]... ARCHIVE [FROM..TO]\n"
+	"\n"
+	"Digest the patches sent to a mailing list archive.\n"
+	"\n"
+	"  ARCHIVE            a public-inbox git repository (one message per commit, blob 'm')\n"
+	"  FROM..TO           the window: the messages after FROM up to and including TO on\n"
+	"                     TO's first-parent chain; FROM.. goes to the newest message,\n"
+	"                     ..TO starts at the first one; without a window, the whole archive\n"
+	"\n"
+	"Options:\n"
+	"      --list NAME        the list's name in the title (default: the List-Id of\n"
+	"                         the archive's mail, else the archive's directory name)\n"
+	"      --format FMT       output format: text (default)\n"
+	"      --top N            rows in each top list (default 15)\n"
+	"      --abbrev N         hex digits of commit ids in the title (default 9, 4 to 40)\n"
+	"      --no-state         keep what was seen in memory only (the default for now)\n"
+	"  -o, --output FILE      write the digest to FILE, complete or not at all\n"
+	"  -q, --quiet            no progress on standard error\n"
+	"  -h, --help             show this help and exit\n"
+	"  -V, --version          show the version and exit\n"
+	"\n"
+	"Exit status: 0 when the digest was written; 1 for a usage error; 2 when an\n"
+	"input (archive, window, output) is unusable.\n";
+
+enum {
+	OPT_LIST = 256,
+	OPT_FORMAT,
+	OPT_TOP,
+	OPT_ABBREV,
+	OPT_NO_STATE,
+};
+
+static const struct option long_options[] = {
+	{"list", required_argument, NULL, OPT_LIST},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"top", required_argument, NULL, OPT_TOP},
+	{"abbrev", required_argument, NULL, OPT_ABBREV},
+	{"no-state", no_argument, NULL, OPT_NO_STATE},
+	{"output", required_argument, NULL, 'o'},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+/* Prints "mldigest: <message>" without terminal controls (messages may
+ * quote revisions and paths, which may quote mail). */
+static void print_error(const char *message)
+{
+	struct buf b = BUF_INIT;
+
+	text_append_printable(&b, message, strlen(message));
+	fprintf(stderr, "mldigest: %s\n", b.data);
+	buf_release(&b);
+}
+
+static int parse_number(const char *option, const char *arg, unsigned min, unsigned max,
+			unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-' || n < min || n > max)
+		return error_set(MD_ERR_USAGE, "%s takes a whole number from %u to %u, not '%s'",
+				 option, min, max, arg);
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* "FROM..TO", "FROM..", "..TO". */
+static int parse_window(const char *arg, struct run_options *o, char **from, char **to)
+{
+	const char *dots = strstr(arg, "..");
+
+	if (!dots || strstr(dots + 2, ".."))
+		return error_set(MD_ERR_USAGE, "the window must be FROM..TO, not '%s'", arg);
+	*from = dots > arg ? xmemdupz(arg, (size_t)(dots - arg)) : NULL;
+	*to = dots[2] ? xstrdup(dots + 2) : NULL;
+	o->from = *from;
+	o->to = *to;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct run_options *o, char **from, char **to)
+{
+	int c, error;
+
+	opterr = 0; /* errors are said once, by main */
+	while ((c = getopt_long(argc, argv, ":o:qhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_LIST:
+			o->list_name = optarg;
+			break;
+		case OPT_FORMAT:
+			o->renderer = render_find(optarg);
+			if (!o->renderer)
+				return error_set(MD_ERR_USAGE, "unknown format '%s' (formats: %s)",
+						 optarg, render_format_names());
+			break;
+		case OPT_TOP:
+			if ((error = parse_number("--top", optarg, 0, 100000, &o->render.top)) < 0)
+				return error;
+			break;
+		case OPT_ABBREV:
+			if ((error = parse_number("--abbrev", optarg, 4, 40, &o->render.abbrev)) <
+			    0)
+				return error;
+			break;
+		case OPT_NO_STATE:
+			break;
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			exit(0);
+		case 'V':
+			printf("mldigest %s\n", MLDIGEST_VERSION);
+			exit(0);
+		case ':':
+			return error_set(MD_ERR_USAGE,
+					 "option '%s' needs an argument; try 'mldigest --help'",
+					 argv[optind - 1]);
+		default:
+			return error_set(MD_ERR_USAGE, "unknown option '%s'; try 'mldigest --help'",
+					 argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return error_set(MD_ERR_USAGE, "no archive given; try 'mldigest --help'");
+	o->archive = argv[optind++];
+	if (optind < argc && (error = parse_window(argv[optind++], o, from, to)) < 0)
+		return error;
+	if (optind < argc)
+		return error_set(MD_ERR_USAGE, "unexpected argument '%s'; try 'mldigest --help'",
+				 argv[optind]);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run_options o = {
+		.renderer = render_find("text"),
+		.render = {.top = 15, .abbrev = 9},
+	};
+	char *from = NULL, *to = NULL;
+	int error;
+
+	if ((error = parse_options(argc, argv, &o, &from, &to)) < 0)
+		goto out;
+	if ((error = archive_library_init()) < 0)
+		goto out;
+	message_library_init();
+	error = run_digest(&o);
+	message_library_shutdown();
+	archive_library_shutdown();
+out:
+	free(from);
+	free(to);
+	if (error < 0)
+		print_error(error_message());
+	if (error == MD_ERR_USAGE)
+		return 1;
+	return error < 0 ? 2 : 0;
+}

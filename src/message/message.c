@@ -1,0 +1,1048 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * One parsed mail: SPEC "Reading a message", rules 1 and 2.  GMime 3 does
+ * the MIME work; this file is the only one that includes gmime.h, and every
+ * string it hands out is copied into our own malloc'd memory, valid UTF-8.
+ *
+ * Decisions (each one has a vector in tests/unit/test_message.c):
+ *
+ * - Speed: before GMime sees the mail, the top-level header block is cut
+ *   down to the fields we read (kept_headers[]); Received:, DKIM, To:, Cc:
+ *   and the like are never turned into GMime objects.  Only well-formed
+ *   fields are dropped; at the first line that is not one, the rest of the
+ *   mail goes to GMime as it is.  An mbox "From " line at the very start is
+ *   skipped; a mail whose first line is not a header field has no headers
+ *   (all of it is the body).  At most MESSAGE_MAX_SIZE bytes are read.
+ * - Headers: the first occurrence of each field counts.  Subject and
+ *   List-Id are unfolded and RFC 2047-decoded by GMime in loose mode
+ *   (encoded words inside words, unknown charsets, raw 8-bit text tried as
+ *   UTF-8, then windows-1252, then ISO-8859-1).  GMime 3.2.13 loses the text
+ *   after a padded B-encoded word that is followed by another one in the same
+ *   charset (gmime issue #133); rfc2047_unpad() rewrites such headers first.
+ *   Message-ID, In-Reply-To and References are read from the raw value.
+ * - From: the first mailbox (groups are looked into), its name without
+ *   quotes, white space runs made one space.  Comments around the phrase
+ *   stay in the name, as git mailinfo keeps them (GMime drops them):
+ *   `Aneesh Kumar K.V (IBM) <a@k.org>` is named "Aneesh Kumar K.V (IBM)",
+ *   `a@k.org (Aneesh)` "Aneesh".  When GMime finds no mailbox,
+ *   address_guess() keeps what can be had: an address is `<...>` holding
+ *   '@', or a word holding '@'; without one the whole value is the name and
+ *   the address is "".  message_parse_address() wants an '@'.
+ * - Body (rule 2): depth-first, the first text/plain part that is not
+ *   Content-Disposition: attachment.  A message without multipart (or with
+ *   no Content-Type, or a Content-Type without '/', which RFC 2045 reads as
+ *   text/plain) is its body when text/plain, whatever its disposition; a
+ *   single text/html or other part gives "".  message/rfc822 parts are not
+ *   looked into (git am does not either).  Multiparts deeper than
+ *   MESSAGE_MAX_DEPTH are not looked into (GMime itself stops nesting at
+ *   1024 levels).  A top-level multipart in which GMime found no part at all
+ *   (no boundary parameter, or a boundary that never comes) is read as its
+ *   text: the body is everything after the headers.
+ * - Charsets: none, us-ascii and utf-8 are read as UTF-8 (many mailers say
+ *   us-ascii and send UTF-8); iso-8859-1 and windows-1252 as windows-1252,
+ *   as browsers do (bytes 0x80-0x9F are never C1 controls in mail); any
+ *   other through iconv, each byte iconv cannot read becoming U+FFFD; a
+ *   charset iconv does not know is read as UTF-8.  Then every byte sequence
+ *   that is not valid UTF-8 becomes one U+FFFD per maximal invalid subpart
+ *   (Unicode 15, 3.9), and so does a NUL byte, so strlen(body) == body_len.
+ * - Line ends: CR LF and any run of CRs before LF become LF; CRs at the very
+ *   end are dropped; a CR inside a line is kept (it is a control character,
+ *   dropped when printed).
+ */
+#include "message/message.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include <gmime/gmime.h>
+
+#include "util/buf.h"
+#include "util/error.h"
+
+/* Multiparts nested deeper than this are not searched for the body. */
+#define MESSAGE_MAX_DEPTH 64
+/* Only this much of a mail is read (GMime's buffers count in guint). */
+#define MESSAGE_MAX_SIZE ((size_t)1 << 30)
+
+static GMimeParserOptions *parser_options;
+
+/* ---- UTF-8 ---------------------------------------------------------- */
+
+static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
+
+static void utf8_add_codepoint(struct buf *out, unsigned cp)
+{
+	char s[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		s[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		s[0] = (char)(0xc0 | cp >> 6);
+		s[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else {
+		s[0] = (char)(0xe0 | cp >> 12);
+		s[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		s[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	}
+	buf_add(out, s, n);
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (n > 0, s[0] >= 0x80), or 0 when
+ * it is invalid; then *bad is the length of its maximal invalid subpart
+ * (Unicode 15, table 3-7), at least 1.
+ */
+static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		*bad = 1;
+		return 0;
+	}
+	for (i = 1; i < need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need;
+}
+
+#define ALL_BYTES(b) (UINT64_C(0x0101010101010101) * (b))
+
+/* Has the 0x80 bit of some byte set iff some byte of w is zero. */
+static uint64_t has_zero_byte(uint64_t w)
+{
+	return (w - ALL_BYTES(1)) & ~w;
+}
+
+/*
+ * Appends s[0..n) as valid UTF-8: NUL and each maximal invalid subpart
+ * become U+FFFD.  With `lines`, CR LF (any run of CRs before LF) becomes LF
+ * and CRs at the end are dropped.
+ */
+static void utf8_append(struct buf *out, const char *str, size_t n, bool lines)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, start = 0, len, bad, j;
+
+	buf_grow(out, n);
+	while (i < n) {
+		unsigned char c = s[i];
+		uint64_t w;
+
+		/* eight bytes at a time while there is no NUL, CR or byte >= 0x80 */
+		if (n - i >= 8) {
+			memcpy(&w, s + i, 8);
+			if (!((w | has_zero_byte(w) | has_zero_byte(w ^ ALL_BYTES(0x0d))) &
+			      ALL_BYTES(0x80))) {
+				i += 8;
+				continue;
+			}
+		}
+		if (c == 0) {
+			buf_add(out, s + start, i - start);
+			buf_add(out, replacement, 3);
+			start = ++i;
+			continue;
+		}
+		if (c == '\r' && lines) {
+			for (j = i; j < n && s[j] == '\r'; j++)
+				;
+			if (j == n || s[j] == '\n') {
+				buf_add(out, s + start, i - start);
+				start = i = j;
+			} else {
+				i = j;
+			}
+			continue;
+		}
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((len = utf8_sequence(s + i, n - i, &bad))) {
+			i += len;
+			continue;
+		}
+		buf_add(out, s + start, i - start);
+		buf_add(out, replacement, 3);
+		start = i += bad;
+	}
+	buf_add(out, s + start, n - start);
+}
+
+/* A malloc'd valid UTF-8 copy of s; NULL gives "". */
+static char *utf8_dup(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	if (s)
+		utf8_append(&b, s, strlen(s), false);
+	return buf_detach(&b, NULL);
+}
+
+/* ---- charsets -------------------------------------------------------- */
+
+enum charset_kind {
+	CHARSET_UTF8,	/* none, UTF-8, US-ASCII: read as UTF-8 */
+	CHARSET_CP1252, /* ISO-8859-1 and windows-1252 */
+	CHARSET_ICONV,	/* anything else */
+};
+
+static bool name_in(const char *name, const char *const *list, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (!g_ascii_strcasecmp(name, list[i]))
+			return true;
+	return false;
+}
+
+static enum charset_kind charset_classify(const char *charset)
+{
+	/* clang-format off */
+	static const char *const utf8[] = {
+		"utf-8", "utf8", "us-ascii", "ascii", "us", "ansi_x3.4-1968", "iso646-us",
+	};
+	static const char *const cp1252[] = {
+		"iso-8859-1", "iso8859-1", "iso_8859-1", "iso_8859-1:1987", "latin1", "latin-1",
+		"l1", "cp819", "ibm819", "iso-ir-100", "windows-1252", "cp1252", "x-cp1252",
+		"windows1252",
+	};
+	/* clang-format on */
+
+	if (!charset || !*charset || name_in(charset, utf8, G_N_ELEMENTS(utf8)))
+		return CHARSET_UTF8;
+	if (name_in(charset, cp1252, G_N_ELEMENTS(cp1252)))
+		return CHARSET_CP1252;
+	return CHARSET_ICONV;
+}
+
+/* windows-1252 0x80-0x9F as WHATWG maps them (the five holes stay C1). */
+/* clang-format off */
+static const unsigned short cp1252_high[32] = {
+	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+};
+/* clang-format on */
+
+static void cp1252_append(struct buf *out, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i, start = 0;
+
+	buf_grow(out, n + n / 2);
+	for (i = 0; i < n; i++) {
+		if (s[i] < 0x80)
+			continue;
+		buf_add(out, s + start, i - start);
+		utf8_add_codepoint(out, s[i] < 0xa0 ? cp1252_high[s[i] - 0x80] : s[i]);
+		start = i + 1;
+	}
+	buf_add(out, s + start, n - start);
+}
+
+/*
+ * Converts s[0..n) from `charset` to UTF-8 with iconv, appending to out;
+ * each byte iconv cannot convert becomes U+FFFD.  Returns -1 (out
+ * untouched) when iconv does not know the charset.
+ */
+static int iconv_append(struct buf *out, const char *charset, const char *s, size_t n)
+{
+	char *in = (char *)s, *outp;
+	size_t inleft = n, outleft, r;
+	iconv_t cd;
+
+	if ((cd = g_mime_iconv_open("UTF-8", charset)) == (iconv_t)-1)
+		return -1;
+	iconv(cd, NULL, NULL, NULL, NULL);
+	while (inleft > 0) {
+		buf_grow(out, inleft * 2 + 16);
+		outp = out->data + out->len;
+		outleft = out->alloc - out->len - 1;
+		r = iconv(cd, &in, &inleft, &outp, &outleft);
+		out->len = (size_t)(outp - out->data);
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		buf_add(out, replacement, 3);
+		if (errno == EINVAL) /* a sequence cut by the end of the text */
+			break;
+		in++; /* EILSEQ: skip one byte and go on */
+		inleft--;
+	}
+	buf_grow(out, 16);
+	outp = out->data + out->len;
+	outleft = out->alloc - out->len - 1;
+	iconv(cd, NULL, NULL, &outp, &outleft); /* back to the initial shift state */
+	out->len = (size_t)(outp - out->data);
+	out->data[out->len] = '\0';
+	g_mime_iconv_close(cd);
+	return 0;
+}
+
+/* Appends text in `charset` to out as UTF-8 with LF line ends (see top). */
+static void text_append(struct buf *out, const char *charset, const char *s, size_t n)
+{
+	struct buf tmp = BUF_INIT;
+	enum charset_kind kind = charset_classify(charset);
+
+	if (kind == CHARSET_CP1252)
+		cp1252_append(&tmp, s, n);
+	else if (kind == CHARSET_ICONV && iconv_append(&tmp, charset, s, n) < 0)
+		kind = CHARSET_UTF8;
+	if (kind == CHARSET_UTF8) {
+		utf8_append(out, s, n, true);
+	} else {
+		utf8_append(out, tmp.data, tmp.len, true);
+		buf_release(&tmp);
+	}
+}
+
+/* ---- the header block ------------------------------------------------- */
+
+/* The top-level fields GMime gets to see; Content-* are kept as well. */
+/* clang-format off */
+static const char *const kept_headers[] = {
+	"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "List-Id",
+	"MIME-Version",
+};
+/* clang-format on */
+
+/* RFC 5322 ftext: printable ASCII but the colon. */
+static bool is_field_name_char(char c)
+{
+	return c > ' ' && c < 0x7f && c != ':';
+}
+
+static bool header_is_kept(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8))
+		return true;
+	for (i = 0; i < G_N_ELEMENTS(kept_headers); i++)
+		if (strlen(kept_headers[i]) == len &&
+		    !g_ascii_strncasecmp(name, kept_headers[i], len))
+			return true;
+	return false;
+}
+
+/*
+ * The bytes GMime parses: `raw` without a leading mbox "From " line and
+ * without the top-level header fields we do not read.  A field is dropped
+ * only when it is well formed (`name:` then continuation lines); at the
+ * first line that is not, filtering stops and the rest is copied as it is,
+ * so GMime decides about it exactly as it would have.  When the very first
+ * line is not a field, the mail has no header block: an empty line is put
+ * in front, so that all of it is the body (GMime would drop it).
+ */
+static GByteArray *header_block_filter(const char *raw, size_t len)
+{
+	const char *p = raw, *end = raw + len, *nl, *next, *q;
+	GByteArray *bytes = g_byte_array_sized_new((guint)len + 2);
+	bool first = true, keep = false;
+
+	if (len >= 5 && !memcmp(p, "From ", 5)) {
+		nl = memchr(p, '\n', len);
+		p = nl ? nl + 1 : end;
+	}
+	for (; p < end; p = next, first = false) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		next = nl ? nl + 1 : end;
+		if (*p == '\n' || (*p == '\r' && next - p == 2))
+			break; /* the empty line after the headers */
+		if (memchr(p, '\0', (size_t)(next - p)))
+			break;
+		if (*p != ' ' && *p != '\t') {
+			for (q = p; q < next && is_field_name_char(*q); q++)
+				;
+			keep = header_is_kept(p, (size_t)(q - p));
+			while (q < next && (*q == ' ' || *q == '\t'))
+				q++;
+			if (q == p || q == next || *q != ':') {
+				if (first)
+					g_byte_array_append(bytes, (const guint8 *)"\n", 1);
+				break;
+			}
+		} else if (first) {
+			g_byte_array_append(bytes, (const guint8 *)"\n", 1);
+			break;
+		}
+		if (keep)
+			g_byte_array_append(bytes, (const guint8 *)p, (guint)(next - p));
+	}
+	g_byte_array_append(bytes, (const guint8 *)p, (guint)(end - p));
+	return bytes;
+}
+
+/* ---- header values ------------------------------------------------------ */
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/*
+ * Finds the next B-encoded word at or after p: sets *charset_end to its
+ * second '?', *text and *text_end around its encoded text, and returns its
+ * start, or NULL when there is none.
+ */
+static const char *b_word_find(const char *p, const char **charset_end, const char **text,
+			       const char **text_end)
+{
+	const char *q, *end;
+
+	for (; (p = strstr(p, "=?")); p += 2) {
+		for (q = p + 2; *q && *q != '?' && !is_space(*q); q++)
+			;
+		if (*q != '?' || q == p + 2 || (q[1] != 'B' && q[1] != 'b') || q[2] != '?')
+			continue;
+		for (end = q + 3; *end && !(end[0] == '?' && end[1] == '=') && !is_space(*end);
+		     end++)
+			;
+		if (end[0] != '?')
+			continue;
+		*charset_end = q;
+		*text = q + 3;
+		*text_end = end;
+		return p;
+	}
+	return NULL;
+}
+
+/*
+ * GMime 3.2.13 decodes adjacent B-encoded words of one charset as one
+ * base64 stream, so after a padded word ("=?UTF-8?B?SGVsbG8=?= =?UTF-8?B?
+ * IHdvcmxk?=") the rest of the run is lost (gmime issue #133, fixed after
+ * 3.2.13).  When s holds a B-encoded word with '=' in its text, this
+ * returns a malloc'd copy with every B-encoded word rewritten as the same
+ * bytes Q-encoded (which GMime joins correctly); otherwise NULL.
+ */
+static char *rfc2047_unpad(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *p, *charset_end, *text, *text_end;
+	struct buf out = BUF_INIT, bytes = BUF_INIT;
+	size_t done = 0, i, n;
+	int state;
+	guint32 save;
+
+	for (p = s; (p = b_word_find(p, &charset_end, &text, &text_end)); p = text_end + 2)
+		if (memchr(text, '=', (size_t)(text_end - text)))
+			break;
+	if (!p)
+		return NULL;
+	for (p = s; (p = b_word_find(p, &charset_end, &text, &text_end)); p = text_end + 2) {
+		buf_add(&out, s + done, (size_t)(charset_end - (s + done)));
+		buf_add(&out, "?Q?", 3);
+		buf_reset(&bytes);
+		buf_grow(&bytes, (size_t)(text_end - text));
+		state = 0;
+		save = 0;
+		n = g_mime_encoding_base64_decode_step((const unsigned char *)text,
+						       (size_t)(text_end - text),
+						       (unsigned char *)bytes.data, &state, &save);
+		for (i = 0; i < n; i++) {
+			unsigned char c = (unsigned char)bytes.data[i];
+			char encoded[3] = {'=', hex[c >> 4], hex[c & 15]};
+
+			buf_add(&out, encoded, 3);
+		}
+		buf_add(&out, "?=", 2);
+		done = (size_t)(text_end + 2 - s);
+	}
+	buf_addstr(&out, s + done);
+	buf_release(&bytes);
+	return buf_detach(&out, NULL);
+}
+
+static GMimeHeader *header_get(GMimeObject *object, const char *name)
+{
+	return object ? g_mime_header_list_get_header(g_mime_object_get_header_list(object), name)
+		      : NULL;
+}
+
+/* The first `name` header, unfolded and decoded, malloc'd ("" when none). */
+static char *header_text(GMimeObject *object, const char *name)
+{
+	GMimeHeader *header = header_get(object, name);
+	const char *raw;
+	char *fixed, *unfolded, *decoded, *s;
+
+	if (!header || !(raw = g_mime_header_get_raw_value(header)))
+		return xstrdup("");
+	if (!(fixed = rfc2047_unpad(raw)))
+		return utf8_dup(g_mime_header_get_value(header));
+	unfolded = g_mime_utils_header_unfold(fixed);
+	decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
+	s = utf8_dup(decoded);
+	g_free(decoded);
+	g_free(unfolded);
+	free(fixed);
+	return s;
+}
+
+/* The first `name` header, raw and unfolded, or NULL; g_free() it. */
+static char *header_unfolded(GMimeObject *object, const char *name)
+{
+	GMimeHeader *header = header_get(object, name);
+	const char *raw;
+
+	if (!header || !(raw = g_mime_header_get_raw_value(header)))
+		return NULL;
+	return g_mime_utils_header_unfold(raw);
+}
+
+static char *message_id_read(GMimeObject *object)
+{
+	char *value = header_unfolded(object, "Message-ID"), *id, *s;
+
+	if (!value)
+		return xstrdup("");
+	id = g_mime_utils_decode_message_id(value);
+	s = utf8_dup(id);
+	g_free(id);
+	g_free(value);
+	return s;
+}
+
+static char *in_reply_to_read(GMimeObject *object)
+{
+	char *value = header_unfolded(object, "In-Reply-To"), *s;
+	GMimeReferences *refs;
+
+	if (!value)
+		return xstrdup("");
+	refs = g_mime_references_parse(parser_options, value);
+	if (refs && g_mime_references_length(refs) > 0) {
+		s = utf8_dup(g_mime_references_get_message_id(refs, 0));
+	} else {
+		char *id = g_mime_utils_decode_message_id(value); /* a bare a@b */
+
+		s = utf8_dup(id);
+		g_free(id);
+	}
+	if (refs)
+		g_mime_references_free(refs);
+	g_free(value);
+	return s;
+}
+
+static char *references_read(GMimeObject *object)
+{
+	char *value = header_unfolded(object, "References"), *s;
+
+	s = utf8_dup(value);
+	g_free(value);
+	return s;
+}
+
+static int64_t date_read(GMimeObject *object)
+{
+	char *value = header_unfolded(object, "Date");
+	GDateTime *date;
+	int64_t t = 0;
+
+	if (!value)
+		return 0;
+	if ((date = g_mime_utils_header_decode_date(value))) {
+		t = g_date_time_to_unix(date);
+		g_date_time_unref(date);
+	}
+	g_free(value);
+	return t;
+}
+
+/* ---- addresses --------------------------------------------------------- */
+
+static InternetAddressMailbox *mailbox_first(InternetAddressList *list, int depth)
+{
+	InternetAddressMailbox *mailbox;
+	InternetAddress *ia;
+	int i, n;
+
+	if (!list || depth > 1)
+		return NULL;
+	n = internet_address_list_length(list);
+	for (i = 0; i < n; i++) {
+		ia = internet_address_list_get_address(list, i);
+		if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+			return (InternetAddressMailbox *)ia;
+		if (INTERNET_ADDRESS_IS_GROUP(ia) &&
+		    (mailbox = mailbox_first(
+			 internet_address_group_get_members((InternetAddressGroup *)ia),
+			 depth + 1)))
+			return mailbox;
+	}
+	return NULL;
+}
+
+/* True when s[0..end) is one quoted string or one (nested) comment. */
+static bool span_is_enclosed(const char *s, const char *end)
+{
+	const char *p;
+	int depth = 0;
+
+	if (end - s < 2 || !((*s == '"' && end[-1] == '"') || (*s == '(' && end[-1] == ')')))
+		return false;
+	for (p = s + 1; p < end - 1; p++) {
+		if (*p == '\\') {
+			p++;
+		} else if (*s == '"') {
+			if (*p == '"')
+				return false;
+		} else if (*p == '(') {
+			depth++;
+		} else if (*p == ')' && --depth < 0) {
+			return false;
+		}
+	}
+	return p == end - 1 && depth == 0;
+}
+
+/* Trims white space, then a pair of quotes or parentheses around it all. */
+static void span_trim(const char **s, const char **end)
+{
+	while (*s < *end && is_space(**s))
+		(*s)++;
+	while (*end > *s && is_space((*end)[-1]))
+		(*end)--;
+	if (span_is_enclosed(*s, *end)) {
+		(*s)++;
+		(*end)--;
+		while (*s < *end && is_space(**s))
+			(*s)++;
+		while (*end > *s && is_space((*end)[-1]))
+			(*end)--;
+	}
+}
+
+/* A malloc'd valid UTF-8 copy of s[0..end). */
+static char *span_dup(const char *s, const char *end)
+{
+	struct buf b = BUF_INIT;
+
+	utf8_append(&b, s, (size_t)(end - s), false);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * A malloc'd copy of a display name: valid UTF-8, each run of white space
+ * made one space (GMime keeps the line breaks of a folded phrase), trimmed.
+ */
+static char *name_dup(const char *s)
+{
+	struct buf b = BUF_INIT;
+	size_t i, start;
+
+	if (!s)
+		return xstrdup("");
+	while (is_space(*s))
+		s++;
+	for (i = start = 0; s[i]; i++) {
+		if (!is_space(s[i]) || (s[i] == ' ' && s[i + 1] && !is_space(s[i + 1])))
+			continue;
+		utf8_append(&b, s + start, i - start, false);
+		while (is_space(s[i + 1]))
+			i++;
+		if (s[i + 1])
+			buf_addch(&b, ' ');
+		start = i + 1;
+	}
+	utf8_append(&b, s + start, i - start, false);
+	return buf_detach(&b, NULL);
+}
+
+/* A decoded, trimmed name from the phrase s[0..end), malloc'd. */
+static char *name_decode(const char *s, const char *end)
+{
+	char *phrase, *fixed, *decoded, *span, *name;
+	const char *d, *dend;
+
+	span_trim(&s, &end);
+	phrase = xmemdupz(s, (size_t)(end - s));
+	fixed = rfc2047_unpad(phrase);
+	decoded = g_mime_utils_header_decode_text(parser_options, fixed ? fixed : phrase);
+	d = decoded ? decoded : "";
+	dend = d + strlen(d);
+	span_trim(&d, &dend);
+	span = xmemdupz(d, (size_t)(dend - d));
+	name = name_dup(span);
+	free(span);
+	g_free(decoded);
+	free(fixed);
+	free(phrase);
+	return name;
+}
+
+/*
+ * What can be had from a value GMime finds no mailbox in, e.g.
+ * `Joe Bloggs joe@x.org`: the address is the inside of `<...>` holding '@',
+ * else the first word holding '@' (without the <>()"',; around it); the
+ * name is what comes before `<...>`, or the rest of the value around the
+ * word.  Returns false, setting nothing, when there is no '@'.
+ */
+static bool address_guess(const char *s, char **name, char **addr)
+{
+	const char *lt, *gt, *w, *wend, *a, *aend;
+	struct buf rest = BUF_INIT;
+
+	for (lt = strchr(s, '<'); lt; lt = strchr(lt + 1, '<')) {
+		gt = strchr(lt, '>');
+		if (!gt)
+			gt = lt + strlen(lt);
+		a = lt + 1;
+		aend = gt;
+		span_trim(&a, &aend);
+		if (memchr(a, '@', (size_t)(aend - a))) {
+			*addr = span_dup(a, aend);
+			*name = name_decode(s, lt);
+			return true;
+		}
+	}
+	for (w = s; *w;) {
+		while (*w && (is_space(*w) || *w == ','))
+			w++;
+		for (wend = w; *wend && !is_space(*wend) && *wend != ','; wend++)
+			;
+		if (wend > w && memchr(w, '@', (size_t)(wend - w))) {
+			a = w;
+			aend = wend;
+			while (a < aend && strchr("<>()\"';", *a))
+				a++;
+			while (aend > a && strchr("<>()\"';", aend[-1]))
+				aend--;
+			*addr = span_dup(a, aend);
+			buf_add(&rest, s, (size_t)(w - s));
+			buf_addch(&rest, ' ');
+			buf_addstr(&rest, wend);
+			*name = name_decode(rest.data, rest.data + rest.len);
+			buf_release(&rest);
+			return true;
+		}
+		w = wend;
+	}
+	return false;
+}
+
+/*
+ * The display name of the first mailbox of `value`, which GMime parsed into
+ * `mailbox`, the way git mailinfo keeps it.  GMime drops a comment before or
+ * after the phrase: `Aneesh Kumar K.V (IBM) <a@k.org>` gives "Aneesh Kumar
+ * K.V"; git keeps "Aneesh Kumar K.V (IBM)".  So when `value` starts with
+ * `phrase <` and the phrase holds a comment, the name is the phrase, its
+ * quoted strings unquoted and its comments kept; otherwise it is GMime's.
+ */
+static char *mailbox_name(const char *value, InternetAddressMailbox *mailbox)
+{
+	const char *p, *phrase_end = NULL;
+	struct buf b = BUF_INIT;
+	bool comment = false;
+	char *name;
+	int depth;
+
+	for (p = value; *p && !phrase_end; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+		} else if (*p == '"') {
+			for (p++; *p && *p != '"'; p++)
+				if (*p == '\\' && p[1])
+					p++;
+			if (!*p)
+				break;
+		} else if (*p == '(') {
+			comment = true;
+			for (depth = 1, p++; *p && depth; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				else if (*p == '(')
+					depth++;
+				else if (*p == ')')
+					depth--;
+			}
+			p--;
+			if (depth)
+				break;
+		} else if (*p == '<') {
+			phrase_end = p;
+		} else if (strchr(",;:@", *p)) {
+			break;
+		}
+	}
+	if (!phrase_end || !comment)
+		return name_dup(internet_address_get_name((InternetAddress *)mailbox));
+	for (p = value; p < phrase_end; p++) {
+		if (*p == '"') { /* the quotes go, escaped characters stay */
+			for (p++; p < phrase_end && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < phrase_end)
+					p++;
+				buf_addch(&b, *p);
+			}
+			continue;
+		}
+		if (*p == '\\' && p + 1 < phrase_end)
+			p++;
+		buf_addch(&b, *p);
+	}
+	name = name_decode(b.data, b.data + b.len);
+	buf_release(&b);
+	return name;
+}
+
+static void from_read(struct message *m, GMimeObject *object)
+{
+	char *value = header_unfolded(object, "From"), *fixed;
+	InternetAddressList *list;
+	InternetAddressMailbox *mailbox;
+
+	if (!value)
+		return;
+	fixed = rfc2047_unpad(value);
+	list = internet_address_list_parse(parser_options, fixed ? fixed : value);
+	if ((mailbox = mailbox_first(list, 0))) {
+		m->from_name = mailbox_name(value, mailbox);
+		m->from_addr = utf8_dup(internet_address_mailbox_get_addr(mailbox));
+	} else if (!address_guess(value, &m->from_name, &m->from_addr)) {
+		m->from_name = name_decode(value, value + strlen(value));
+		m->from_addr = xstrdup("");
+	}
+	if (list)
+		g_object_unref(list);
+	free(fixed);
+	g_free(value);
+}
+
+int message_parse_address(const char *value, size_t len, char **name, char **addr)
+{
+	InternetAddressList *list;
+	InternetAddressMailbox *mailbox;
+	const char *a;
+	char *s, *fixed;
+	size_t i;
+	int ret = -1;
+
+	assert(name && addr && (value || !len));
+	s = xmemdupz(value ? value : "", len);
+	for (i = 0; i < len; i++) /* continuation lines, and no NUL inside */
+		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
+			s[i] = ' ';
+	fixed = rfc2047_unpad(s);
+	list = internet_address_list_parse(parser_options, fixed ? fixed : s);
+	mailbox = mailbox_first(list, 0);
+	if (mailbox && (a = internet_address_mailbox_get_addr(mailbox)) && strchr(a, '@')) {
+		*name = mailbox_name(s, mailbox);
+		*addr = utf8_dup(a);
+		ret = 0;
+	} else if (address_guess(s, name, addr)) {
+		ret = 0;
+	}
+	if (list)
+		g_object_unref(list);
+	free(fixed);
+	free(s);
+	return ret;
+}
+
+/* ---- the body ------------------------------------------------------------ */
+
+static bool part_is_text_plain(GMimeObject *object)
+{
+	GMimeContentType *type = g_mime_object_get_content_type(object);
+
+	return type && g_mime_content_type_is_type(type, "text", "plain");
+}
+
+static bool part_is_attachment(GMimeObject *object)
+{
+	GMimeContentDisposition *disposition = g_mime_object_get_content_disposition(object);
+
+	return disposition && g_mime_content_disposition_is_attachment(disposition);
+}
+
+/* RFC 2045 5.2: a Content-Type that does not parse means text/plain. */
+static bool part_type_is_invalid(GMimeObject *object)
+{
+	const char *value = g_mime_object_get_header(object, "Content-Type");
+
+	return value && !strchr(value, '/');
+}
+
+/* Depth-first, the first text/plain part that is not an attachment. */
+static GMimeObject *body_part_find(GMimeObject *object, int depth)
+{
+	GMimeMultipart *multipart;
+	GMimeObject *found;
+	int i, n;
+
+	if (GMIME_IS_MULTIPART(object)) {
+		if (depth >= MESSAGE_MAX_DEPTH)
+			return NULL;
+		multipart = (GMimeMultipart *)object;
+		n = g_mime_multipart_get_count(multipart);
+		for (i = 0; i < n; i++)
+			if ((found = body_part_find(g_mime_multipart_get_part(multipart, i),
+						    depth + 1)))
+				return found;
+		return NULL;
+	}
+	if (GMIME_IS_PART(object) && part_is_text_plain(object) && !part_is_attachment(object))
+		return object;
+	return NULL; /* message/rfc822 is not looked into */
+}
+
+/* Appends the part's content, transfer-decoded, as UTF-8 text. */
+static void body_append_part(struct buf *out, GMimeObject *object)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content((GMimePart *)object);
+	GMimeStream *stream;
+	GByteArray *bytes;
+
+	if (!content)
+		return;
+	stream = g_mime_stream_mem_new();
+	g_mime_data_wrapper_write_to_stream(content, stream);
+	bytes = g_mime_stream_mem_get_byte_array((GMimeStreamMem *)stream);
+	text_append(out, g_mime_object_get_content_type_parameter(object, "charset"),
+		    (const char *)bytes->data, bytes->len);
+	g_object_unref(stream);
+}
+
+static void body_read(struct buf *out, GMimeMessage *gm)
+{
+	GMimeObject *top = g_mime_message_get_mime_part(gm), *part;
+	const char *prologue;
+
+	if (!top)
+		return;
+	if (GMIME_IS_MULTIPART(top)) {
+		if ((part = body_part_find(top, 0))) {
+			body_append_part(out, part);
+		} else if (g_mime_multipart_get_count((GMimeMultipart *)top) == 0 &&
+			   (prologue = g_mime_multipart_get_prologue((GMimeMultipart *)top))) {
+			utf8_append(out, prologue, strlen(prologue), true);
+		}
+	} else if (GMIME_IS_PART(top) && (part_is_text_plain(top) || part_type_is_invalid(top))) {
+		body_append_part(out, top);
+	}
+}
+
+/* ---- the message --------------------------------------------------------- */
+
+static char *or_empty(char *s)
+{
+	return s ? s : xstrdup("");
+}
+
+int message_parse(struct message **out, const char *raw, size_t len)
+{
+	struct message *m;
+	struct buf body = BUF_INIT;
+	GMimeStream *stream;
+	GMimeParser *parser;
+	GMimeMessage *gm;
+
+	assert(out && (raw || !len) && parser_options);
+	if (len > MESSAGE_MAX_SIZE)
+		len = MESSAGE_MAX_SIZE;
+	m = xcalloc(1, sizeof(*m));
+	stream = g_mime_stream_mem_new_with_byte_array(header_block_filter(raw ? raw : "", len));
+	parser = g_mime_parser_new_with_stream(stream);
+	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
+	gm = g_mime_parser_construct_message(parser, parser_options);
+	if (gm) {
+		GMimeObject *object = (GMimeObject *)gm;
+
+		m->subject = header_text(object, "Subject");
+		m->list_id = header_text(object, "List-Id");
+		m->message_id = message_id_read(object);
+		m->in_reply_to = in_reply_to_read(object);
+		m->references = references_read(object);
+		m->date = date_read(object);
+		from_read(m, object);
+		body_read(&body, gm);
+		g_object_unref(gm);
+	}
+	g_object_unref(parser);
+	g_object_unref(stream);
+	m->subject = or_empty(m->subject);
+	m->from_name = or_empty(m->from_name);
+	m->from_addr = or_empty(m->from_addr);
+	m->message_id = or_empty(m->message_id);
+	m->in_reply_to = or_empty(m->in_reply_to);
+	m->references = or_empty(m->references);
+	m->list_id = or_empty(m->list_id);
+	m->body = buf_detach(&body, &m->body_len);
+	*out = m;
+	return MD_OK;
+}
+
+void message_free(struct message *m)
+{
+	if (!m)
+		return;
+	free(m->subject);
+	free(m->from_name);
+	free(m->from_addr);
+	free(m->message_id);
+	free(m->in_reply_to);
+	free(m->references);
+	free(m->list_id);
+	free(m->body);
+	free(m);
+}
+
+void message_library_init(void)
+{
+	/* raw 8-bit header text: UTF-8 if it is, else windows-1252 as for bodies */
+	static const char *fallback_charsets[] = {"utf-8", "windows-1252", "iso-8859-1", NULL};
+
+	if (parser_options)
+		return;
+	g_mime_init();
+	parser_options = g_mime_parser_options_new();
+	g_mime_parser_options_set_address_compliance_mode(parser_options,
+							  GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_parameter_compliance_mode(parser_options,
+							    GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_rfc2047_compliance_mode(parser_options,
+							  GMIME_RFC_COMPLIANCE_LOOSE);
+	g_mime_parser_options_set_allow_addresses_without_domain(parser_options, TRUE);
+	g_mime_parser_options_set_fallback_charsets(parser_options, fallback_charsets);
+}
+
+void message_library_shutdown(void)
+{
+	if (parser_options) {
+		g_mime_parser_options_free(parser_options);
+		parser_options = NULL;
+	}
+	g_mime_shutdown();
+}

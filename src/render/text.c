@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The classic text digest (SPEC "The classic text digest"), byte for byte. */
+#include "render/render.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats/stats.h"
+#include "util/buf.h"
+
+#define RULE "----------------------------------------------------------------------"
+
+/* A commit id cut to `abbrev` hex digits; other strings (dates) as they are. */
+static void put_end(FILE *out, const char *id, unsigned abbrev)
+{
+	size_t len = strlen(id), i;
+
+	for (i = 0; i < len; i++)
+		if (!strchr("0123456789abcdef", id[i]))
+			break;
+	if (i == len && len == 40 && abbrev < len)
+		len = abbrev;
+	fwrite(id, 1, len, out);
+}
+
+/* "<from> <A> to <B>" */
+static void put_window(FILE *out, const char *from, const struct digest *d,
+		       const struct render_options *o)
+{
+	fputs(from, out);
+	put_end(out, d->from, o->abbrev);
+	fputs(" to ", out);
+	put_end(out, d->to, o->abbrev);
+}
+
+static void put_top(FILE *out, const struct tally *t, unsigned top, const char *sep)
+{
+	struct tally_row *rows = xcalloc(top ? top : 1, sizeof(*rows));
+	size_t i, n = tally_top(t, rows, top);
+
+	for (i = 0; i < n; i++)
+		fprintf(out, "%7lu%s%s\n", rows[i].count, sep, rows[i].shown);
+	free(rows);
+}
+
+int render_text(FILE *out, const struct digest *d, const struct render_options *o)
+{
+	size_t i;
+
+	put_window(out, "From ", d, o);
+	fprintf(out, "\n%s mailing list update ", d->list_name);
+	put_window(out, "from ", d, o);
+	fprintf(out, "\n\nTop %u contributor Email domains (Based on Email Body)\n\n", o->top);
+	put_top(out, d->domains, o->top, " ");
+	fprintf(out, "\nTop %u contributors (Based on Email Body)\n\n", o->top);
+	put_top(out, d->people, o->top, "  ");
+	fputs("\n===== Patch list in this time period =====\n\n", out);
+	fputs("\n===== Patch Commit Messages ====\n\n", out);
+	for (i = 0; i < d->nentries; i++) {
+		const struct digest_entry *e = &d->entries[i];
+
+		if (e->kind == DIGEST_DUPLICATE) {
+			fprintf(out, "Exist: %s\n Skip: %s\n", e->subject, e->subject);
+			continue;
+		}
+		fprintf(out, "New:  %s\n%s\nAuthor: %s\n\n%s\n\n%s\n\n", e->title, e->subject,
+			e->sender, e->body, RULE);
+	}
+	return 0;
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "util/strmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+static uint32_t hash_string(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+void strmap_init(struct strmap *m)
+{
+	m->nslots = 64;
+	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
+	m->size = 0;
+}
+
+void strmap_release(struct strmap *m, void (*free_value)(void *))
+{
+	size_t i;
+
+	for (i = 0; i < m->nslots; i++) {
+		if (!m->slots[i].key)
+			continue;
+		free(m->slots[i].key);
+		if (free_value)
+			free_value(m->slots[i].value);
+	}
+	free(m->slots);
+	m->slots = NULL;
+	m->nslots = m->size = 0;
+}
+
+static struct strmap_entry *find_slot(struct strmap_entry *slots, size_t nslots, const char *key,
+				      uint32_t hash)
+{
+	size_t i = hash & (nslots - 1);
+
+	while (slots[i].key && (slots[i].hash != hash || strcmp(slots[i].key, key)))
+		i = (i + 1) & (nslots - 1);
+	return &slots[i];
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	struct strmap_entry *e = find_slot(m->slots, m->nslots, key, hash_string(key));
+
+	return e->key ? e->value : NULL;
+}
+
+static void grow(struct strmap *m)
+{
+	size_t i, nslots = m->nslots * 2;
+	struct strmap_entry *slots = xcalloc(nslots, sizeof(*slots));
+
+	for (i = 0; i < m->nslots; i++)
+		if (m->slots[i].key)
+			*find_slot(slots, nslots, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+}
+
+struct strmap_entry *strmap_put(struct strmap *m, const char *key, int *inserted)
+{
+	uint32_t hash = hash_string(key);
+	struct strmap_entry *e = find_slot(m->slots, m->nslots, key, hash);
+
+	*inserted = 0;
+	if (e->key)
+		return e;
+	if ((m->size + 1) * 4 > m->nslots * 3) {
+		grow(m);
+		e = find_slot(m->slots, m->nslots, key, hash);
+	}
+	e->key = xstrdup(key);
+	e->hash = hash;
+	e->value = NULL;
+	m->size++;
+	*inserted = 1;
+	return e;
+}

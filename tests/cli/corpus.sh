@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Smoke test on real mail: the whole kvm-ppc archive (5,965 messages) when
+# ../shared/corpora is there.  Under ASan/UBSan this is the "runs clean" check.
+. "$(dirname "$0")/lib.sh"
+bundle=$SHARED/corpora/kvm-ppc.bundle
+[ -f "$bundle" ] || skip "no $bundle (../shared/corpora is not here)"
+git clone -q --mirror "$bundle" "$TMP/kvm-ppc.git" || exit 1
+A=$TMP/kvm-ppc.git
+
+run_md "$A"
+check "whole archive exits 0" [ "$status" -eq 0 ]
+check "no warnings or errors" [ ! -s "$TMP/err" ]
+check "title names the list" grep -q '^kvm-ppc mailing list update from ' "$TMP/out"
+check "15 domains listed" [ "$(sed -n '/^Top 15 contributor Email/,/^Top 15 contributors/p' "$TMP/out" | grep -c '^ ')" -eq 15 ]
+check "every entry has an Author line" [ "$(grep -c '^New:  ' "$TMP/out")" -eq "$(grep -c '^Author: ' "$TMP/out")" ]
+check "Exist lines pair with Skip lines" [ "$(grep -c '^Exist: ' "$TMP/out")" -eq "$(grep -c '^ Skip: ' "$TMP/out")" ]
+check "no terminal controls in the output" bash -c "! LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]' '$TMP/out'"
+check "output is valid UTF-8" iconv -f UTF-8 -t UTF-8 "$TMP/out" -o /dev/null
+
+# Leads counted independently, with grep over git's own log: subjects that
+# are not replies, whose first [...] says PATCH or RFC, PULL with an index, or
+# a version with an index, and whose index is 0 or 1 or absent.
+leads=$(git -C "$A" log --format=%s |
+	grep -viE '^(re|fwd?|aw|sv)(\[[0-9]+\])? *:' |
+	grep -iE '^\[([^]]*(patch|rfc)|[^]]*pull [0-9]+/[0-9]+|v[0-9]+ [0-9]+/[0-9]+)' |
+	grep -vcE '[ []0*([2-9]|[1-9][0-9]+)/[0-9]+\]')
+entries=$(($(grep -c '^New:  ' "$TMP/out") + $(grep -c '^Exist: ' "$TMP/out")))
+echo "# entries: $entries, leads by grep: $leads"
+check "every lead gets one entry ($entries = $leads)" [ "$entries" -eq "$leads" ]
+
+# A one-year window by revision, digested twice, is stable.
+run_md "$A" "HEAD~1000..HEAD"
+cp "$TMP/out" "$TMP/first"
+run_md "$A" "HEAD~1000..HEAD"
+check "a window digested twice is the same" cmp -s "$TMP/out" "$TMP/first"
+
+finish

@@ -1,0 +1,755 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The git archive reader (src/archive/), against small repositories this
+ * test writes with libgit2 in a temporary directory:
+ *
+ *   linear.git (bare)  c1 m, c2 m, c3 d (a deletion), c4 m (tag v1), c5 with
+ *                      neither m nor d, c6 m, c7 m = master = HEAD;
+ *                      side: c4 <- s1 m <- s2 m;
+ *                      merged: mg m, parents c7 and s2 (first parent c7)
+ *   badm.git (bare)    b1 m, b2 whose m is a tree, b3 m
+ *   broken.git (bare)  x1 m, x2 m, x3 m; x1 and x3's blob are then deleted
+ *   empty.git (bare)   no commits
+ *   work/kvm           a work tree: w1 m, w2 m; work/kvm/sub is a directory
+ *   names/...          empty repositories named as archive_name() sees them
+ *
+ * Set MLDIGEST_SEED_GIT to a mirror clone of
+ * fixtures/seed-window/seed-window.bundle to also read the seed window.
+ */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700 /* mkdtemp, nftw, realpath under -std=c11 */
+#endif
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ftw.h>
+#include <git2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "archive/archive.h"
+#include "util/error.h"
+
+#define T0 1700000000 /* commit times are T0 + the commit's number */
+
+static char tmpdir[256];
+
+/* The commits the fixtures wrote, by name. */
+static struct {
+	const char *name;
+	git_oid id;
+	const char *text; /* the message in `m`, or NULL */
+	int64_t time;
+} commits[32];
+static size_t commits_nr;
+
+static void check_git(int error, const char *what)
+{
+	const git_error *e = git_error_last();
+
+	if (error < 0)
+		fail_msg("%s: %s", what, e && e->message ? e->message : "?");
+}
+
+static size_t commit_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < commits_nr; i++)
+		if (!strcmp(commits[i].name, name))
+			return i;
+	fail_msg("no commit named '%s' in the fixtures", name);
+	return 0;
+}
+
+static const char *commit_hex(const char *name)
+{
+	static char hex[8][GIT_OID_HEXSZ + 1];
+	static int next;
+	char *out = hex[next++ % 8];
+
+	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &commits[commit_index(name)].id);
+	return out;
+}
+
+/* tmpdir + "/" + rel, in one of a few static buffers. */
+static const char *tmp_path(const char *rel)
+{
+	static char paths[8][512];
+	static int next;
+	char *out = paths[next++ % 8];
+
+	snprintf(out, 512, "%s/%s", tmpdir, rel);
+	return out;
+}
+
+static git_repository *repo_new(const char *rel, int bare)
+{
+	git_repository_init_options opts;
+	git_repository *repo = NULL;
+
+	check_git(git_repository_init_options_init(&opts, GIT_REPOSITORY_INIT_OPTIONS_VERSION),
+		  "init options");
+	opts.flags = GIT_REPOSITORY_INIT_MKPATH | (bare ? GIT_REPOSITORY_INIT_BARE : 0);
+	opts.initial_head = "master"; /* whatever init.defaultBranch says */
+	check_git(git_repository_init_ext(&repo, tmp_path(rel), &opts), rel);
+	return repo;
+}
+
+/*
+ * Writes commit `name` whose tree holds `entry` (NULL: an empty tree): a
+ * blob of `text`, or with `entry_is_tree` a tree holding that blob.
+ */
+static void commit_new(git_repository *repo, const char *name, const char *entry, const char *text,
+		       int entry_is_tree, const char *parent1, const char *parent2)
+{
+	git_treebuilder *tb = NULL, *sub = NULL;
+	git_oid blob_id, sub_id, tree_id, id;
+	git_tree *tree = NULL;
+	git_commit *parents[2] = {NULL, NULL};
+	git_signature *sig = NULL;
+	size_t n = 0, i;
+	int64_t time = T0 + (int64_t)commits_nr;
+
+	check_git(git_treebuilder_new(&tb, repo, NULL), "treebuilder");
+	if (entry) {
+		check_git(git_blob_create_from_buffer(&blob_id, repo, text, strlen(text)), "blob");
+		if (entry_is_tree) {
+			check_git(git_treebuilder_new(&sub, repo, NULL), "treebuilder");
+			check_git(
+			    git_treebuilder_insert(NULL, sub, "m", &blob_id, GIT_FILEMODE_BLOB),
+			    "insert");
+			check_git(git_treebuilder_write(&sub_id, sub), "subtree");
+			check_git(
+			    git_treebuilder_insert(NULL, tb, entry, &sub_id, GIT_FILEMODE_TREE),
+			    "insert");
+		} else {
+			check_git(
+			    git_treebuilder_insert(NULL, tb, entry, &blob_id, GIT_FILEMODE_BLOB),
+			    "insert");
+		}
+	}
+	check_git(git_treebuilder_write(&tree_id, tb), "tree");
+	check_git(git_tree_lookup(&tree, repo, &tree_id), "tree lookup");
+	if (parent1)
+		check_git(
+		    git_commit_lookup(&parents[n++], repo, &commits[commit_index(parent1)].id),
+		    parent1);
+	if (parent2)
+		check_git(
+		    git_commit_lookup(&parents[n++], repo, &commits[commit_index(parent2)].id),
+		    parent2);
+	check_git(git_signature_new(&sig, "A U Thor", "author@example.org", time, 0), "signature");
+	check_git(git_commit_create(&id, repo, NULL, sig, sig, NULL, name, tree, n,
+				    (const git_commit **)parents),
+		  name);
+
+	assert_true(commits_nr < sizeof(commits) / sizeof(commits[0]));
+	commits[commits_nr].name = name;
+	commits[commits_nr].id = id;
+	commits[commits_nr].text = entry && !strcmp(entry, "m") && !entry_is_tree ? text : NULL;
+	commits[commits_nr].time = time;
+	commits_nr++;
+
+	git_signature_free(sig);
+	for (i = 0; i < n; i++)
+		git_commit_free(parents[i]);
+	git_tree_free(tree);
+	git_treebuilder_free(sub);
+	git_treebuilder_free(tb);
+}
+
+static void ref_new(git_repository *repo, const char *ref, const char *name)
+{
+	git_reference *out = NULL;
+
+	check_git(git_reference_create(&out, repo, ref, &commits[commit_index(name)].id, 1, NULL),
+		  ref);
+	git_reference_free(out);
+}
+
+static void tag_new(git_repository *repo, const char *tag, const char *name)
+{
+	git_object *target = NULL;
+	git_signature *sig = NULL;
+	git_oid id;
+
+	check_git(
+	    git_object_lookup(&target, repo, &commits[commit_index(name)].id, GIT_OBJECT_COMMIT),
+	    name);
+	check_git(git_signature_new(&sig, "A U Thor", "author@example.org", T0, 0), "signature");
+	check_git(git_tag_create(&id, repo, tag, target, sig, "a release\n", 0), tag);
+	git_signature_free(sig);
+	git_object_free(target);
+}
+
+/* Deletes the loose object `id` of the repository at `gitdir`. */
+static void object_delete(const char *gitdir, const git_oid *id)
+{
+	char hex[GIT_OID_HEXSZ + 1], path[600];
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	snprintf(path, sizeof(path), "%s/objects/%.2s/%s", gitdir, hex, hex + 2);
+	if (unlink(path) < 0)
+		fail_msg("cannot delete '%s'", path);
+}
+
+static const char *msg(const char *subject)
+{
+	static char texts[32][128];
+	static int next;
+	char *out = texts[next++ % 32];
+
+	snprintf(out, 128,
+		 "From: A U Thor <author@example.org>\nSubject: %s\nMessage-ID: <%s@example.org>\n"
+		 "\nbody of %s\n",
+		 subject, subject, subject);
+	return out;
+}
+
+static void fixtures_write(void)
+{
+	git_repository *repo;
+	git_oid blob_id;
+	size_t i;
+
+	repo = repo_new("linear.git", 1);
+	commit_new(repo, "c1", "m", msg("c1"), 0, NULL, NULL);
+	commit_new(repo, "c2", "m", msg("c2"), 0, "c1", NULL);
+	commit_new(repo, "c3", "d", msg("c2"), 0, "c2", NULL);
+	commit_new(repo, "c4", "m", msg("c4"), 0, "c3", NULL);
+	commit_new(repo, "c5", NULL, NULL, 0, "c4", NULL);
+	commit_new(repo, "c6", "m", msg("c6"), 0, "c5", NULL);
+	commit_new(repo, "c7", "m", msg("c7"), 0, "c6", NULL);
+	commit_new(repo, "s1", "m", msg("s1"), 0, "c4", NULL);
+	commit_new(repo, "s2", "m", msg("s2"), 0, "s1", NULL);
+	commit_new(repo, "mg", "m", msg("mg"), 0, "c7", "s2");
+	ref_new(repo, "refs/heads/master", "c7");
+	ref_new(repo, "refs/heads/side", "s2");
+	ref_new(repo, "refs/heads/merged", "mg");
+	tag_new(repo, "v1", "c4");
+	git_repository_free(repo);
+
+	repo = repo_new("badm.git", 1);
+	commit_new(repo, "b1", "m", msg("b1"), 0, NULL, NULL);
+	commit_new(repo, "b2", "m", msg("b2"), 1, "b1", NULL);
+	commit_new(repo, "b3", "m", msg("b3"), 0, "b2", NULL);
+	ref_new(repo, "refs/heads/master", "b3");
+	git_repository_free(repo);
+
+	repo = repo_new("broken.git", 1);
+	commit_new(repo, "x1", "m", msg("x1"), 0, NULL, NULL);
+	commit_new(repo, "x2", "m", msg("x2"), 0, "x1", NULL);
+	commit_new(repo, "x3", "m", msg("x3"), 0, "x2", NULL);
+	ref_new(repo, "refs/heads/master", "x3");
+	check_git(git_blob_create_from_buffer(&blob_id, repo, msg("x3"), strlen(msg("x3"))), "x3");
+	git_repository_free(repo);
+	object_delete(tmp_path("broken.git"), &commits[commit_index("x1")].id);
+	object_delete(tmp_path("broken.git"), &blob_id);
+
+	repo = repo_new("empty.git", 1);
+	git_repository_free(repo);
+
+	repo = repo_new("work/kvm", 0);
+	commit_new(repo, "w1", "m", msg("w1"), 0, NULL, NULL);
+	commit_new(repo, "w2", "m", msg("w2"), 0, "w1", NULL);
+	ref_new(repo, "refs/heads/master", "w2");
+	git_repository_free(repo);
+	if (mkdir(tmp_path("work/kvm/sub"), 0777) < 0 || mkdir(tmp_path("plain"), 0777) < 0)
+		fail_msg("cannot make directories in '%s'", tmpdir);
+	fclose(fopen(tmp_path("plain/file"), "w"));
+
+	static const char *const names[] = {
+	    "names/kvm.git",  "names/lkml/git/0.git", "names/lkml/git/12.git",
+	    "names/2024.git", "names/v1.5.git",	      "names/git/3.git",
+	};
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		git_repository_free(repo_new(names[i], 1));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	if (archive_library_init() < 0)
+		return -1;
+	snprintf(tmpdir, sizeof(tmpdir), "%s/test_archive.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpdir))
+		return -1;
+	fixtures_write();
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	(void)state;
+	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	archive_library_shutdown();
+	return 0;
+}
+
+/*
+ * "@c2" is commit c2's full id and "@c2:7" its first 7 hex digits; other
+ * revisions are passed as they are.
+ */
+static const char *spec(const char *s, char *buf, size_t size)
+{
+	const char *colon;
+	char name[16];
+	size_t len;
+
+	if (!s || s[0] != '@')
+		return s;
+	colon = strchr(s, ':');
+	len = colon ? (size_t)(colon - s - 1) : strlen(s + 1);
+	snprintf(name, sizeof(name), "%.*s", (int)len, s + 1);
+	snprintf(buf, size, "%.*s", colon ? atoi(colon + 1) : GIT_OID_HEXSZ, commit_hex(name));
+	return buf;
+}
+
+static struct archive *open_ok(const char *rel)
+{
+	struct archive *a = NULL;
+
+	error_clear();
+	if (archive_open(&a, tmp_path(rel)) < 0)
+		fail_msg("archive_open '%s': %s", rel, error_message());
+	return a;
+}
+
+/* Reads the whole window; checks it holds exactly `want` (names, oldest first). */
+static void expect_messages(struct archive *a, const char *why, const char *const *want)
+{
+	struct archive_message m;
+	size_t n = 0, i;
+	int r;
+
+	while ((r = archive_next(a, &m)) > 0) {
+		if (!want[n])
+			fail_msg("%s: a message too many (%s)", why, m.id);
+		i = commit_index(want[n]);
+		if (strcmp(m.id, commit_hex(want[n])))
+			fail_msg("%s: message %zu is %s, want %s (%s)", why, n, m.id,
+				 commit_hex(want[n]), want[n]);
+		if (m.len != strlen(commits[i].text) || memcmp(m.raw, commits[i].text, m.len))
+			fail_msg("%s: message %zu (%s) has the wrong text", why, n, want[n]);
+		if (m.time != commits[i].time)
+			fail_msg("%s: message %zu (%s) has time %lld", why, n, want[n],
+				 (long long)m.time);
+		n++;
+	}
+	if (r < 0)
+		fail_msg("%s: archive_next: %s", why, error_message());
+	if (want[n])
+		fail_msg("%s: %zu messages, want more (%s next)", why, n, want[n]);
+	assert_int_equal(archive_next(a, &m), 0); /* the end stays the end */
+}
+
+struct window_case {
+	const char *why;
+	const char *from, *to; /* NULL: root, HEAD */
+	const char *want_from; /* commit name of archive_window_from(), NULL for "" */
+	const char *want_to;
+	size_t size;	     /* commits in the window */
+	const char *want[8]; /* the messages, oldest first */
+};
+
+static const struct window_case window_cases[] = {
+    /* The whole archive: root included, deletion (c3) and empty (c5) skipped, oldest first. */
+    {"whole archive", NULL, NULL, NULL, "c7", 7, {"c1", "c2", "c4", "c6", "c7"}},
+    /* FROM excluded, TO included, by full ids; a deletion inside the window. */
+    {"full ids", "@c2", "@c6", "c2", "c6", 4, {"c4", "c6"}},
+    /* Abbreviated ids resolve like git's. */
+    {"abbreviated ids", "@c2:7", "@c6:10", "c2", "c6", 4, {"c4", "c6"}},
+    /* HEAD~2 and HEAD as a default TO: the usual "last few" window. */
+    {"HEAD~2..", "HEAD~2", NULL, "c5", "c7", 2, {"c6", "c7"}},
+    /* An annotated tag peels to its commit; a branch name as TO. */
+    {"tag..branch", "v1", "master", "c4", "c7", 3, {"c6", "c7"}},
+    /* Full ref names work too. */
+    {"full ref names", "refs/tags/v1", "refs/heads/master", "c4", "c7", 3, {"c6", "c7"}},
+    /* TO on a branch that forked: the window follows TO's chain, not HEAD's. */
+    {"forked branch", NULL, "side", NULL, "s2", 6, {"c1", "c2", "c4", "s1", "s2"}},
+    /* The smallest window: one commit. */
+    {"one commit", "@c1", "@c2", "c1", "c2", 1, {"c2"}},
+    /* A window of a deletion only: one commit, no message. */
+    {"deletion only", "@c2", "@c3", "c2", "c3", 1, {NULL}},
+    /* FROM on TO's first-parent chain, TO a merge: the side branch is not listed. */
+    {"merge, FROM on the chain", "v1", "merged", "c4", "mg", 4, {"c6", "c7", "mg"}},
+    /* FROM reachable only through the merge's second parent (git rev-list's answer). */
+    {"merge, FROM on the side", "@s1", "merged", "s1", "mg", 4, {"c6", "c7", "mg"}},
+    /* Parent suffixes (^) on both ends. */
+    {"HEAD^^..HEAD^", "HEAD^^", "HEAD^", "c5", "c6", 1, {"c6"}},
+};
+
+static void test_windows(void **state)
+{
+	char from_buf[64], to_buf[64];
+	const struct window_case *c;
+	struct archive *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(window_cases) / sizeof(window_cases[0]); i++) {
+		c = &window_cases[i];
+		a = open_ok("linear.git");
+		if (archive_set_window(a, spec(c->from, from_buf, sizeof(from_buf)),
+				       spec(c->to, to_buf, sizeof(to_buf))) < 0)
+			fail_msg("%s: archive_set_window: %s", c->why, error_message());
+		if (archive_window_size(a) != c->size)
+			fail_msg("%s: window of %zu commits, want %zu", c->why,
+				 archive_window_size(a), c->size);
+		assert_string_equal(archive_window_from(a),
+				    c->want_from ? commit_hex(c->want_from) : "");
+		assert_string_equal(archive_window_to(a), commit_hex(c->want_to));
+		expect_messages(a, c->why, c->want);
+		archive_free(a);
+	}
+}
+
+struct error_case {
+	const char *why;
+	const char *repo;
+	const char *from, *to;
+	const char *want; /* {from}, {to}: as typed; {path}: the archive's path */
+};
+
+static const struct error_case error_cases[] = {
+    /* A name that is nowhere. */
+    {"unknown name", "linear.git", "nope", NULL, "unknown revision '{from}' in '{path}'"},
+    /* A well-formed id of no object, as TO. */
+    {"unknown id", "linear.git", NULL, "0123456789abcdef0123456789abcdef01234567",
+     "unknown revision '{to}' in '{path}'"},
+    /* A range is not one revision: main splits FROM..TO, not us. */
+    {"range as revision", "linear.git", "c1..c2", NULL, "unknown revision '{from}' in '{path}'"},
+    /* Going back past the root. */
+    {"past the root", "linear.git", "HEAD~10", NULL, "unknown revision '{from}' in '{path}'"},
+    /* FROM on another branch: not an ancestor of TO. */
+    {"FROM on a fork", "linear.git", "side", "master",
+     "'{from}' is not an ancestor of '{to}' in '{path}'"},
+    /* FROM and TO swapped; the message names HEAD when TO was left out. */
+    {"swapped ends", "linear.git", "master", "HEAD~3",
+     "'{from}' is not an ancestor of '{to}' in '{path}'"},
+    /* FROM == TO: an empty window, TO named "HEAD" when left out. */
+    {"FROM == TO", "linear.git", "HEAD", NULL, "empty window '{from}..HEAD' in '{path}'"},
+    /* FROM == TO spelled differently still is empty. */
+    {"FROM == TO, two spellings", "linear.git", "master", "@c7",
+     "empty window '{from}..{to}' in '{path}'"},
+    /* A revision naming a tree, not a commit. */
+    {"tree as revision", "linear.git", "HEAD^{tree}", NULL,
+     "revision '{from}' in '{path}' is not a commit"},
+    /* A repository without commits has no window. */
+    {"no commits", "empty.git", NULL, NULL, "cannot read '{path}': no commits"},
+};
+
+/* Expands {from}, {to} and {path} in `fmt`. */
+static void expand(char *out, size_t size, const char *fmt, const char *from, const char *to,
+		   const char *path)
+{
+	size_t len = 0;
+	const char *v;
+
+	while (*fmt && len + 1 < size) {
+		v = !strncmp(fmt, "{from}", 6)	 ? from
+		    : !strncmp(fmt, "{to}", 4)	 ? to
+		    : !strncmp(fmt, "{path}", 6) ? path
+						 : NULL;
+		if (!v) {
+			out[len++] = *fmt++;
+			continue;
+		}
+		len += (size_t)snprintf(out + len, size - len, "%s", v);
+		fmt = strchr(fmt, '}') + 1;
+	}
+	out[len < size ? len : size - 1] = '\0';
+}
+
+static void test_window_errors(void **state)
+{
+	char from_buf[64], to_buf[64], want[512];
+	const struct error_case *c;
+	const char *from, *to;
+	struct archive *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(error_cases) / sizeof(error_cases[0]); i++) {
+		c = &error_cases[i];
+		a = open_ok(c->repo);
+		from = spec(c->from, from_buf, sizeof(from_buf));
+		to = spec(c->to, to_buf, sizeof(to_buf));
+		expand(want, sizeof(want), c->want, from ? from : "", to ? to : "",
+		       archive_path(a));
+		error_clear();
+		if (archive_set_window(a, from, to) != MD_ERR_INPUT)
+			fail_msg("%s: archive_set_window did not fail", c->why);
+		if (strcmp(error_message(), want))
+			fail_msg("%s: '%s', want '%s'", c->why, error_message(), want);
+		archive_free(a);
+	}
+}
+
+struct open_case {
+	const char *why;
+	const char *path; /* under the temporary directory */
+	const char *want; /* after "cannot read '<path>': " */
+};
+
+static const struct open_case open_cases[] = {
+    /* Nothing there. */
+    {"missing path", "nope.git", "no such file or directory"},
+    /* A path through a file. */
+    {"path through a file", "plain/file/x", "not a directory"},
+    /* A directory that is no repository. */
+    {"plain directory", "plain", "not a git repository"},
+    /* A file that is no repository (an mbox, later). */
+    {"plain file", "plain/file", "not a git repository"},
+    /* Inside a work tree: parent directories are never searched. */
+    {"work tree subdirectory", "work/kvm/sub", "not a git repository"},
+    /* Inside a bare repository: not searched upwards either. */
+    {"bare repository subdirectory", "linear.git/refs", "not a git repository"},
+};
+
+static void test_open_errors(void **state)
+{
+	const struct open_case *c;
+	struct archive *a;
+	char want[600];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(open_cases) / sizeof(open_cases[0]); i++) {
+		c = &open_cases[i];
+		a = (struct archive *)1;
+		error_clear();
+		if (archive_open(&a, tmp_path(c->path)) != MD_ERR_INPUT)
+			fail_msg("%s: archive_open did not fail", c->why);
+		assert_null(a);
+		snprintf(want, sizeof(want), "cannot read '%s': %s", tmp_path(c->path), c->want);
+		if (strcmp(error_message(), want))
+			fail_msg("%s: '%s', want '%s'", c->why, error_message(), want);
+	}
+}
+
+struct name_case {
+	const char *why;
+	const char *cwd;  /* under the temporary directory, or NULL */
+	const char *path; /* under the temporary directory unless cwd is set */
+	const char *want;
+};
+
+static const struct name_case name_cases[] = {
+    /* The usual mirror: ".git" dropped. */
+    {"bare mirror", NULL, "names/kvm.git", "kvm"},
+    /* Trailing slashes are ignored. */
+    {"trailing slashes", NULL, "names/kvm.git//", "kvm"},
+    /* A work tree has no ".git" to drop. */
+    {"work tree", NULL, "work/kvm", "kvm"},
+    /* A work tree's own .git directory is named after the work tree. */
+    {"work tree's .git", NULL, "work/kvm/.git/", "kvm"},
+    /* A v2 inbox epoch is named after the inbox. */
+    {"v2 epoch", NULL, "names/lkml/git/0.git", "lkml"},
+    /* Epochs past 9, with a trailing slash. */
+    {"v2 epoch 12", NULL, "names/lkml/git/12.git/", "lkml"},
+    /* Digits alone are a name when not under git/. */
+    {"digits", NULL, "names/2024.git", "2024"},
+    /* Only the last ".git" goes; dots inside stay. */
+    {"dots inside", NULL, "names/v1.5.git", "v1.5"},
+    /* An epoch under a directory called git: its parent names it. */
+    {"epoch under names/git", NULL, "names/git/3.git", "names"},
+    /* "." names the current directory. */
+    {"dot", "names/kvm.git", ".", "kvm"},
+    /* A relative epoch path without the inbox in it: looked up for real. */
+    {"relative epoch", "names/lkml", "git/0.git", "lkml"},
+    /* A relative work tree path. */
+    {"relative .git", "work/kvm", ".git", "kvm"},
+};
+
+static void test_names(void **state)
+{
+	const struct name_case *c;
+	struct archive *a;
+	char cwd[1024];
+	const char *path;
+	size_t i;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	for (i = 0; i < sizeof(name_cases) / sizeof(name_cases[0]); i++) {
+		c = &name_cases[i];
+		if (c->cwd && chdir(tmp_path(c->cwd)) < 0)
+			fail_msg("%s: cannot enter '%s'", c->why, c->cwd);
+		path = c->cwd ? c->path : tmp_path(c->path);
+		a = NULL;
+		if (archive_open(&a, path) < 0)
+			fail_msg("%s: archive_open: %s", c->why, error_message());
+		if (chdir(cwd) < 0)
+			fail_msg("cannot go back to '%s'", cwd);
+		if (strcmp(archive_name(a), c->want))
+			fail_msg("%s: name '%s', want '%s'", c->why, archive_name(a), c->want);
+		assert_string_equal(archive_path(a), path);
+		archive_free(a);
+	}
+}
+
+/* A work tree opens like a bare repository, by its directory or its .git. */
+static void test_work_tree(void **state)
+{
+	static const char *const want[] = {"w1", "w2", NULL};
+	static const char *const paths[] = {"work/kvm", "work/kvm/.git"};
+	struct archive *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		a = open_ok(paths[i]);
+		assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+		assert_int_equal(archive_window_size(a), 2);
+		expect_messages(a, paths[i], want);
+		archive_free(a);
+	}
+}
+
+/* `m` that is a tree: the messages before it are read, then an error names the commit. */
+static void test_m_is_tree(void **state)
+{
+	struct archive_message m;
+	struct archive *a;
+	char want[600];
+
+	(void)state;
+	a = open_ok("badm.git");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	assert_int_equal(archive_window_size(a), 3);
+	assert_int_equal(archive_next(a, &m), 1);
+	assert_string_equal(m.id, commit_hex("b1"));
+	error_clear();
+	assert_int_equal(archive_next(a, &m), MD_ERR_INPUT);
+	snprintf(want, sizeof(want), "cannot read commit %s in '%s': 'm' is a tree, not a blob",
+		 commit_hex("b2"), archive_path(a));
+	assert_string_equal(error_message(), want);
+	archive_free(a);
+}
+
+/* Missing objects: a commit (found by the window's walk) and a blob (by archive_next). */
+static void test_missing_objects(void **state)
+{
+	struct archive_message m;
+	struct archive *a;
+	char want[600];
+
+	(void)state;
+	/* The root commit x1 is gone: the whole window cannot be walked. */
+	a = open_ok("broken.git");
+	error_clear();
+	assert_int_equal(archive_set_window(a, NULL, NULL), MD_ERR_INPUT);
+	snprintf(want, sizeof(want), "cannot read commit %s in '%s': ", commit_hex("x1"),
+		 archive_path(a));
+	if (strncmp(error_message(), want, strlen(want)))
+		fail_msg("'%s', want '%s...'", error_message(), want);
+	archive_free(a);
+
+	/* x3's blob is gone: x2..x3 is a window, and reading it fails naming x3. */
+	a = open_ok("broken.git");
+	assert_int_equal(archive_set_window(a, "HEAD~1", NULL), 0);
+	error_clear();
+	assert_int_equal(archive_next(a, &m), MD_ERR_INPUT);
+	snprintf(want, sizeof(want), "cannot read commit %s in '%s': ", commit_hex("x3"),
+		 archive_path(a));
+	if (strncmp(error_message(), want, strlen(want)))
+		fail_msg("'%s', want '%s...'", error_message(), want);
+	archive_free(a);
+}
+
+/* Whether s[0..len) holds `needle`. */
+static int contains(const char *s, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (!memcmp(s + i, needle, n))
+			return 1;
+	return 0;
+}
+
+/* The seed archive's window (fixtures/seed-window/RANGE): 62 messages. */
+static void test_seed_window(void **state)
+{
+	static const char from[] = "8f7de36f8c5686b50092cc20ce2706d467b4b8b1";
+	static const char to[] = "88889df72aa6aa740e4e17d6b68e4c29c7f4975f";
+	const char *seed = getenv("MLDIGEST_SEED_GIT");
+	const char *data = getenv("MLDIGEST_TEST_DATA");
+	char dir[] = "/tmp/mldigest-seed.XXXXXX", cmd[4096], clone[64] = "";
+	struct archive_message m;
+	struct archive *a = NULL;
+	size_t n = 0, bytes = 0;
+	int r;
+
+	(void)state;
+	/* Without MLDIGEST_SEED_GIT, clone the bundle shipped in tests/data. */
+	if ((!seed || !*seed) && data && mkdtemp(dir)) {
+		snprintf(clone, sizeof(clone), "%s/seed.git", dir);
+		snprintf(cmd, sizeof(cmd),
+			 "git clone -q --mirror '%s/seed-window/seed-window.bundle' '%s'", data,
+			 clone);
+		if (system(cmd) == 0)
+			seed = clone;
+	}
+	if (!seed || !*seed) {
+		print_message("no seed archive (set MLDIGEST_SEED_GIT or MLDIGEST_TEST_DATA, "
+			      "and have git to clone the bundle): skipping the seed window\n");
+		skip();
+	}
+	if (archive_open(&a, seed) < 0 || archive_set_window(a, from, to) < 0)
+		fail_msg("%s", error_message());
+	assert_string_equal(archive_window_from(a), from);
+	assert_string_equal(archive_window_to(a), to);
+	assert_int_equal(archive_window_size(a), 62);
+	while ((r = archive_next(a, &m)) > 0) {
+		/* The first message is the first patch of Mike Rapoport's series. */
+		if (n == 0) {
+			assert_string_equal(m.id, "783f8e0eebb77dfd3ab2437bcafc80760f441da7");
+			assert_int_equal(m.time, 1769500920);
+			assert_true(contains(
+			    m.raw, m.len, "Message-ID: <20260127080200.4001-2-rppt@kernel.org>"));
+		}
+		n++;
+		bytes += m.len;
+		if (n == 62)
+			assert_string_equal(m.id, to);
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 62);
+	assert_int_equal(bytes, 71034);
+	archive_free(a);
+	if (*clone) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		assert_int_equal(system(cmd), 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_windows),	    cmocka_unit_test(test_window_errors),
+	    cmocka_unit_test(test_open_errors),	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_work_tree),	    cmocka_unit_test(test_m_is_tree),
+	    cmocka_unit_test(test_missing_objects), cmocka_unit_test(test_seed_window),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

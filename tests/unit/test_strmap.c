@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "unit.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "util/buf.h"
+#include "util/strmap.h"
+
+/* Many keys force the table to grow several times; every key stays found. */
+static void test_grow_and_find(void **state)
+{
+	struct strmap m;
+	char key[32];
+	int i, inserted;
+
+	(void)state;
+	strmap_init(&m);
+	for (i = 0; i < 10000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		strmap_put(&m, key, &inserted)->value = xstrdup(key);
+		assert_true(inserted);
+	}
+	assert_int_equal(m.size, 10000);
+	for (i = 0; i < 10000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		assert_string_equal(strmap_get(&m, key), key);
+	}
+	assert_null(strmap_get(&m, "key-10000"));
+	/* Putting an existing key finds it and inserts nothing. */
+	assert_string_equal(strmap_put(&m, "key-7", &inserted)->value, "key-7");
+	assert_false(inserted);
+	assert_int_equal(m.size, 10000);
+	strmap_release(&m, free);
+}
+
+/* The empty string is a key like any other. */
+static void test_empty_key(void **state)
+{
+	struct strmap m;
+	int inserted;
+
+	(void)state;
+	strmap_init(&m);
+	assert_null(strmap_get(&m, ""));
+	strmap_put(&m, "", &inserted)->value = &m;
+	assert_true(inserted);
+	assert_ptr_equal(strmap_get(&m, ""), &m);
+	strmap_release(&m, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grow_and_find),
+		cmocka_unit_test(test_empty_key),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -19,13 +19,16 @@
 
 static const char usage_text[] =
 	"usage: mldigest [OPTION]... ARCHIVE [FROM..TO]\n"
+	"       mldigest --show-state [--state FILE] [ARCHIVE]\n"
 	"\n"
 	"Digest the patches sent to a mailing list archive.\n"
 	"\n"
 	"  ARCHIVE            a public-inbox git repository (one message per commit, blob 'm')\n"
 	"  FROM..TO           the window: the messages after FROM up to and including TO on\n"
 	"                     TO's first-parent chain; FROM.. goes to the newest message,\n"
-	"                     ..TO starts at the first one; without a window, the whole archive\n"
+	"                     ..TO starts at the first one; without a window, from where the\n"
+	"                     last recorded run of ARCHIVE ended to the newest message\n"
+	"                     (with --no-state: the whole archive)\n"
 	"\n"
 	"Options:\n"
 	"      --list NAME        the list's name in the title (default: the List-Id of\n"
@@ -33,14 +36,19 @@ static const char usage_text[] =
 	"      --format FMT       output format: text (default)\n"
 	"      --top N            rows in each top list (default 15)\n"
 	"      --abbrev N         hex digits of commit ids in the title (default 9, 4 to 40)\n"
-	"      --no-state         keep what was seen in memory only (the default for now)\n"
+	"      --state FILE       the state database (default:\n"
+	"                         $XDG_STATE_HOME/mldigest/state.sqlite, else\n"
+	"                         ~/.local/state/mldigest/state.sqlite)\n"
+	"      --no-state         an empty state kept in memory: nothing read, nothing written\n"
+	"      --dry-run          read the state, record nothing\n"
+	"      --show-state       list the runs recorded for ARCHIVE (every archive without one)\n"
 	"  -o, --output FILE      write the digest to FILE, complete or not at all\n"
 	"  -q, --quiet            no progress on standard error\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
 	"Exit status: 0 when the digest was written; 1 for a usage error; 2 when an\n"
-	"input (archive, window, output) is unusable.\n";
+	"input (archive, window, state, output) is unusable.\n";
 
 enum {
 	OPT_LIST = 256,
@@ -48,6 +56,9 @@ enum {
 	OPT_TOP,
 	OPT_ABBREV,
 	OPT_NO_STATE,
+	OPT_STATE,
+	OPT_DRY_RUN,
+	OPT_SHOW_STATE,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +67,9 @@ static const struct option long_options[] = {
 	{"top", required_argument, NULL, OPT_TOP},
 	{"abbrev", required_argument, NULL, OPT_ABBREV},
 	{"no-state", no_argument, NULL, OPT_NO_STATE},
+	{"state", required_argument, NULL, OPT_STATE},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"show-state", no_argument, NULL, OPT_SHOW_STATE},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -100,6 +114,7 @@ static int parse_window(const char *arg, struct run_options *o, char **from, cha
 	*to = dots[2] ? xstrdup(dots + 2) : NULL;
 	o->from = *from;
 	o->to = *to;
+	o->window_given = 1;
 	return 0;
 }
 
@@ -129,6 +144,16 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 				return error;
 			break;
 		case OPT_NO_STATE:
+			o->no_state = 1;
+			break;
+		case OPT_STATE:
+			o->state_path = optarg;
+			break;
+		case OPT_DRY_RUN:
+			o->dry_run = 1;
+			break;
+		case OPT_SHOW_STATE:
+			o->show_state = 1;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -150,6 +175,18 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 			return error_set(MD_ERR_USAGE, "unknown option '%s'; try 'mldigest --help'",
 					 argv[optind - 1]);
 		}
+	}
+	if (o->no_state && (o->state_path || o->dry_run || o->show_state))
+		return error_set(MD_ERR_USAGE, "--no-state goes with neither --state, --dry-run "
+					       "nor --show-state");
+	if (o->show_state) {
+		if (optind < argc)
+			o->archive = argv[optind++];
+		if (optind < argc)
+			return error_set(MD_ERR_USAGE,
+					 "unexpected argument '%s'; try 'mldigest --help'",
+					 argv[optind]);
+		return 0;
 	}
 	if (optind >= argc)
 		return error_set(MD_ERR_USAGE, "no archive given; try 'mldigest --help'");
@@ -176,7 +213,7 @@ int main(int argc, char **argv)
 	if ((error = archive_library_init()) < 0)
 		goto out;
 	message_library_init();
-	error = run_digest(&o);
+	error = o.show_state ? run_show_state(&o) : run_digest(&o);
 	message_library_shutdown();
 	archive_library_shutdown();
 out:

@@ -2,18 +2,22 @@
 #include "run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "archive/archive.h"
 #include "digest/digest.h"
 #include "message/message.h"
 #include "patch/author.h"
+#include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/text.h"
 
 /* An output that is complete or not there at all: a temporary file in the
  * same directory, renamed into place once everything is written. */
@@ -22,6 +26,37 @@ struct output {
 	char *path;     /* NULL for standard output */
 	char *tmp_path; /* the temporary file, until renamed */
 };
+
+/*
+ * The temporary file a signal must not leave behind.  SIGINT, SIGTERM and
+ * SIGHUP unlink it and then end the process as the signal would have; the
+ * state needs nothing: its transaction is not committed, so SQLite forgets it.
+ */
+static char *volatile signal_tmp_path;
+
+static void on_signal(int sig)
+{
+	char *path = signal_tmp_path;
+
+	if (path)
+		unlink(path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(char *tmp_path)
+{
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa;
+	size_t i;
+
+	signal_tmp_path = tmp_path;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tmp_path ? on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaction(signals[i], &sa, NULL);
+}
 
 static int output_open(struct output *out, const char *path)
 {
@@ -47,6 +82,7 @@ static int output_open(struct output *out, const char *path)
 		out->tmp_path = NULL;
 		return error_set(MD_ERR_INPUT, "cannot write '%s': %s", path, strerror(saved));
 	}
+	catch_signals(out->tmp_path);
 	return 0;
 }
 
@@ -76,6 +112,8 @@ static int output_commit(struct output *out)
 		failed = 1;
 		saved = errno;
 	}
+	if (!failed)
+		catch_signals(NULL);
 	if (failed)
 		return error_set(MD_ERR_INPUT, "cannot write '%s': %s", name, strerror(saved));
 	free(out->tmp_path);
@@ -89,6 +127,7 @@ static void output_release(struct output *out)
 	if (out->fp && out->path)
 		fclose(out->fp);
 	if (out->tmp_path) {
+		catch_signals(NULL);
 		unlink(out->tmp_path);
 		free(out->tmp_path);
 	}
@@ -152,25 +191,110 @@ static int digest_one(struct digest *d, struct store *store, const struct archiv
 	return error;
 }
 
+/* $XDG_STATE_HOME/mldigest/state.sqlite, else ~/.local/state/mldigest/state.sqlite. */
+static int default_state_path(char **out)
+{
+	const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	struct buf b = BUF_INIT;
+
+	if (xdg && *xdg == '/')
+		buf_addf(&b, "%s/mldigest/state.sqlite", xdg);
+	else if (home && *home)
+		buf_addf(&b, "%s/.local/state/mldigest/state.sqlite", home);
+	else
+		return error_set(MD_ERR_INPUT, "cannot find the state file: set HOME or "
+					       "XDG_STATE_HOME, give --state FILE, or use --no-state");
+	*out = buf_detach(&b, NULL);
+	return 0;
+}
+
+/* Opens the state of `o` (NULL for --no-state) and begins the run's transaction. */
+static int open_state(struct state **out, const struct run_options *o, struct archive *archive)
+{
+	char *path = NULL;
+	const char *key;
+	int error;
+
+	*out = NULL;
+	if (o->no_state)
+		return 0;
+	if ((error = archive_root_id(archive, &key)) < 0)
+		return error;
+	if (!o->state_path && (error = default_state_path(&path)) < 0)
+		return error;
+	error = state_open(out, o->state_path ? o->state_path : path,
+			   o->dry_run ? STATE_DRY_RUN : STATE_READ_WRITE);
+	if (!error)
+		error = state_begin(*out, key, o->list_name);
+	free(path);
+	return error;
+}
+
+/*
+ * Chooses the window: FROM..TO as given, else from where the last recorded
+ * run of the archive ended to the newest message.
+ */
+static int choose_window(struct archive *archive, struct state *state, const struct run_options *o)
+{
+	char *last_end = NULL, saved[512];
+	int error;
+
+	if (o->window_given || !state)
+		return archive_set_window(archive, o->from, o->to);
+	if ((error = state_last_run_end(state, &last_end)) < 0)
+		return error;
+	if (!last_end)
+		return error_set(MD_ERR_INPUT,
+				 "no recorded run of '%s': give a window (FROM..TO) for its first run",
+				 archive_path(archive));
+	error = archive_set_window(archive, last_end, NULL);
+	if (error < 0) {
+		snprintf(saved, sizeof(saved), "%s", error_message());
+		error = error_set(error, "%s (the last recorded run ended at %.12s)", saved,
+				  last_end);
+	}
+	free(last_end);
+	return error;
+}
+
+static void count_entries(const struct digest *d, struct state_run *run)
+{
+	size_t i;
+
+	for (i = 0; i < d->nentries; i++)
+		if (d->entries[i].kind == DIGEST_NEW)
+			run->new_leads++;
+		else
+			run->duplicates++;
+	run->leads = (int64_t)d->nentries;
+	run->messages = (int64_t)d->messages;
+	run->patches = (int64_t)d->patches;
+}
+
 int run_digest(const struct run_options *o)
 {
 	struct archive *archive = NULL;
-	struct store *store = NULL;
+	struct state *state = NULL;
+	struct store *memory = NULL, *store;
 	struct output out = {0};
 	struct archive_message am;
+	struct state_run run = {0};
 	struct digest d;
 	char *list_id_name = NULL, *first_id = NULL;
 	const char *from_id, *list_name;
 	int error;
 
 	digest_init(&d);
+	run.started = (int64_t)time(NULL);
 	if ((error = archive_open(&archive, o->archive)) < 0)
 		goto cleanup;
-	if ((error = archive_set_window(archive, o->from, o->to)) < 0)
+	if ((error = open_state(&state, o, archive)) < 0)
+		goto cleanup;
+	if ((error = choose_window(archive, state, o)) < 0)
 		goto cleanup;
 	if ((error = output_open(&out, o->output)) < 0)
 		goto cleanup;
-	store = memstate_new();
+	store = state ? state_store(state) : (memory = memstate_new());
 
 	while ((error = archive_next(archive, &am)) > 0) {
 		if (!first_id)
@@ -193,14 +317,102 @@ int run_digest(const struct run_options *o)
 	digest_set_window(&d, list_name, from_id, archive_window_to(archive));
 	if ((error = o->renderer->render(out.fp, &d, &o->render)) < 0)
 		goto cleanup;
-	error = output_commit(&out);
+	if ((error = output_commit(&out)) < 0)
+		goto cleanup;
+
+	/* The digest is out in full: only now is the run recorded. */
+	if (state) {
+		run.list_name = list_name;
+		run.from = *archive_window_from(archive) ? archive_window_from(archive) : NULL;
+		run.to = archive_window_to(archive);
+		run.ended = (int64_t)time(NULL);
+		count_entries(&d, &run);
+		if ((error = state_record_run(state, &run)) < 0 ||
+		    (error = state_commit(state)) < 0)
+			goto cleanup;
+	}
 
 cleanup:
 	output_release(&out);
-	store_free(store);
+	state_free(state); /* rolls back what was not committed */
+	store_free(memory);
 	free(list_id_name);
 	free(first_id);
 	digest_release(&d);
 	archive_free(archive);
+	return error;
+}
+
+static void format_time(char *out, size_t size, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, size, "%Y-%m-%d %H:%M:%SZ", &tm))
+		snprintf(out, size, "%lld", (long long)t);
+}
+
+static void print_run(const struct state_run *run, void *data)
+{
+	struct buf *b = data;
+	char started[32];
+
+	format_time(started, sizeof(started), run->started);
+	buf_addf(b, "%-6lld %-20s %-12.12s %-12.12s %8lld %8lld %6lld %6lld %6lld  %s\n",
+		 (long long)run->id, started, run->from && *run->from ? run->from : "(root)", run->to,
+		 (long long)run->messages, (long long)run->patches, (long long)run->leads,
+		 (long long)run->new_leads, (long long)run->duplicates,
+		 run->list_name ? run->list_name : "");
+}
+
+static void print_archive(const struct state_archive *a, void *data)
+{
+	struct buf *b = data;
+
+	buf_addf(b, "%s %6lld runs  next run starts after %s  %s\n", a->key, (long long)a->runs,
+		 a->last_run_end ? a->last_run_end : "(none)", a->list_name ? a->list_name : "");
+}
+
+int run_show_state(const struct run_options *o)
+{
+	struct archive *archive = NULL;
+	struct state *state = NULL;
+	struct buf b = BUF_INIT, text = BUF_INIT;
+	char *path = NULL;
+	const char *key = NULL;
+	int error;
+
+	if (!o->state_path && (error = default_state_path(&path)) < 0)
+		return error;
+	if (o->archive) {
+		if ((error = archive_open(&archive, o->archive)) < 0 ||
+		    (error = archive_root_id(archive, &key)) < 0)
+			goto cleanup;
+	}
+	if ((error = state_open(&state, o->state_path ? o->state_path : path, STATE_DRY_RUN)) < 0)
+		goto cleanup;
+	if (!archive) {
+		buf_addstr(&b, "archive (root commit)                    recorded runs\n");
+		error = state_list_archives(state, print_archive, &b);
+	} else {
+		buf_addf(&b, "%-6s %-20s %-12s %-12s %8s %8s %6s %6s %6s  %s\n", "run",
+			 "started (UTC)", "from", "to", "messages", "patches", "leads", "new",
+			 "dups", "list");
+		error = state_list_runs(state, key, print_run, &b);
+	}
+	if (error < 0)
+		goto cleanup;
+	text_append_printable(&text, b.data, b.len);
+	fputs(text.data, stdout);
+	if (fflush(stdout) != 0)
+		error = error_set(MD_ERR_INPUT, "cannot write to standard output: %s",
+				  strerror(errno));
+
+cleanup:
+	buf_release(&b);
+	buf_release(&text);
+	state_free(state);
+	archive_free(archive);
+	free(path);
 	return error;
 }

@@ -10,14 +10,23 @@ struct run_options {
 	const char *archive;     /* path */
 	const char *from;        /* revision, or NULL for the first message */
 	const char *to;          /* revision, or NULL for the newest */
+	int window_given;        /* FROM..TO was given (either end may be NULL) */
 	const char *list_name;   /* NULL: the archive's List-Id, else its name */
 	const char *output;      /* NULL: standard output */
+	const char *state_path;  /* NULL: the default under $XDG_STATE_HOME */
+	int no_state;            /* --no-state: an empty state in memory */
+	int dry_run;             /* --dry-run: read the state, record nothing */
 	const struct renderer *renderer;
 	struct render_options render;
 	int quiet;
+	int show_state;          /* --show-state: list what the state recorded */
 };
 
 /* Returns 0, or a negative enum md_status with the message set. */
 int run_digest(const struct run_options *o);
+
+/* --show-state: lists the recorded runs of o->archive (every archive when
+ * NULL) on standard output.  Returns as run_digest(). */
+int run_show_state(const struct run_options *o);
 
 #endif

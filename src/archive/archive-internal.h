@@ -21,6 +21,8 @@ struct archive_ops {
 	int (*open)(struct archive *a);
 	/* Chooses the window; fills window_from, window_to and window_size. */
 	int (*set_window)(struct archive *a, const char *from, const char *to);
+	/* Writes the archive's identity (archive_root_id()) into out. */
+	int (*root_id)(struct archive *a, char out[41]);
 	/* As archive_next(). */
 	int (*next)(struct archive *a, struct archive_message *out);
 	/* Frees a->impl (which may be NULL). */
@@ -36,10 +38,19 @@ struct archive {
 	char *name;	      /* archive_name() */
 	char window_from[41]; /* "" when the window starts at the root */
 	char window_to[41];
+	char root_id[41];     /* "" until archive_root_id() found it */
 	size_t window_size;
 	int window_set;
 };
 
 extern const struct archive_ops archive_git_ops;
+
+/*
+ * 1 (the default): git archives are read ahead on a thread of their own;
+ * 0: archive_next() reads each message itself, as when no thread can be
+ * started.  Tests set it to read the same windows both ways; it is read
+ * when a window's first message is asked for.
+ */
+extern int archive_git_read_ahead;
 
 #endif

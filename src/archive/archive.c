@@ -212,6 +212,18 @@ const char *archive_name(const struct archive *a)
 	return a->name;
 }
 
+int archive_root_id(struct archive *a, const char **out)
+{
+	int error;
+
+	if (!a->root_id[0] && (error = a->ops->root_id(a, a->root_id)) < 0) {
+		a->root_id[0] = '\0';
+		return error;
+	}
+	*out = a->root_id;
+	return 0;
+}
+
 const char *archive_path(const struct archive *a)
 {
 	return a->path;

@@ -59,6 +59,15 @@ int archive_next(struct archive *a, struct archive_message *out);
  * trailing "/git/N.git" of a v2 inbox is looked through).  Borrowed. */
 const char *archive_name(const struct archive *a);
 
+/*
+ * The archive's identity for the state: the id of the root commit of its
+ * newest commit's first-parent chain, so a moved or re-cloned mirror keeps
+ * its history.  Sets *out (hex, borrowed from the archive) and returns 0, or
+ * returns a negative code with the message set (no commits, a missing
+ * commit).  Walks the chain once; later calls return the same id.
+ */
+int archive_root_id(struct archive *a, const char **out);
+
 /* The path given to archive_open().  Borrowed. */
 const char *archive_path(const struct archive *a);
 

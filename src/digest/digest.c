@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "digest/digest.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,10 +100,11 @@ static struct digest_entry *new_entry(struct digest *d)
 	return e;
 }
 
-static int add_lead(struct digest *d, struct store *store, const struct digest_message *m,
-		    const char *subject, const struct patch_subject *ps)
+/* Records the patch's identity; sets *duplicate when it was first seen elsewhere. */
+static int record_patch(struct store *store, const struct digest_message *m, const char *subject,
+			const struct patch_subject *ps, bool *duplicate)
 {
-	struct buf identity = BUF_INIT, b = BUF_INIT;
+	struct buf identity = BUF_INIT;
 	struct store_message sm = {
 		.key = m->key,
 		.message_id = m->message_id,
@@ -111,17 +113,37 @@ static int add_lead(struct digest *d, struct store *store, const struct digest_m
 		.subject = subject,
 		.author = m->author_addr,
 	};
-	struct digest_entry *e;
-	bool duplicate;
 	int error;
 
 	identity_append_key(&identity, m->author_addr, subject, ps);
-	error = store_record_patch(store, identity.data, &sm, &duplicate);
+	error = store_record_patch(store, identity.data, &sm, duplicate);
 	buf_release(&identity);
-	if (error < 0)
-		return error;
+	return error;
+}
 
-	e = new_entry(d);
+static int record_series(struct store *store, const struct digest_message *m,
+			 const char *subject, const struct patch_subject *ps)
+{
+	char *title = xmemdupz(subject + ps->title.off, ps->title.len);
+	struct store_series series = {
+		.author = m->author_addr,
+		.title = title,
+		.version = (int)ps->version_major,
+		.total = (int)ps->total,
+		.message_key = m->key,
+	};
+	int error = store_record_series(store, &series);
+
+	free(title);
+	return error;
+}
+
+static void add_lead(struct digest *d, const struct digest_message *m, const char *subject,
+		     const struct patch_subject *ps, bool duplicate)
+{
+	struct digest_entry *e = new_entry(d);
+	struct buf b = BUF_INIT;
+
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
 	e->title = printable(subject + ps->title.off, ps->title.len);
 	e->subject = printable(subject, strlen(subject));
@@ -138,7 +160,6 @@ static int add_lead(struct digest *d, struct store *store, const struct digest_m
 				  m->inbody_from_len);
 		e->body = buf_detach(&b, NULL);
 	}
-	return 0;
 }
 
 int digest_add_message(struct digest *d, struct store *store, const struct digest_message *m)
@@ -153,10 +174,16 @@ int digest_add_message(struct digest *d, struct store *store, const struct diges
 	if (ps.is_reply)
 		d->replies++;
 	if (ps.is_patch) {
+		bool duplicate;
+
 		d->patches++;
 		count_author(d, m);
-		if (subject_is_lead(&ps))
-			error = add_lead(d, store, m, subject.data, &ps);
+		/* Every patch is recorded; only leads get an entry. */
+		error = record_patch(store, m, subject.data, &ps, &duplicate);
+		if (!error && subject_is_lead(&ps)) {
+			error = record_series(store, m, subject.data, &ps);
+			add_lead(d, m, subject.data, &ps, duplicate);
+		}
 	}
 	buf_release(&subject);
 	return error;

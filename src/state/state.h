@@ -53,7 +53,8 @@ enum state_mode {
 	 * created when missing (the state is then empty) and its bytes are not
 	 * changed: the connection is query-only; what the run would record is
 	 * kept in memory for the run, so duplicates within the window are still
-	 * found.
+	 * found.  A state in WAL mode needs its -shm file: in a directory the
+	 * user cannot write, it cannot be read either (refused, saying so).
 	 */
 	STATE_DRY_RUN,
 };
@@ -109,21 +110,13 @@ int state_last_run_end(struct state *s, char **out);
  */
 struct store *state_store(struct state *s);
 
-/* A series and version seen (minimal for now; the series work extends it). */
-struct state_series {
-	const char *author;      /* the author's address (lower-cased when stored) */
-	const char *title;       /* the title (ASCII lower-cased when stored) */
-	int version;             /* 1 when the subject names none */
-	int total;               /* the n of i/n, 0 without an index */
-	const char *message_key; /* the message it was seen in (store_message.key) */
-};
 
 /*
  * Records that `series` was seen.  Sets *first_elsewhere (when not NULL)
  * when this series and version was first recorded from another message.
  * After state_begin().
  */
-int state_record_series(struct state *s, const struct state_series *series,
+int state_record_series(struct state *s, const struct store_series *series,
 			bool *first_elsewhere);
 
 /* A run: what state_record_run() records and state_list_runs() reports. */
@@ -171,8 +164,8 @@ struct state_archive {
 };
 
 /* Calls fn(archive, data) for each archive, in the order first recorded; as above. */
-int state_list_archives(struct state *s, void (*fn)(const struct state_archive *archive, void *data),
-			void *data);
+int state_list_archives(struct state *s,
+			void (*fn)(const struct state_archive *archive, void *data), void *data);
 
 /*
  * Runs PRAGMA integrity_check (slower and more thorough than the

@@ -22,6 +22,15 @@ struct store_message {
 	const char *author;     /* the author's address */
 };
 
+/* A series and version seen: a lead's author, title, version and total. */
+struct store_series {
+	const char *author;      /* the author's address (lower-cased when stored) */
+	const char *title;       /* the title (ASCII lower-cased when stored) */
+	int version;             /* 1 when the subject names none */
+	int total;               /* the n of i/n, 0 without an index */
+	const char *message_key; /* the message it was seen in (store_message.key) */
+};
+
 struct store;
 
 struct store_ops {
@@ -33,6 +42,8 @@ struct store_ops {
 	 */
 	int (*record_patch)(struct store *s, const char *identity, const struct store_message *msg,
 			    bool *first_elsewhere);
+	/* Records that a series and version was seen (NULL: not kept). */
+	int (*record_series)(struct store *s, const struct store_series *series);
 	void (*free)(struct store *s);
 };
 
@@ -44,6 +55,11 @@ static inline int store_record_patch(struct store *s, const char *identity,
 				     const struct store_message *msg, bool *first_elsewhere)
 {
 	return s->ops->record_patch(s, identity, msg, first_elsewhere);
+}
+
+static inline int store_record_series(struct store *s, const struct store_series *series)
+{
+	return s->ops->record_series ? s->ops->record_series(s, series) : 0;
 }
 
 static inline void store_free(struct store *s)

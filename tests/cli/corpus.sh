@@ -8,7 +8,7 @@ bundle=$SHARED/corpora/kvm-ppc.bundle
 git clone -q --mirror "$bundle" "$TMP/kvm-ppc.git" || exit 1
 A=$TMP/kvm-ppc.git
 
-run_md "$A"
+run_md --no-state "$A"
 check "whole archive exits 0" [ "$status" -eq 0 ]
 check "no warnings or errors" [ ! -s "$TMP/err" ]
 check "title names the list" grep -q '^kvm-ppc mailing list update from ' "$TMP/out"
@@ -29,10 +29,37 @@ entries=$(($(grep -c '^New:  ' "$TMP/out") + $(grep -c '^Exist: ' "$TMP/out")))
 echo "# entries: $entries, leads by grep: $leads"
 check "every lead gets one entry ($entries = $leads)" [ "$entries" -eq "$leads" ]
 
-# A one-year window by revision, digested twice, is stable.
-run_md "$A" "HEAD~1000..HEAD"
+# A window by revision, digested twice with the state, is stable.
+S=$TMP/state.sqlite
+run_md --state "$S" "$A" "HEAD~1000..HEAD"
 cp "$TMP/out" "$TMP/first"
-run_md "$A" "HEAD~1000..HEAD"
-check "a window digested twice is the same" cmp -s "$TMP/out" "$TMP/first"
+run_md --state "$S" "$A" "HEAD~1000..HEAD"
+check "a window digested twice with the state is the same" cmp -s "$TMP/out" "$TMP/first"
+
+# The whole archive with the state, in two runs: the entries of both are the
+# entries of one --no-state run (duplicates across the split are found).
+entries() { sed -n '/^===== Patch Commit Messages ====$/,$p' "$1" | tail -n +3; }
+run_md --no-state "$A"
+cp "$TMP/out" "$TMP/whole"
+run_md --state "$TMP/split.sqlite" "$A" "..HEAD~3000"
+cp "$TMP/out" "$TMP/part1"
+run_md --state "$TMP/split.sqlite" "$A"
+check "split runs: the second continues from the first" [ "$(head -1 "$TMP/out" | cut -d' ' -f2)" = "$(git -C "$A" rev-parse --short=9 HEAD~3000)" ]
+check "split runs give the entries of one run" cmp -s <(entries "$TMP/part1"; entries "$TMP/out") <(entries "$TMP/whole")
+
+# SIGTERM in the middle of a whole-archive run: state and output as before.
+sqlite3 "$S" .dump >"$TMP/dump-before" 2>/dev/null
+echo previous >"$TMP/sig.txt"
+"$MLDIGEST" --state "$S" -o "$TMP/sig.txt" "$A" "..HEAD" 2>/dev/null &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+status=0; wait $pid || status=$?
+check "SIGTERM ends the run by the signal ($status)" [ "$status" -eq 143 ]
+check "SIGTERM leaves the output as it was" [ "$(cat "$TMP/sig.txt")" = previous ]
+check "SIGTERM leaves no temporary file" bash -c "! ls '$TMP'/sig.txt.tmp-* 2>/dev/null"
+if command -v sqlite3 >/dev/null; then
+	check "SIGTERM leaves the state unchanged" cmp -s <(sqlite3 "$S" .dump) "$TMP/dump-before"
+fi
 
 finish

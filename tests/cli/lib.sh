@@ -8,6 +8,8 @@ DATA=${MLDIGEST_TEST_DATA:-$(dirname "$0")/../data}
 SHARED=${MLDIGEST_SHARED:-$(dirname "$0")/../../../shared}
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/mldigest-cli.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+# Runs without --state use the default state file: keep it in $TMP.
+export XDG_STATE_HOME=$TMP/xdg-state
 passed=0
 failed=0
 

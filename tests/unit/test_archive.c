@@ -9,12 +9,18 @@
  *                      merged: mg m, parents c7 and s2 (first parent c7)
  *   badm.git (bare)    b1 m, b2 whose m is a tree, b3 m
  *   broken.git (bare)  x1 m, x2 m, x3 m; x1 and x3's blob are then deleted
+ *   long.git (bare)    L1 ... L200, more than the reader's queue holds: L5,
+ *                      L15, ... are deletions (d); L150's blob is deleted
  *   empty.git (bare)   no commits
  *   work/kvm           a work tree: w1 m, w2 m; work/kvm/sub is a directory
  *   names/...          empty repositories named as archive_name() sees them
  *
  * Set MLDIGEST_SEED_GIT to a mirror clone of
  * fixtures/seed-window/seed-window.bundle to also read the seed window.
+ *
+ * The reading tests run twice: with the reader thread (archive_next() takes
+ * messages read ahead off a queue) and without (archive_next() reads, as
+ * when no thread can be started); both must give the same.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw, realpath under -std=c11 */
@@ -32,12 +38,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "archive/archive-internal.h" /* archive_git_read_ahead */
 #include "archive/archive.h"
 #include "util/error.h"
 
 #define T0 1700000000 /* commit times are T0 + the commit's number */
+
+/* long.git: LONG_N commits "L1"...; deletions; the commit whose blob is gone. */
+#define LONG_N		 200
+#define LONG_DELETION(i) ((i) % 10 == 5)
+#define LONG_HOLE	 150
 
 static char tmpdir[256];
 
@@ -47,7 +60,7 @@ static struct {
 	git_oid id;
 	const char *text; /* the message in `m`, or NULL */
 	int64_t time;
-} commits[32];
+} commits[32 + LONG_N];
 static size_t commits_nr;
 
 static void check_git(int error, const char *what)
@@ -201,17 +214,45 @@ static void object_delete(const char *gitdir, const git_oid *id)
 		fail_msg("cannot delete '%s'", path);
 }
 
+/* The message of `subject` in out[0..size). */
+static void msg_write(char *out, size_t size, const char *subject)
+{
+	snprintf(out, size,
+		 "From: A U Thor <author@example.org>\nSubject: %s\nMessage-ID: <%s@example.org>\n"
+		 "\nbody of %s\n",
+		 subject, subject, subject);
+}
+
+/* The message of `subject`, in one of 32 static buffers used in turn. */
 static const char *msg(const char *subject)
 {
 	static char texts[32][128];
 	static int next;
 	char *out = texts[next++ % 32];
 
-	snprintf(out, 128,
-		 "From: A U Thor <author@example.org>\nSubject: %s\nMessage-ID: <%s@example.org>\n"
-		 "\nbody of %s\n",
-		 subject, subject, subject);
+	msg_write(out, 128, subject);
 	return out;
+}
+
+/* L150's blob, deleted once the repository is written. */
+static git_oid long_hole_blob;
+
+/* long.git's commits; the texts are not msg()'s, which would be reused. */
+static void long_write(git_repository *repo)
+{
+	static char names[LONG_N + 1][8], texts[LONG_N + 1][128];
+	int i;
+
+	for (i = 1; i <= LONG_N; i++) {
+		snprintf(names[i], sizeof(names[i]), "L%d", i);
+		msg_write(texts[i], sizeof(texts[i]), names[i]);
+		commit_new(repo, names[i], LONG_DELETION(i) ? "d" : "m", texts[i], 0,
+			   i > 1 ? names[i - 1] : NULL, NULL);
+	}
+	ref_new(repo, "refs/heads/master", names[LONG_N]);
+	check_git(git_blob_create_from_buffer(&long_hole_blob, repo, texts[LONG_HOLE],
+					      strlen(texts[LONG_HOLE])),
+		  "L150's blob");
 }
 
 static void fixtures_write(void)
@@ -253,6 +294,11 @@ static void fixtures_write(void)
 	git_repository_free(repo);
 	object_delete(tmp_path("broken.git"), &commits[commit_index("x1")].id);
 	object_delete(tmp_path("broken.git"), &blob_id);
+
+	repo = repo_new("long.git", 1);
+	long_write(repo);
+	git_repository_free(repo);
+	object_delete(tmp_path("long.git"), &long_hole_blob);
 
 	repo = repo_new("empty.git", 1);
 	git_repository_free(repo);
@@ -742,13 +788,209 @@ static void test_seed_window(void **state)
 	}
 }
 
+/* "L<i>" of long.git, in a static buffer. */
+static const char *long_name(int i)
+{
+	static char names[LONG_N + 1][8];
+
+	snprintf(names[i], sizeof(names[i]), "L%d", i);
+	return names[i];
+}
+
+/* The messages of long.git's commits first..last (deletions have none), NULL-ended. */
+static const char **long_want(int first, int last)
+{
+	static const char *want[LONG_N + 1];
+	size_t n = 0;
+	int i;
+
+	for (i = first; i <= last; i++)
+		if (!LONG_DELETION(i))
+			want[n++] = long_name(i);
+	want[n] = NULL;
+	return want;
+}
+
+/* Reads one message and checks it is commit `name`'s. */
+static void expect_next(struct archive *a, const char *name)
+{
+	struct archive_message m;
+	size_t i = commit_index(name);
+	int r;
+
+	if ((r = archive_next(a, &m)) != 1)
+		fail_msg("archive_next returned %d, want %s: %s", r, name, error_message());
+	assert_string_equal(m.id, commit_hex(name));
+	assert_int_equal(m.time, commits[i].time);
+	assert_int_equal(m.len, strlen(commits[i].text));
+	assert_memory_equal(m.raw, commits[i].text, m.len);
+}
+
+/* Sleeps for `ms` milliseconds: lets the reader thread fill its queue. */
+static void pause_ms(long ms)
+{
+	struct timespec ts = {0, ms * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * Windows of more messages than the reader's queue holds are read whole and
+ * in order, the reader waiting for room; the caller's reading slowly (the
+ * pause) or fast gives the same.
+ */
+static void test_long_windows(void **state)
+{
+	char to_buf[64], from_buf[64];
+	struct archive *a;
+
+	(void)state;
+	/* L1..L149: 149 commits, 134 messages, no error. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, NULL, spec("@L149", to_buf, sizeof(to_buf))), 0);
+	assert_int_equal(archive_window_size(a), 149);
+	expect_next(a, "L1");
+	pause_ms(50);
+	expect_messages(a, "L1..L149", long_want(2, 149));
+	archive_free(a);
+
+	/* L151..L200, after the hole. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, spec("@L150", from_buf, sizeof(from_buf)), NULL), 0);
+	assert_int_equal(archive_window_size(a), LONG_N - LONG_HOLE);
+	expect_messages(a, "L150..", long_want(LONG_HOLE + 1, LONG_N));
+	archive_free(a);
+}
+
+/*
+ * A blob missing in the middle of a window: every message before it first,
+ * then the error naming its commit, then (as when reading without a thread)
+ * the messages after it.
+ */
+static void test_error_in_order(void **state)
+{
+	struct archive_message m;
+	const char *const *want;
+	struct archive *a;
+	char prefix[600];
+	size_t i;
+
+	(void)state;
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	assert_int_equal(archive_window_size(a), LONG_N);
+	pause_ms(50); /* nothing is read before the first archive_next() */
+	for (want = long_want(1, LONG_HOLE - 1), i = 0; want[i]; i++) {
+		expect_next(a, want[i]);
+		if (i == 0)
+			pause_ms(50); /* the reader reads up to the error and waits */
+	}
+	error_clear();
+	assert_int_equal(archive_next(a, &m), MD_ERR_INPUT);
+	snprintf(prefix, sizeof(prefix),
+		 "cannot read commit %s in '%s': ", commit_hex(long_name(LONG_HOLE)),
+		 archive_path(a));
+	if (strncmp(error_message(), prefix, strlen(prefix)) ||
+	    strlen(error_message()) == strlen(prefix))
+		fail_msg("'%s', want '%s<libgit2's reason>'", error_message(), prefix);
+	expect_messages(a, "after the hole", long_want(LONG_HOLE + 1, LONG_N));
+	archive_free(a);
+}
+
+/*
+ * archive_free() and archive_set_window() in the middle of a window stop the
+ * reader, wherever it is, and free what it read ahead (ASan: no leak).
+ */
+static void test_stop_early(void **state)
+{
+	char from_buf[64];
+	struct archive_message m;
+	struct archive *a;
+
+	(void)state;
+	/* Freed before the first message: no reader was started. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	archive_free(a);
+
+	/* Freed at once after the first message: the reader is reading. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	expect_next(a, "L1");
+	archive_free(a);
+
+	/* Freed with the queue full: the reader waits for room. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	expect_next(a, "L1");
+	expect_next(a, "L2");
+	pause_ms(50);
+	archive_free(a);
+
+	/* Freed after the error, messages after it queued. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, spec("@L140", from_buf, sizeof(from_buf)), NULL), 0);
+	while (archive_next(a, &m) > 0)
+		;
+	pause_ms(20);
+	archive_free(a);
+
+	/* A new window in the middle of one starts over. */
+	a = open_ok("long.git");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	expect_next(a, "L1");
+	expect_next(a, "L2");
+	pause_ms(20);
+	assert_int_equal(archive_set_window(a, spec("@L150", from_buf, sizeof(from_buf)), NULL), 0);
+	expect_messages(a, "new window", long_want(LONG_HOLE + 1, LONG_N));
+	/* And once more, after its end. */
+	assert_int_equal(archive_set_window(a, NULL, spec("@L3", from_buf, sizeof(from_buf))), 0);
+	expect_messages(a, "third window", long_want(1, 3));
+	archive_free(a);
+}
+
+/* Reads without the reader thread, as when none can be started. */
+static int inline_setup(void **state)
+{
+	(void)state;
+	archive_git_read_ahead = 0;
+	return 0;
+}
+
+static int inline_teardown(void **state)
+{
+	(void)state;
+	archive_git_read_ahead = 1;
+	return 0;
+}
+
+/* A test run without the reader thread, named so. */
+/* clang-format off */
+#define INLINE_TEST(f) {#f " (inline)", f, inline_setup, inline_teardown, NULL}
+/* clang-format on */
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_windows),	    cmocka_unit_test(test_window_errors),
-	    cmocka_unit_test(test_open_errors),	    cmocka_unit_test(test_names),
-	    cmocka_unit_test(test_work_tree),	    cmocka_unit_test(test_m_is_tree),
-	    cmocka_unit_test(test_missing_objects), cmocka_unit_test(test_seed_window),
+	    cmocka_unit_test(test_windows),
+	    cmocka_unit_test(test_window_errors),
+	    cmocka_unit_test(test_open_errors),
+	    cmocka_unit_test(test_names),
+	    cmocka_unit_test(test_work_tree),
+	    cmocka_unit_test(test_m_is_tree),
+	    cmocka_unit_test(test_missing_objects),
+	    cmocka_unit_test(test_long_windows),
+	    cmocka_unit_test(test_error_in_order),
+	    cmocka_unit_test(test_stop_early),
+	    cmocka_unit_test(test_seed_window),
+	    INLINE_TEST(test_windows),
+	    INLINE_TEST(test_work_tree),
+	    INLINE_TEST(test_m_is_tree),
+	    INLINE_TEST(test_missing_objects),
+	    INLINE_TEST(test_long_windows),
+	    INLINE_TEST(test_error_in_order),
+	    INLINE_TEST(test_stop_early),
+	    INLINE_TEST(test_seed_window),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -14,6 +14,7 @@
 #include "render/render.h"
 #include "run.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -23,7 +24,9 @@ static const char usage_text[] =
 	"\n"
 	"Digest the patches sent to a mailing list archive.\n"
 	"\n"
-	"  ARCHIVE            a public-inbox git repository (one message per commit, blob 'm')\n"
+	"  ARCHIVE            a public-inbox git repository (one message per commit, blob 'm'),\n"
+	"                     a v2 inbox directory (git/0.git, git/1.git, ...), an mbox file\n"
+	"                     (mboxrd or mboxo, gzip-compressed or not) or a Maildir\n"
 	"  FROM..TO           the window: the messages after FROM up to and including TO on\n"
 	"                     TO's first-parent chain; FROM.. goes to the newest message,\n"
 	"                     ..TO starts at the first one; without a window, from where the\n"
@@ -31,6 +34,11 @@ static const char usage_text[] =
 	"                     (with --no-state: the whole archive)\n"
 	"\n"
 	"Options:\n"
+	"      --since DATE       a window by message date: from DATE on (ISO 8601: 2026-01-27,\n"
+	"                         2026-01-27T08:00, 2026-01-27T08:00+02:00; UTC unless an\n"
+	"                         offset is given); any archive, with or without FROM..TO\n"
+	"      --until DATE       ... up to DATE, not included\n"
+	"      --input-format F   the kind of ARCHIVE: auto (default), git, mbox, maildir\n"
 	"      --list NAME        the list's name in the title (default: the List-Id of\n"
 	"                         the archive's mail, else the archive's directory name)\n"
 	"      --format FMT       output format: text (default)\n"
@@ -59,6 +67,9 @@ enum {
 	OPT_STATE,
 	OPT_DRY_RUN,
 	OPT_SHOW_STATE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_INPUT_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +81,9 @@ static const struct option long_options[] = {
 	{"state", required_argument, NULL, OPT_STATE},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	{"show-state", no_argument, NULL, OPT_SHOW_STATE},
+	{"since", required_argument, NULL, OPT_SINCE},
+	{"until", required_argument, NULL, OPT_UNTIL},
+	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -100,6 +114,17 @@ static int parse_number(const char *option, const char *arg, unsigned min, unsig
 		return error_set(MD_ERR_USAGE, "%s takes a whole number from %u to %u, not '%s'",
 				 option, min, max, arg);
 	*out = (unsigned)n;
+	return 0;
+}
+
+/* An unparsable date is an unusable input (exit 2), as the issue asks. */
+static int parse_date(const char *option, const char *arg, int64_t *out)
+{
+	if (date_parse_iso8601(arg, out) < 0)
+		return error_set(MD_ERR_INPUT,
+				 "%s: cannot read the date '%s' (use ISO 8601, e.g. 2026-01-27 or "
+				 "2026-01-27T08:00+02:00)",
+				 option, arg);
 	return 0;
 }
 
@@ -155,6 +180,19 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 		case OPT_SHOW_STATE:
 			o->show_state = 1;
 			break;
+		case OPT_SINCE:
+			if ((error = parse_date("--since", optarg, &o->since)) < 0)
+				return error;
+			o->has_since = 1;
+			break;
+		case OPT_UNTIL:
+			if ((error = parse_date("--until", optarg, &o->until)) < 0)
+				return error;
+			o->has_until = 1;
+			break;
+		case OPT_INPUT_FORMAT:
+			o->input_format = optarg;
+			break;
 		case 'o':
 			o->output = optarg;
 			break;
@@ -188,6 +226,8 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 					 argv[optind]);
 		return 0;
 	}
+	if (o->has_since && o->has_until && o->since >= o->until)
+		return error_set(MD_ERR_USAGE, "--since must be before --until");
 	if (optind >= argc)
 		return error_set(MD_ERR_USAGE, "no archive given; try 'mldigest --help'");
 	o->archive = argv[optind++];

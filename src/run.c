@@ -16,6 +16,7 @@
 #include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/error.h"
 #include "util/text.h"
 
@@ -149,22 +150,68 @@ static char *list_name_from_list_id(const char *list_id)
 	return end > s ? xmemdupz(s, (size_t)(end - s)) : NULL;
 }
 
-static int digest_one(struct digest *d, struct store *store, const struct archive_message *am,
-		      char **list_id_name)
+/*
+ * The window as the run sees it: by revision (the archive's FROM..TO), by
+ * date (--since/--until, or where the last run of an mbox ended), or both;
+ * and the first and last messages that fell in it.
+ */
+struct window {
+	int by_date;         /* the title and the state name the window by dates */
+	int has_since, has_until;
+	int since_exclusive; /* continuing after the last run's last message */
+	int64_t since, until; /* [since, until): until is not included */
+	unsigned long messages;
+	char first_id[41], last_id[41]; /* commit ids; "" without commits */
+	int64_t first_date, last_date;
+};
+
+static int window_has(const struct window *w, int64_t date)
+{
+	if (w->has_since && (date < w->since || (w->since_exclusive && date == w->since)))
+		return 0;
+	return !w->has_until || date < w->until;
+}
+
+/* The key that makes a message "the same message" across runs (store.h). */
+static void message_key(struct buf *out, const struct archive_message *am,
+			const struct message *m)
+{
+	if (*am->id)
+		buf_addstr(out, am->id);
+	else if (*m->message_id)
+		buf_addf(out, "<%s>", m->message_id);
+	else
+		buf_addf(out, "#%lu", am->position);
+}
+
+/* Digests one message of the archive, when it falls in the window. */
+static int digest_one(struct digest *d, struct store *store, struct window *w,
+		      const struct archive_message *am, char **list_id_name)
 {
 	struct message *m = NULL;
 	struct inbody_from ib;
 	char *ib_name = NULL, *ib_addr = NULL;
+	struct buf key = BUF_INIT;
 	struct digest_message dm;
 	int error;
 
 	if ((error = message_parse(&m, am->raw, am->len)) < 0)
 		return error;
 	memset(&dm, 0, sizeof(dm));
-	dm.key = *am->id ? am->id : m->message_id;
+	dm.date = m->date ? m->date : am->time;
+	if (!window_has(w, dm.date))
+		goto cleanup;
+	if (!w->messages++) {
+		memcpy(w->first_id, am->id, sizeof(w->first_id));
+		w->first_date = dm.date;
+	}
+	memcpy(w->last_id, am->id, sizeof(w->last_id));
+	w->last_date = dm.date;
+
+	message_key(&key, am, m);
+	dm.key = key.data;
 	dm.commit = am->id;
 	dm.message_id = m->message_id;
-	dm.date = m->date ? m->date : am->time;
 	dm.subject = m->subject;
 	dm.from_name = m->from_name;
 	dm.from_addr = m->from_addr;
@@ -185,6 +232,8 @@ static int digest_one(struct digest *d, struct store *store, const struct archiv
 	if (!*list_id_name && *m->list_id)
 		*list_id_name = list_name_from_list_id(m->list_id);
 	error = digest_add_message(d, store, &dm);
+cleanup:
+	buf_release(&key);
 	free(ib_name);
 	free(ib_addr);
 	message_free(m);
@@ -230,27 +279,52 @@ static int open_state(struct state **out, const struct run_options *o, struct ar
 	return error;
 }
 
+static int is_commit_id(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
+}
+
 /*
- * Chooses the window: FROM..TO as given, else from where the last recorded
- * run of the archive ended to the newest message.
+ * Chooses the window: FROM..TO and --since/--until as given; with neither,
+ * from where the last recorded run of the archive ended (after its last
+ * commit, or after its last message's date where there are no commits) to
+ * the newest message; without a state, the whole archive.
  */
-static int choose_window(struct archive *archive, struct state *state, const struct run_options *o)
+static int choose_window(struct window *w, struct archive *archive, struct state *state,
+			 const struct run_options *o)
 {
 	char *last_end = NULL, saved[512];
 	int error;
 
-	if (o->window_given || !state)
+	w->has_since = o->has_since;
+	w->since = o->since;
+	w->has_until = o->has_until;
+	w->until = o->until;
+	w->by_date = o->has_since || o->has_until || !archive_has_revisions(archive);
+	if (o->window_given || o->has_since || o->has_until || !state)
 		return archive_set_window(archive, o->from, o->to);
+
 	if ((error = state_last_run_end(state, &last_end)) < 0)
 		return error;
 	if (!last_end)
 		return error_set(MD_ERR_INPUT,
-				 "no recorded run of '%s': give a window (FROM..TO) for its first run",
-				 archive_path(archive));
-	error = archive_set_window(archive, last_end, NULL);
+				 "no recorded run of '%s': give a window (%s) for its first run",
+				 archive_path(archive),
+				 archive_has_revisions(archive) ? "FROM..TO or --since"
+								: "--since");
+	if (archive_has_revisions(archive) && is_commit_id(last_end)) {
+		error = archive_set_window(archive, last_end, NULL);
+	} else if (date_parse_iso8601(last_end, &w->since) == 0) {
+		w->has_since = w->since_exclusive = 1;
+		error = archive_set_window(archive, NULL, NULL);
+	} else {
+		error = error_set(MD_ERR_INPUT, "cannot continue '%s': the last recorded run "
+						"ended at '%s', which is neither a commit nor a date",
+				  archive_path(archive), last_end);
+	}
 	if (error < 0) {
 		snprintf(saved, sizeof(saved), "%s", error_message());
-		error = error_set(error, "%s (the last recorded run ended at %.12s)", saved,
+		error = error_set(error, "%s (the last recorded run ended at %.20s)", saved,
 				  last_end);
 	}
 	free(last_end);
@@ -271,6 +345,47 @@ static void count_entries(const struct digest *d, struct state_run *run)
 	run->patches = (int64_t)d->patches;
 }
 
+/*
+ * The window's ends as the title and the state name them: commit ids, or
+ * dates (41 >= DATE_ISO8601_MAX: either fits).
+ */
+static void window_ends(const struct window *w, struct archive *archive, char from[41],
+			char to[41])
+{
+	if (w->by_date) {
+		date_format_iso8601(w->has_since ? w->since : w->first_date, from);
+		date_format_iso8601(w->has_until ? w->until : w->last_date, to);
+		return;
+	}
+	/* A window from the root is named after its first commit. */
+	snprintf(from, 41, "%s", *archive_window_from(archive) ? archive_window_from(archive)
+								: w->first_id);
+	snprintf(to, 41, "%s", archive_window_to(archive));
+}
+
+/* Records the run: where the next one starts is after this one's last message. */
+static int record_run(struct state *state, const struct window *w, struct archive *archive,
+		      const struct digest *d, struct state_run *run)
+{
+	char last[DATE_ISO8601_MAX];
+	int error;
+
+	run->list_name = d->list_name;
+	if (archive_has_revisions(archive)) {
+		run->from = *archive_window_from(archive) ? archive_window_from(archive) : NULL;
+		run->to = w->last_id;
+	} else {
+		run->from = d->from;
+		date_format_iso8601(w->last_date, last);
+		run->to = last;
+	}
+	run->ended = (int64_t)time(NULL);
+	count_entries(d, run);
+	if ((error = state_record_run(state, run)) < 0)
+		return error;
+	return state_commit(state);
+}
+
 int run_digest(const struct run_options *o)
 {
 	struct archive *archive = NULL;
@@ -279,65 +394,55 @@ int run_digest(const struct run_options *o)
 	struct output out = {0};
 	struct archive_message am;
 	struct state_run run = {0};
+	struct window w = {0};
 	struct digest d;
-	char *list_id_name = NULL, *first_id = NULL;
-	const char *from_id, *list_name;
+	char *list_id_name = NULL, from[41], to[41];
+	const char *list_name;
 	int error;
 
 	digest_init(&d);
 	run.started = (int64_t)time(NULL);
-	if ((error = archive_open(&archive, o->archive)) < 0)
+	if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0)
 		goto cleanup;
 	if ((error = open_state(&state, o, archive)) < 0)
 		goto cleanup;
-	if ((error = choose_window(archive, state, o)) < 0)
+	if ((error = choose_window(&w, archive, state, o)) < 0)
 		goto cleanup;
 	if ((error = output_open(&out, o->output)) < 0)
 		goto cleanup;
 	store = state ? state_store(state) : (memory = memstate_new());
 
-	while ((error = archive_next(archive, &am)) > 0) {
-		if (!first_id)
-			first_id = xstrdup(am.id);
-		if ((error = digest_one(&d, store, &am, &list_id_name)) < 0)
+	while ((error = archive_next(archive, &am)) > 0)
+		if ((error = digest_one(&d, store, &w, &am, &list_id_name)) < 0)
 			goto cleanup;
-	}
 	if (error < 0)
 		goto cleanup;
-	/* A window from the root is named after its first commit. */
-	from_id = archive_window_from(archive);
-	if (!*from_id && first_id)
-		from_id = first_id;
+	if (!w.messages) {
+		error = error_set(MD_ERR_INPUT, "no messages in the window in '%s'",
+				  archive_path(archive));
+		goto cleanup;
+	}
 	if (o->list_name)
 		list_name = o->list_name;
 	else if (list_id_name)
 		list_name = list_id_name;
 	else
 		list_name = archive_name(archive);
-	digest_set_window(&d, list_name, from_id, archive_window_to(archive));
+	window_ends(&w, archive, from, to);
+	digest_set_window(&d, list_name, from, to);
 	if ((error = o->renderer->render(out.fp, &d, &o->render)) < 0)
 		goto cleanup;
 	if ((error = output_commit(&out)) < 0)
 		goto cleanup;
-
 	/* The digest is out in full: only now is the run recorded. */
-	if (state) {
-		run.list_name = list_name;
-		run.from = *archive_window_from(archive) ? archive_window_from(archive) : NULL;
-		run.to = archive_window_to(archive);
-		run.ended = (int64_t)time(NULL);
-		count_entries(&d, &run);
-		if ((error = state_record_run(state, &run)) < 0 ||
-		    (error = state_commit(state)) < 0)
-			goto cleanup;
-	}
+	if (state && (error = record_run(state, &w, archive, &d, &run)) < 0)
+		goto cleanup;
 
 cleanup:
 	output_release(&out);
 	state_free(state); /* rolls back what was not committed */
 	store_free(memory);
 	free(list_id_name);
-	free(first_id);
 	digest_release(&d);
 	archive_free(archive);
 	return error;
@@ -385,7 +490,7 @@ int run_show_state(const struct run_options *o)
 	if (!o->state_path && (error = default_state_path(&path)) < 0)
 		return error;
 	if (o->archive) {
-		if ((error = archive_open(&archive, o->archive)) < 0 ||
+		if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0 ||
 		    (error = archive_root_id(archive, &key)) < 0)
 			goto cleanup;
 	}

@@ -4,6 +4,8 @@
 
 /* One digest run: archive -> messages -> digest -> renderer -> output. */
 
+#include <stdint.h>
+
 #include "render/render.h"
 
 struct run_options {
@@ -11,6 +13,9 @@ struct run_options {
 	const char *from;        /* revision, or NULL for the first message */
 	const char *to;          /* revision, or NULL for the newest */
 	int window_given;        /* FROM..TO was given (either end may be NULL) */
+	int has_since, has_until; /* --since, --until: a window by date */
+	int64_t since, until;    /* seconds since the epoch; until is excluded */
+	const char *input_format; /* --input-format: NULL detects the kind */
 	const char *list_name;   /* NULL: the archive's List-Id, else its name */
 	const char *output;      /* NULL: standard output */
 	const char *state_path;  /* NULL: the default under $XDG_STATE_HOME */

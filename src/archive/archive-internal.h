@@ -16,7 +16,8 @@
  * negative `enum md_status`.
  */
 struct archive_ops {
-	const char *kind; /* "git", ... */
+	const char *kind; /* "git", "mbox", "maildir" */
+	int has_revisions; /* FROM..TO windows by revision work */
 	/* Opens a->path; on success a->impl is set. */
 	int (*open)(struct archive *a);
 	/* Chooses the window; fills window_from, window_to and window_size. */
@@ -44,6 +45,8 @@ struct archive {
 };
 
 extern const struct archive_ops archive_git_ops;
+extern const struct archive_ops archive_mbox_ops;
+extern const struct archive_ops archive_maildir_ops;
 
 /*
  * 1 (the default): git archives are read ahead on a thread of their own;

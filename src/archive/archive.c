@@ -17,21 +17,37 @@
 /* Every kind of archive, for the library's start and stop. */
 static const struct archive_ops *const archive_kinds[] = {
     &archive_git_ops,
+    &archive_mbox_ops,
+    &archive_maildir_ops,
 };
 
 #define ARCHIVE_KIND_COUNT (sizeof(archive_kinds) / sizeof(archive_kinds[0]))
 
+static int is_directory(const char *path, const char *sub)
+{
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int ok;
+
+	buf_addf(&b, "%s/%s", path, sub);
+	ok = stat(b.data, &st) == 0 && S_ISDIR(st.st_mode);
+	buf_release(&b);
+	return ok;
+}
+
 /*
- * The kind of the archive at `path`.  Only git archives exist so far: a
- * regular file (mbox) or a directory with cur/ and new/ (Maildir) will be
- * told apart here; anything else is handed to git, which says whether it is
- * a repository.
+ * The kind of the archive at `path`: a directory with cur/ is a Maildir; any
+ * other directory is handed to git (a repository, or a v2 inbox with
+ * git/0.git: git.c tells them apart and says when it is neither); a regular
+ * file (or a pipe) is an mbox.
  */
 static const struct archive_ops *archive_detect(const char *path, const struct stat *st)
 {
-	(void)path;
-	(void)st;
-	return &archive_git_ops;
+	if (S_ISDIR(st->st_mode))
+		return is_directory(path, "cur") && !is_directory(path, "objects")
+			   ? &archive_maildir_ops
+			   : &archive_git_ops;
+	return &archive_mbox_ops;
 }
 
 /* strerror(err) with a lowercase first letter, as our messages are. */
@@ -142,13 +158,35 @@ static char *archive_name_from_path(const char *path)
 
 int archive_open(struct archive **out, const char *path)
 {
+	return archive_open_as(out, path, NULL);
+}
+
+int archive_has_revisions(const struct archive *a)
+{
+	return a->ops->has_revisions;
+}
+
+int archive_open_as(struct archive **out, const char *path, const char *kind)
+{
+	const struct archive_ops *ops = NULL;
 	struct archive *a = NULL;
 	struct stat st;
 	char reason[128];
+	size_t i;
 	int error;
 
 	assert(out && path);
 	*out = NULL;
+	if (kind && strcmp(kind, "auto")) {
+		for (i = 0; i < ARCHIVE_KIND_COUNT; i++)
+			if (!strcmp(archive_kinds[i]->kind, kind))
+				ops = archive_kinds[i];
+		if (!ops)
+			return error_set(MD_ERR_USAGE,
+					 "unknown input format '%s' (formats: auto, git, mbox, "
+					 "maildir)",
+					 kind);
+	}
 
 	if (stat(path, &st) < 0) {
 		error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
@@ -159,7 +197,7 @@ int archive_open(struct archive **out, const char *path)
 	a = xcalloc(1, sizeof(*a));
 	a->path = xstrdup(path);
 	a->name = archive_name_from_path(path);
-	a->ops = archive_detect(path, &st);
+	a->ops = ops ? ops : archive_detect(path, &st);
 	if ((error = a->ops->open(a)) < 0)
 		goto cleanup;
 

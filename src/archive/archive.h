@@ -5,8 +5,9 @@
 /*
  * Where mail comes from.  An archive hands on the raw messages of a window,
  * oldest first, one at a time (streaming: only the current message is held).
- * Kinds: a public-inbox git repository (git.c).  libgit2 is used in git.c
- * only; callers see no libgit2 type.
+ * Kinds: a public-inbox git repository or a v2 inbox directory of epochs
+ * (git.c), an mbox file, plain or gzip-compressed (mbox.c), a Maildir
+ * (maildir.c).  libgit2 is used in git.c only; callers see no libgit2 type.
  */
 
 #include <stddef.h>
@@ -20,6 +21,9 @@ struct archive_message {
 	size_t len;
 	char id[41];      /* commit id in hex for git archives; "" when none */
 	int64_t time;     /* commit time (seconds since the epoch, UTC); 0 when none */
+	unsigned long position; /* 1-based place in the archive's reading order:
+				   in the whole file (mbox) or Maildir, in the
+				   window (git, where `id` names the message) */
 };
 
 /*
@@ -30,8 +34,25 @@ struct archive_message {
 int archive_open(struct archive **out, const char *path);
 
 /*
+ * As archive_open(), with the kind named: "git" (a repository or a v2 inbox
+ * directory), "mbox" or "maildir"; NULL or "auto" detects it from what
+ * `path` is: a directory with cur/ (Maildir), a directory with git/0.git (v2
+ * inbox), another directory (git), a regular file (mbox).  An unknown kind
+ * is MD_ERR_USAGE.
+ */
+int archive_open_as(struct archive **out, const char *path, const char *kind);
+
+/* True when the archive has revisions (git): FROM..TO windows work. */
+int archive_has_revisions(const struct archive *a);
+
+/*
  * Chooses the window: the messages added after `from` up to and including
  * `to` on to's first-parent chain (git rev-list --first-parent FROM..TO).
+ * In a v2 inbox the epochs are one sequence: a revision is looked up in
+ * every epoch (names in the newest epoch where they resolve, ids where they
+ * are), and a window from one epoch into a later one holds everything in
+ * between (git.c has the rules).  mbox and Maildir have no revisions: both
+ * must be NULL (the whole archive; windows there are by date, in run.c).
  * `from` NULL: from the first commit (root included).  `to` NULL: the newest
  * commit (HEAD).  Revisions are anything git accepts (ids, abbreviated ids,
  * refs, HEAD~100).  Errors (MD_ERR_INPUT): unknown revision, `from` not an
@@ -61,8 +82,9 @@ const char *archive_name(const struct archive *a);
 
 /*
  * The archive's identity for the state: the id of the root commit of its
- * newest commit's first-parent chain, so a moved or re-cloned mirror keeps
- * its history.  Sets *out (hex, borrowed from the archive) and returns 0, or
+ * newest commit's first-parent chain (of epoch 0 in a v2 inbox; for mbox
+ * and Maildir "mbox:"/"maildir:" and a hash of the first message's
+ * Message-ID), so a moved or re-cloned mirror keeps its history.  Sets *out (hex, borrowed from the archive) and returns 0, or
  * returns a negative code with the message set (no commits, a missing
  * commit).  Walks the chain once; later calls return the same id.
  */

@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Public-inbox git archives, read in-process with libgit2.
+ * Public-inbox git archives, read in-process with libgit2: one repository,
+ * or a v2 inbox directory whose epochs DIR/git/0.git, 1.git, ... (each a
+ * repository with a root of its own) are, in numeric order, one sequence.
  *
  * Each commit of the archive adds one message as the blob `m` at the root of
  * its tree; a deletion has `d` instead.  archive_set_window() walks the
- * window once (git rev-list --first-parent FROM..TO), keeping each commit's
- * id, tree id and time.  The messages are then read ahead on a thread of
- * their own (the reader), started by the first archive_next(): it reads each
- * commit's tree and `m` blob, oldest first, into a queue of at most
+ * window once (git rev-list --first-parent FROM..TO, epoch after epoch in an
+ * inbox), keeping each commit's id, tree id, time and epoch.  The messages
+ * are then read ahead on a thread of their own (the reader), started by the
+ * first archive_next(): it reads each commit's tree and `m` blob, oldest
+ * first, from its epoch's repository, into a queue of at most
  * ARCHIVE_GIT_QUEUE messages, while the caller parses the ones before.
  * archive_next() takes them off in order and keeps only the current one.
  *
  * libgit2 objects must not be used by two threads at once, so from the
  * reader's start to its end (archive_git_reader_free, which archive_free()
- * and archive_set_window() call) the reader alone uses the repository and
- * its object database: anything else that needs them runs before the first
- * archive_next() or stops the reader first.  The caller only reads the
+ * and archive_set_window() call) the reader alone uses the repositories and
+ * their object databases: anything else that needs them runs before the
+ * first archive_next() or stops the reader first.  The caller only reads the
  * window's commit list, which does not change meanwhile, and takes the
  * blobs the reader hands on (a blob is an uncached buffer with an atomic
  * reference count and no pointer back to the repository, so the caller may
@@ -24,6 +27,16 @@
  * the message's slot, and archive_next() sets it (error_set) when it gets
  * there, after the messages before it.  When no thread can be started the
  * messages are read in archive_next() itself, one at a time.
+ *
+ * Revisions in an inbox (archive_git_inbox_resolve) are looked up in every
+ * epoch.  A name (HEAD, master, a tag, HEAD^{commit}) is the newest epoch's
+ * where it resolves: HEAD is the newest commit of the inbox.  An id, full or
+ * abbreviated, is the one epoch's that holds it; an abbreviated id of
+ * different objects in two epochs is ambiguous, and an id found in several
+ * (epochs sharing objects through alternates) is the epoch's whose HEAD
+ * reaches it.  Trailing first-parent steps (~N, ^, ^1) count along the
+ * inbox's sequence: the step before an epoch's root is the newest commit of
+ * the epoch before, so HEAD~10 is ten messages back wherever they are.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -34,6 +47,9 @@
 #include "util/error.h"
 
 #include <assert.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
 #include <git2.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -69,7 +85,8 @@
 struct archive_git_commit {
 	git_oid id;
 	git_oid tree;
-	int64_t time; /* committer time */
+	int64_t time;	    /* committer time */
+	unsigned int epoch; /* the repository it is in: an index into archive_git.epochs */
 };
 
 /* One entry of the queue: a message, or an error met reading the window. */
@@ -100,10 +117,18 @@ struct archive_git_reader {
 	int running;	    /* a thread was started and not yet joined */
 };
 
-struct archive_git {
+/* One repository: the archive's, or one epoch of a v2 inbox. */
+struct archive_git_epoch {
 	git_repository *repo; /* the reader's alone while it runs */
 	git_odb *odb;	      /* likewise */
-	const char *path;     /* the archive's, for messages */
+	char *path;	      /* for messages: the archive's path, or DIR/git/N.git */
+};
+
+struct archive_git {
+	/* The repository (one), or the inbox's epochs 0, 1, ... in order. */
+	struct archive_git_epoch *epochs;
+	size_t epochs_nr;
+	int inbox; /* a v2 inbox directory (revisions are looked up in every epoch) */
 	/* The window, oldest first; the reader reads it too, while it runs. */
 	struct archive_git_commit *commits;
 	size_t nr;
@@ -129,35 +154,181 @@ static const char *archive_git_message(void)
 	return e && e->message ? e->message : "unknown error";
 }
 
+/*
+ * Opens the repository at `path` into `e` (path never searched upwards).
+ * Returns 0, 1 when `path` is not a git repository (no message set), or
+ * MD_ERR_INPUT with the message set.
+ */
+static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
+{
+	int error;
+
+	e->path = xstrdup(path);
+	error = git_repository_open_ext(&e->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (error == GIT_ENOTFOUND) {
+		return 1;
+	} else if (error == GIT_EOWNER) {
+		return error_set(MD_ERR_INPUT,
+				 "cannot read '%s': the repository is owned by another user "
+				 "(see git's safe.directory)",
+				 path);
+	} else if (error < 0) {
+		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
+	}
+	if ((error = git_repository_odb(&e->odb, e->repo)) < 0)
+		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
+	return 0;
+}
+
+/* strerror(err) with a lowercase first letter, as our messages are. */
+static const char *archive_git_strerror(int err, char *out, size_t size)
+{
+	snprintf(out, size, "%s", strerror(err));
+	out[0] = (char)tolower((unsigned char)out[0]);
+	return out;
+}
+
+/* The number N of an epoch's name "N.git" (no leading zero), or -1 when it is none. */
+static long archive_git_epoch_number(const char *name)
+{
+	size_t len = strlen(name), digits = len - 4, i;
+	long n = 0;
+
+	if (len <= 4 || strcmp(name + digits, ".git") || (name[0] == '0' && digits > 1))
+		return -1;
+	for (i = 0; i < digits; i++) {
+		if (!isdigit((unsigned char)name[i]))
+			return -1;
+		/* Past any real count of epochs: stays a number, and leaves a gap. */
+		n = n < 100000000L ? n * 10 + (name[i] - '0') : n;
+	}
+	return n;
+}
+
+static int archive_git_compare_numbers(const void *x, const void *y)
+{
+	long a = *(const long *)x, b = *(const long *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * The epochs of the v2 inbox at `dir` (git/N.git): *out (the caller's, free)
+ * holds their numbers in increasing order, *nr of them; none when there is
+ * no git/ directory.
+ */
+static int archive_git_epochs_list(long **out, size_t *nr, const char *dir, size_t dir_len)
+{
+	struct buf path = BUF_INIT;
+	struct dirent *entry;
+	char reason[128];
+	DIR *d = NULL;
+	size_t alloc = 0;
+	long n;
+	int error = 0;
+
+	*out = NULL;
+	*nr = 0;
+	buf_addf(&path, "%.*s/git", (int)dir_len, dir);
+	if (!(d = opendir(path.data))) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path.data,
+					  archive_git_strerror(errno, reason, sizeof(reason)));
+		goto cleanup;
+	}
+	while ((errno = 0, entry = readdir(d)) != NULL) {
+		if ((n = archive_git_epoch_number(entry->d_name)) < 0)
+			continue;
+		if (*nr == alloc) {
+			alloc = alloc ? alloc * 2 : 16;
+			*out = xrealloc(*out, alloc * sizeof(**out));
+		}
+		(*out)[(*nr)++] = n;
+	}
+	if (errno) {
+		error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path.data,
+				  archive_git_strerror(errno, reason, sizeof(reason)));
+		goto cleanup;
+	}
+	if (*nr > 1)
+		qsort(*out, *nr, sizeof(**out), archive_git_compare_numbers);
+cleanup:
+	if (d)
+		closedir(d);
+	if (error < 0) {
+		free(*out);
+		*out = NULL;
+		*nr = 0;
+	}
+	buf_release(&path);
+	return error;
+}
+
+/*
+ * Opens the epochs of the v2 inbox at a->path: 0, 1, ... up to the last, each
+ * present.  Returns 1 when a->path holds no epoch (not an inbox), 0 or a
+ * negative code with the message set.
+ */
+static int archive_git_inbox_open(struct archive *a)
+{
+	struct archive_git *g = a->impl;
+	struct buf path = BUF_INIT;
+	size_t dir_len = strlen(a->path), nr, i;
+	long *numbers = NULL;
+	int error;
+
+	while (dir_len > 1 && a->path[dir_len - 1] == '/')
+		dir_len--; /* "kvm/" names "kvm/git/0.git", not "kvm//git/0.git" */
+	if ((error = archive_git_epochs_list(&numbers, &nr, a->path, dir_len)) < 0)
+		goto cleanup;
+	if (nr == 0) {
+		error = 1;
+		goto cleanup;
+	}
+	g->epochs = xcalloc(nr, sizeof(*g->epochs));
+	g->inbox = 1;
+	for (i = 0; i < nr; i++) {
+		buf_reset(&path);
+		buf_addf(&path, "%.*s/git/%zu.git", (int)dir_len, a->path, i);
+		if (numbers[i] != (long)i) {
+			/* Sorted and distinct: the first number past its place marks a gap. */
+			error = error_set(MD_ERR_INPUT, "cannot read '%s': epoch '%s' is missing",
+					  a->path, path.data);
+			goto cleanup;
+		}
+		g->epochs_nr++;
+		if ((error = archive_git_epoch_open(&g->epochs[i], path.data)) == 1)
+			error = error_set(MD_ERR_INPUT, "cannot read '%s': not a git repository",
+					  path.data);
+		if (error < 0)
+			goto cleanup;
+	}
+	error = 0;
+cleanup:
+	free(numbers);
+	buf_release(&path);
+	return error;
+}
+
 static int archive_git_open(struct archive *a)
 {
 	struct archive_git *g;
 	int error;
 
 	g = xcalloc(1, sizeof(*g));
-	g->path = a->path;
 	a->impl = g;
 
-	error = git_repository_open_ext(&g->repo, a->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-	if (error == GIT_ENOTFOUND) {
+	/* A repository first, as git sees it; then a v2 inbox. */
+	g->epochs = xcalloc(1, sizeof(*g->epochs));
+	g->epochs_nr = 1;
+	if ((error = archive_git_epoch_open(&g->epochs[0], a->path)) <= 0)
+		goto cleanup;
+	free(g->epochs[0].path);
+	free(g->epochs);
+	g->epochs = NULL;
+	g->epochs_nr = 0;
+	if ((error = archive_git_inbox_open(a)) == 1)
 		error = error_set(MD_ERR_INPUT, "cannot read '%s': not a git repository", a->path);
-		goto cleanup;
-	} else if (error == GIT_EOWNER) {
-		error = error_set(MD_ERR_INPUT,
-				  "cannot read '%s': the repository is owned by another user "
-				  "(see git's safe.directory)",
-				  a->path);
-		goto cleanup;
-	} else if (error < 0) {
-		error =
-		    error_set(MD_ERR_INPUT, "cannot read '%s': %s", a->path, archive_git_message());
-		goto cleanup;
-	}
-	if ((error = git_repository_odb(&g->odb, g->repo)) < 0) {
-		error =
-		    error_set(MD_ERR_INPUT, "cannot read '%s': %s", a->path, archive_git_message());
-		goto cleanup;
-	}
 cleanup:
 	return error;
 }
@@ -165,79 +336,341 @@ cleanup:
 static void archive_git_release(struct archive *a)
 {
 	struct archive_git *g = a->impl;
+	size_t i;
 
 	if (!g)
 		return;
-	archive_git_reader_free(g); /* first: the reader may be using the repository */
+	archive_git_reader_free(g); /* first: the reader may be using the repositories */
 	git_odb_object_free(g->blob);
-	git_odb_free(g->odb);
-	git_repository_free(g->repo);
+	for (i = 0; i < g->epochs_nr; i++) {
+		git_odb_free(g->epochs[i].odb);
+		git_repository_free(g->epochs[i].repo);
+		free(g->epochs[i].path);
+	}
+	free(g->epochs);
 	free(g->commits);
 	free(g);
 	a->impl = NULL;
 }
 
-/* Resolves a revision the way git does, peeled to a commit. */
-static int archive_git_resolve(git_oid *out, struct archive *a, const char *spec)
+/* What a revision names in one repository (archive_git_lookup). */
+enum archive_git_found {
+	ARCHIVE_GIT_COMMIT,	/* a commit, or an object that peels to one */
+	ARCHIVE_GIT_NOT_COMMIT, /* an object that does not peel to a commit */
+	ARCHIVE_GIT_NONE,	/* nothing */
+	ARCHIVE_GIT_AMBIGUOUS,	/* an abbreviated id of several objects */
+	ARCHIVE_GIT_FAILED,	/* libgit2 failed: git_error_last() says why */
+};
+
+/*
+ * Looks `spec` up in `repo` the way git does: *object is the object it
+ * names (not for NONE, AMBIGUOUS, FAILED), *commit that object peeled to a
+ * commit (COMMIT only).
+ */
+static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commit,
+						 git_repository *repo, const char *spec)
 {
-	struct archive_git *g = a->impl;
-	git_object *obj = NULL, *commit = NULL;
+	git_object *obj = NULL, *peeled = NULL;
+	enum archive_git_found found;
 	int error;
 
-	if ((error = git_revparse_single(&obj, g->repo, spec)) < 0) {
-		if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC)
-			error =
-			    error_set(MD_ERR_INPUT, "unknown revision '%s' in '%s'", spec, a->path);
+	if ((error = git_revparse_single(&obj, repo, spec)) < 0) {
+		if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC ||
+		    error == GIT_EUNBORNBRANCH)
+			found = ARCHIVE_GIT_NONE;
 		else if (error == GIT_EAMBIGUOUS)
-			error = error_set(MD_ERR_INPUT, "ambiguous revision '%s' in '%s'", spec,
-					  a->path);
+			found = ARCHIVE_GIT_AMBIGUOUS;
 		else
-			error = error_set(MD_ERR_INPUT, "cannot resolve revision '%s' in '%s': %s",
-					  spec, a->path, archive_git_message());
+			found = ARCHIVE_GIT_FAILED;
 		goto cleanup;
 	}
-	if ((error = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT)) < 0) {
-		if (error == GIT_EPEEL || error == GIT_EINVALIDSPEC)
-			error = error_set(MD_ERR_INPUT, "revision '%s' in '%s' is not a commit",
-					  spec, a->path);
-		else
-			error = error_set(MD_ERR_INPUT, "cannot resolve revision '%s' in '%s': %s",
-					  spec, a->path, archive_git_message());
+	git_oid_cpy(object, git_object_id(obj));
+	if ((error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) < 0) {
+		found = error == GIT_EPEEL || error == GIT_EINVALIDSPEC ? ARCHIVE_GIT_NOT_COMMIT
+									: ARCHIVE_GIT_FAILED;
 		goto cleanup;
 	}
-	git_oid_cpy(out, git_object_id(commit));
+	git_oid_cpy(commit, git_object_id(peeled));
+	found = ARCHIVE_GIT_COMMIT;
 cleanup:
-	git_object_free(commit);
+	git_object_free(peeled);
 	git_object_free(obj);
-	return error;
-}
-
-static int archive_git_commit_error(struct archive *a, const git_oid *id, const char *why)
-{
-	char hex[GIT_OID_HEXSZ + 1];
-
-	git_oid_tostr(hex, sizeof(hex), id);
-	return error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex, a->path, why);
+	return found;
 }
 
 /*
- * Walks the first-parent chain from `to`, newest first, recording each
- * commit, and stops after the root or before `from`.  *found is 1 when
- * `from` was met on the chain.
+ * The message for a revision that is not one commit (`found` is not
+ * ARCHIVE_GIT_COMMIT); `path` names the archive, `where` the repository
+ * whose libgit2 error it is.
  */
-static int archive_git_chain(struct archive *a, const git_oid *to, const git_oid *from, int *found)
+static int archive_git_revision_error(enum archive_git_found found, const char *spec,
+				      const char *path, const char *where)
+{
+	switch (found) {
+	case ARCHIVE_GIT_NONE:
+		return error_set(MD_ERR_INPUT, "unknown revision '%s' in '%s'", spec, path);
+	case ARCHIVE_GIT_AMBIGUOUS:
+		return error_set(MD_ERR_INPUT, "ambiguous revision '%s' in '%s'", spec, path);
+	case ARCHIVE_GIT_NOT_COMMIT:
+		return error_set(MD_ERR_INPUT, "revision '%s' in '%s' is not a commit", spec, path);
+	default:
+		return error_set(MD_ERR_INPUT, "cannot resolve revision '%s' in '%s': %s", spec,
+				 where, archive_git_message());
+	}
+}
+
+/* Resolves a revision of the one repository the way git does, peeled to a commit. */
+static int archive_git_resolve(git_oid *out, struct archive *a, const char *spec)
 {
 	struct archive_git *g = a->impl;
+	enum archive_git_found found;
+	git_oid object;
+
+	found = archive_git_lookup(&object, out, g->epochs[0].repo, spec);
+	if (found != ARCHIVE_GIT_COMMIT)
+		return archive_git_revision_error(found, spec, a->path, a->path);
+	return 0;
+}
+
+/*
+ * The newest commit of epoch `e` (its HEAD) in *out: returns 1, 0 when it has
+ * none (HEAD unborn), or a negative code with the message set.
+ */
+static int archive_git_head(git_oid *out, struct archive_git *g, size_t e)
+{
+	struct archive_git_epoch *epoch = &g->epochs[e];
+	enum archive_git_found found;
+	git_oid object;
+	int error;
+
+	if ((error = git_repository_head_unborn(epoch->repo)) == 1)
+		return 0;
+	if (error < 0)
+		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
+				 archive_git_message());
+	found = archive_git_lookup(&object, out, epoch->repo, "HEAD");
+	if (found == ARCHIVE_GIT_NONE)
+		return 0;
+	if (found != ARCHIVE_GIT_COMMIT)
+		return archive_git_revision_error(found, "HEAD", epoch->path, epoch->path);
+	return 1;
+}
+
+/* A commit of an inbox and its epoch. */
+struct archive_git_rev {
+	size_t epoch;
+	git_oid id;
+};
+
+/*
+ * The length of `spec` before its trailing first-parent steps ("~", "~N",
+ * "^", "^0", "^1", in any number), their count in *steps; strlen(spec) and
+ * 0 when it has none.  "^2" (a second parent) and the like are not steps:
+ * they leave the whole revision to libgit2.
+ */
+static size_t archive_git_split_steps(const char *spec, size_t *steps)
+{
+	size_t len = strlen(spec), p, n;
+	const char *s;
+
+	for (p = 1; p < len; p++) {
+		if (spec[p] != '~' && spec[p] != '^')
+			continue;
+		for (s = spec + p, n = 0; *s;) {
+			if (*s == '~' && !isdigit((unsigned char)s[1])) {
+				n++;
+				s++;
+			} else if (*s == '~') {
+				size_t k = 0;
+
+				for (s++; isdigit((unsigned char)*s); s++)
+					k = k < 100000000 ? k * 10 + (size_t)(*s - '0') : k;
+				n += k;
+			} else if (*s == '^' && (s[1] == '0' || s[1] == '1') &&
+				   !isdigit((unsigned char)s[2])) {
+				n += (size_t)(s[1] - '0');
+				s += 2;
+			} else if (*s == '^' && !isdigit((unsigned char)s[1])) {
+				n++;
+				s++;
+			} else {
+				break;
+			}
+		}
+		if (!*s) {
+			*steps = n;
+			return p;
+		}
+	}
+	*steps = 0;
+	return len;
+}
+
+/* Whether `spec` starts with a commit id, full or abbreviated, rather than a name. */
+static int archive_git_is_id(const char *spec)
+{
+	size_t len = strspn(spec, "0123456789abcdefABCDEF");
+
+	return len >= GIT_OID_MINPREFIXLEN && len <= GIT_OID_HEXSZ &&
+	       (spec[len] == '\0' || strchr("~^:@", spec[len]));
+}
+
+/*
+ * `id`, found in several epochs (objects shared through alternates): the
+ * newest epoch among found[] whose HEAD reaches it, else the newest of them.
+ */
+static int archive_git_owner(size_t *out, struct archive *a, const git_oid *id,
+			     const enum archive_git_found *found)
+{
+	struct archive_git *g = a->impl;
+	git_oid head;
+	size_t e;
+	int error;
+
+	*out = g->epochs_nr;
+	for (e = g->epochs_nr; e-- > 0;) {
+		if (found[e] != ARCHIVE_GIT_COMMIT)
+			continue;
+		if (*out == g->epochs_nr)
+			*out = e;
+		if ((error = archive_git_head(&head, g, e)) < 0)
+			return error;
+		if (error == 0)
+			continue;
+		if (!git_oid_equal(&head, id) &&
+		    (error = git_graph_descendant_of(g->epochs[e].repo, &head, id)) < 0)
+			return error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
+					 g->epochs[e].path, archive_git_message());
+		if (git_oid_equal(&head, id) || error == 1) {
+			*out = e;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Takes `steps` first-parent steps back from *rev, from an epoch's root to
+ * the newest commit of the epoch before (empty epochs skipped).
+ */
+static int archive_git_inbox_step(struct archive_git_rev *rev, struct archive *a, size_t steps,
+				  const char *spec)
+{
+	struct archive_git *g = a->impl;
+	git_commit *commit = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int error = 0;
+
+	for (; steps > 0; steps--) {
+		if ((error = git_commit_lookup(&commit, g->epochs[rev->epoch].repo, &rev->id)) <
+		    0) {
+			git_oid_tostr(hex, sizeof(hex), &rev->id);
+			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
+					  g->epochs[rev->epoch].path, archive_git_message());
+			goto cleanup;
+		}
+		if (git_commit_parentcount(commit) > 0) {
+			git_oid_cpy(&rev->id, git_commit_parent_id(commit, 0));
+		} else {
+			do {
+				if (rev->epoch == 0) {
+					error =
+					    error_set(MD_ERR_INPUT, "unknown revision '%s' in '%s'",
+						      spec, a->path);
+					goto cleanup;
+				}
+				rev->epoch--;
+			} while ((error = archive_git_head(&rev->id, g, rev->epoch)) == 0);
+			if (error < 0)
+				goto cleanup;
+		}
+		git_commit_free(commit);
+		commit = NULL;
+	}
+	error = 0;
+cleanup:
+	git_commit_free(commit);
+	return error;
+}
+
+/* Resolves a revision of an inbox (see the top of this file for the rules). */
+static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive *a,
+				     const char *spec)
+{
+	struct archive_git *g = a->impl;
+	enum archive_git_found *found;
+	git_oid *objects, *commits;
+	size_t steps, base_len, e, chosen = 0, candidates = 0;
+	char *base;
+	int error = 0;
+
+	base_len = archive_git_split_steps(spec, &steps);
+	base = xmemdupz(spec, base_len);
+	found = xcalloc(g->epochs_nr, sizeof(*found));
+	objects = xcalloc(g->epochs_nr, sizeof(*objects));
+	commits = xcalloc(g->epochs_nr, sizeof(*commits));
+	for (e = 0; e < g->epochs_nr; e++) {
+		found[e] = archive_git_lookup(&objects[e], &commits[e], g->epochs[e].repo, base);
+		if (found[e] == ARCHIVE_GIT_FAILED || found[e] == ARCHIVE_GIT_AMBIGUOUS) {
+			error =
+			    archive_git_revision_error(found[e], spec, a->path, g->epochs[e].path);
+			goto cleanup;
+		}
+		if (found[e] == ARCHIVE_GIT_NONE)
+			continue;
+		if (candidates++ && archive_git_is_id(base) &&
+		    !git_oid_equal(&objects[e], &objects[chosen])) {
+			/* Two objects of that prefix, in two epochs. */
+			error = archive_git_revision_error(ARCHIVE_GIT_AMBIGUOUS, spec, a->path,
+							   a->path);
+			goto cleanup;
+		}
+		chosen = e; /* a name: the newest epoch's */
+	}
+	if (candidates == 0) {
+		error = archive_git_revision_error(ARCHIVE_GIT_NONE, spec, a->path, a->path);
+		goto cleanup;
+	}
+	if (found[chosen] != ARCHIVE_GIT_COMMIT) {
+		error = archive_git_revision_error(found[chosen], spec, a->path, a->path);
+		goto cleanup;
+	}
+	if (candidates > 1 && archive_git_is_id(base) &&
+	    (error = archive_git_owner(&chosen, a, &commits[chosen], found)) < 0)
+		goto cleanup;
+	out->epoch = chosen;
+	git_oid_cpy(&out->id, &commits[chosen]);
+	error = archive_git_inbox_step(out, a, steps, spec);
+cleanup:
+	free(commits);
+	free(objects);
+	free(found);
+	free(base);
+	return error;
+}
+
+/*
+ * Walks the first-parent chain from `to` in epoch `e`, newest first,
+ * appending each commit to the window, and stops after the root or before
+ * `from`.  *found is 1 when `from` was met on the chain.
+ */
+static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
+			     const git_oid *from, int *found)
+{
+	git_repository *repo = g->epochs[e].repo;
 	struct archive_git_commit *c;
 	git_commit *commit = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id;
 	int error = 0;
 
 	*found = 0;
 	git_oid_cpy(&id, to);
 	for (;;) {
-		if ((error = git_commit_lookup(&commit, g->repo, &id)) < 0) {
-			error = archive_git_commit_error(a, &id, archive_git_message());
+		if ((error = git_commit_lookup(&commit, repo, &id)) < 0) {
+			git_oid_tostr(hex, sizeof(hex), &id);
+			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
+					  g->epochs[e].path, archive_git_message());
 			goto cleanup;
 		}
 		if (g->nr == g->alloc) {
@@ -248,6 +681,7 @@ static int archive_git_chain(struct archive *a, const git_oid *to, const git_oid
 		git_oid_cpy(&c->id, &id);
 		git_oid_cpy(&c->tree, git_commit_tree_id(commit));
 		c->time = (int64_t)git_commit_time(commit);
+		c->epoch = (unsigned int)e;
 
 		if (git_commit_parentcount(commit) == 0)
 			break;
@@ -265,20 +699,21 @@ cleanup:
 }
 
 /*
- * `from` is an ancestor of `to` but not on its first-parent chain (it was
- * merged from a side branch): keeps the chain's commits that are not
- * reachable from `from`, as libgit2's revwalk (git rev-list) finds them.
- * Never the case in a public-inbox archive, which has no merges.
+ * `from` is an ancestor of `to` in epoch `e` but not on its first-parent
+ * chain (it was merged from a side branch): keeps the chain's commits from
+ * `start` on that are not reachable from `from`, as libgit2's revwalk (git
+ * rev-list) finds them.  Never the case in a public-inbox archive, which has
+ * no merges.
  */
-static int archive_git_hide(struct archive *a, const git_oid *to, const git_oid *from)
+static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const git_oid *to,
+			    const git_oid *from)
 {
-	struct archive_git *g = a->impl;
 	git_revwalk *walk = NULL;
 	git_oid id;
-	size_t i = 0, kept = 0;
+	size_t i = start, kept = start;
 	int error;
 
-	if ((error = git_revwalk_new(&walk, g->repo)) < 0 ||
+	if ((error = git_revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
 	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
 	    (error = git_revwalk_push(walk, to)) < 0 || (error = git_revwalk_hide(walk, from)) < 0)
@@ -301,23 +736,133 @@ static int archive_git_hide(struct archive *a, const git_oid *to, const git_oid 
 	error = 0;
 	goto cleanup;
 fail:
-	error = error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s", a->path,
+	error = error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s", g->epochs[e].path,
 			  archive_git_message());
 cleanup:
 	git_revwalk_free(walk);
 	return error;
 }
 
-static int archive_git_set_window(struct archive *a, const char *from, const char *to)
+/*
+ * Appends the commits after `from` up to `to` in epoch `e`, newest first
+ * (git rev-list --first-parent from..to); `from_spec` and `to_spec` are the
+ * ends as the user wrote them, for messages about a->path.
+ */
+static int archive_git_range(struct archive *a, size_t e, const git_oid *to, const git_oid *from,
+			     const char *to_spec, const char *from_spec)
+{
+	struct archive_git *g = a->impl;
+	size_t start = g->nr;
+	int found, error;
+
+	if ((error = archive_git_chain(g, e, to, from, &found)) < 0)
+		return error;
+	if (found)
+		return 0;
+	/* Not on the chain: an ancestor through a merge, or none at all. */
+	if ((error = git_graph_descendant_of(g->epochs[e].repo, to, from)) < 0)
+		return error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
+				 g->epochs[e].path, archive_git_message());
+	if (error == 0)
+		return error_set(MD_ERR_INPUT, "'%s' is not an ancestor of '%s' in '%s'", from_spec,
+				 to_spec, a->path);
+	return archive_git_hide(g, e, start, to, from);
+}
+
+/* The window of the one repository. */
+static int archive_git_repo_window(struct archive *a, const char *from, const char *to,
+				   git_oid *from_id, git_oid *to_id)
 {
 	struct archive_git *g = a->impl;
 	const char *to_spec = to ? to : "HEAD";
+	int found;
+	int error;
+
+	if (!to && git_repository_head_unborn(g->epochs[0].repo) == 1)
+		return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", a->path);
+	if ((error = archive_git_resolve(to_id, a, to_spec)) < 0)
+		return error;
+	if (!from)
+		return archive_git_chain(g, 0, to_id, NULL, &found);
+	if ((error = archive_git_resolve(from_id, a, from)) < 0)
+		return error;
+	if (git_oid_equal(from_id, to_id))
+		return error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from, to_spec,
+				 a->path);
+	return archive_git_range(a, 0, to_id, from_id, to_spec, from);
+}
+
+/*
+ * The window of an inbox, newest first: TO's epoch from TO down to its
+ * root, every epoch between whole, FROM's epoch from its HEAD down to just
+ * after FROM (or every epoch before TO's whole, when there is no FROM).
+ */
+static int archive_git_inbox_window(struct archive *a, const char *from, const char *to,
+				    git_oid *from_id, git_oid *to_id)
+{
+	struct archive_git *g = a->impl;
+	const char *to_spec = to ? to : "HEAD";
+	struct archive_git_rev to_rev, from_rev;
+	size_t e, first;
+	git_oid head;
+	int found, error = 0;
+
+	if (!to) {
+		for (e = 0; e < g->epochs_nr; e++)
+			if ((error = archive_git_head(&head, g, e)) != 0)
+				break;
+		if (error < 0)
+			return error;
+		if (e == g->epochs_nr)
+			return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", a->path);
+	}
+	if ((error = archive_git_inbox_resolve(&to_rev, a, to_spec)) < 0)
+		return error;
+	git_oid_cpy(to_id, &to_rev.id);
+	if (from) {
+		if ((error = archive_git_inbox_resolve(&from_rev, a, from)) < 0)
+			return error;
+		git_oid_cpy(from_id, &from_rev.id);
+		if (from_rev.epoch == to_rev.epoch && git_oid_equal(from_id, to_id))
+			return error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from,
+					 to_spec, a->path);
+		if (from_rev.epoch > to_rev.epoch)
+			return error_set(MD_ERR_INPUT, "'%s' is not an ancestor of '%s' in '%s'",
+					 from, to_spec, a->path);
+		if (from_rev.epoch == to_rev.epoch)
+			return archive_git_range(a, to_rev.epoch, to_id, from_id, to_spec, from);
+	}
+
+	if ((error = archive_git_chain(g, to_rev.epoch, to_id, NULL, &found)) < 0)
+		return error;
+	first = from ? from_rev.epoch + 1 : 0;
+	for (e = to_rev.epoch; e-- > first;) {
+		if ((error = archive_git_head(&head, g, e)) < 0)
+			return error;
+		if (error == 1 && (error = archive_git_chain(g, e, &head, NULL, &found)) < 0)
+			return error;
+	}
+	if (!from)
+		return 0;
+	if ((error = archive_git_head(&head, g, from_rev.epoch)) < 0)
+		return error;
+	if (error == 0) /* FROM is in an epoch without HEAD: on no chain of the inbox */
+		return error_set(MD_ERR_INPUT, "'%s' is not an ancestor of '%s' in '%s'", from,
+				 to_spec, a->path);
+	if (git_oid_equal(&head, from_id))
+		return 0; /* the last commit of its epoch: the window starts with the next */
+	return archive_git_range(a, from_rev.epoch, &head, from_id, to_spec, from);
+}
+
+static int archive_git_set_window(struct archive *a, const char *from, const char *to)
+{
+	struct archive_git *g = a->impl;
 	struct archive_git_commit tmp;
 	git_oid from_id, to_id;
 	size_t i, j;
-	int found, error;
+	int error;
 
-	archive_git_reader_free(g); /* the repository is ours again */
+	archive_git_reader_free(g); /* the repositories are ours again */
 	git_odb_object_free(g->blob);
 	g->blob = NULL;
 	g->nr = 0;
@@ -325,43 +870,16 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	g->started = 0;
 	g->inline_read = 0;
 
-	if (!to && git_repository_head_unborn(g->repo) == 1) {
-		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", a->path);
+	if (g->inbox)
+		error = archive_git_inbox_window(a, from, to, &from_id, &to_id);
+	else
+		error = archive_git_repo_window(a, from, to, &from_id, &to_id);
+	if (error < 0)
 		goto cleanup;
-	}
-	if ((error = archive_git_resolve(&to_id, a, to_spec)) < 0)
-		goto cleanup;
-	if (from) {
-		if ((error = archive_git_resolve(&from_id, a, from)) < 0)
-			goto cleanup;
-		if (git_oid_equal(&from_id, &to_id)) {
-			error = error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from,
-					  to_spec, a->path);
-			goto cleanup;
-		}
-	}
-
-	if ((error = archive_git_chain(a, &to_id, from ? &from_id : NULL, &found)) < 0)
-		goto cleanup;
-	if (from && !found) {
-		/* Not on the chain: an ancestor through a merge, or none at all. */
-		if ((error = git_graph_descendant_of(g->repo, &to_id, &from_id)) < 0) {
-			error = error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
-					  a->path, archive_git_message());
-			goto cleanup;
-		}
-		if (error == 0) {
-			error = error_set(MD_ERR_INPUT, "'%s' is not an ancestor of '%s' in '%s'",
-					  from, to_spec, a->path);
-			goto cleanup;
-		}
-		if ((error = archive_git_hide(a, &to_id, &from_id)) < 0)
-			goto cleanup;
-	}
 	if (g->nr == 0) {
 		/* Not reached: `to` is in the window when `from` is a strict ancestor. */
 		error = error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from ? from : "",
-				  to_spec, a->path);
+				  to ? to : "HEAD", a->path);
 		goto cleanup;
 	}
 
@@ -382,7 +900,7 @@ cleanup:
 }
 
 /*
- * Reads the message of commit `c` with the repository of `g`, on whichever
+ * Reads the message of commit `c` with its epoch's repository, on whichever
  * thread owns it: 1 and *out set (the caller's, git_odb_object_free) when it
  * has one, 0 when its tree has no `m` (a deletion), MD_ERR_INPUT with the
  * whole message in message[0..size) when the archive is broken.  Sets no
@@ -391,6 +909,7 @@ cleanup:
 static int archive_git_read(struct archive_git *g, const struct archive_git_commit *c,
 			    git_odb_object **out, char *message, size_t size)
 {
+	const struct archive_git_epoch *epoch = &g->epochs[c->epoch];
 	char hex[GIT_OID_HEXSZ + 1], why[64];
 	git_odb_object *blob = NULL;
 	git_tree *tree = NULL;
@@ -399,7 +918,7 @@ static int archive_git_read(struct archive_git *g, const struct archive_git_comm
 	int error;
 
 	*out = NULL;
-	if ((error = git_tree_lookup(&tree, g->repo, &c->tree)) < 0) {
+	if ((error = git_tree_lookup(&tree, epoch->repo, &c->tree)) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
@@ -411,7 +930,7 @@ static int archive_git_read(struct archive_git *g, const struct archive_git_comm
 		snprintf(why, sizeof(why), "'m' is a %s, not a blob", git_object_type2string(type));
 		goto fail;
 	}
-	if ((error = git_odb_read(&blob, g->odb, git_tree_entry_id(entry))) < 0) {
+	if ((error = git_odb_read(&blob, epoch->odb, git_tree_entry_id(entry))) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
@@ -425,7 +944,7 @@ static int archive_git_read(struct archive_git *g, const struct archive_git_comm
 	goto cleanup;
 fail:
 	git_oid_tostr(hex, sizeof(hex), &c->id);
-	snprintf(message, size, "cannot read commit %s in '%s': %s", hex, g->path,
+	snprintf(message, size, "cannot read commit %s in '%s': %s", hex, epoch->path,
 		 why[0] ? why : archive_git_message());
 	error = MD_ERR_INPUT;
 cleanup:
@@ -435,13 +954,14 @@ cleanup:
 }
 
 /* Fills *out with commit `c`'s message `blob`. */
-static void archive_git_message_fill(struct archive_message *out,
+static void archive_git_message_fill(struct archive_message *out, const struct archive_git *g,
 				     const struct archive_git_commit *c, git_odb_object *blob)
 {
 	out->raw = git_odb_object_data(blob);
 	out->len = git_odb_object_size(blob);
 	git_oid_tostr(out->id, sizeof(out->id), &c->id);
 	out->time = c->time;
+	out->position = (unsigned long)(c - g->commits) + 1;
 }
 
 /* The reader thread: reads the window into the queue, oldest first. */
@@ -575,7 +1095,7 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 	if (status > 0) {
 		g->blob = slot->blob;
 		slot->blob = NULL;
-		archive_git_message_fill(out, &g->commits[slot->commit], g->blob);
+		archive_git_message_fill(out, g, &g->commits[slot->commit], g->blob);
 	} else {
 		error_set(status, "%s", slot->message);
 	}
@@ -597,7 +1117,7 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 		if ((error = archive_git_read(g, c, &g->blob, message, sizeof(message))) < 0)
 			return error_set(error, "%s", message);
 		if (error > 0) {
-			archive_git_message_fill(out, c, g->blob);
+			archive_git_message_fill(out, g, c, g->blob);
 			return 1;
 		}
 	}
@@ -659,24 +1179,30 @@ static void archive_git_library_shutdown(void)
 }
 
 /*
- * The root of HEAD's first-parent chain.  It uses the repository, so it runs
+ * The root of HEAD's first-parent chain; in an inbox, epoch 0's, so that the
+ * identity stays as epochs are added.  It uses the repository, so it runs
  * before the reader starts (the state is opened before the window is read).
  */
 static int archive_git_root_id(struct archive *a, char out[41])
 {
 	struct archive_git *g = a->impl;
+	const char *path = g->epochs[0].path;
 	git_revwalk *walk = NULL;
 	git_oid id, root;
 	int error, found = 0;
 
 	assert(!g->reader);
-	if ((error = git_revwalk_new(&walk, g->repo)) < 0 ||
+	if (git_repository_head_unborn(g->epochs[0].repo) == 1) {
+		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", path);
+		goto cleanup;
+	}
+	if ((error = git_revwalk_new(&walk, g->epochs[0].repo)) < 0 ||
 	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
 	    (error = git_revwalk_push_head(walk)) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
-			error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", a->path);
+			error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", path);
 		else
-			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", a->path,
+			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
 					  archive_git_message());
 		goto cleanup;
 	}
@@ -685,12 +1211,12 @@ static int archive_git_root_id(struct archive *a, char out[41])
 		found = 1;
 	}
 	if (error != GIT_ITEROVER) {
-		error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", a->path,
-				  archive_git_message());
+		error =
+		    error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
 		goto cleanup;
 	}
 	if (!found) {
-		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", a->path);
+		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", path);
 		goto cleanup;
 	}
 	git_oid_tostr(out, 41, &root);
@@ -702,6 +1228,7 @@ cleanup:
 
 const struct archive_ops archive_git_ops = {
     .kind = "git",
+    .has_revisions = 1,
     .root_id = archive_git_root_id,
     .open = archive_git_open,
     .set_window = archive_git_set_window,

@@ -15,6 +15,23 @@
  *   work/kvm           a work tree: w1 m, w2 m; work/kvm/sub is a directory
  *   names/...          empty repositories named as archive_name() sees them
  *
+ * and v2 inboxes, directories of epochs git/0.git, git/1.git, ... (bare),
+ * each epoch a chain of its own from a root, HEAD = master at its end:
+ *
+ *   v2/kvm             0.git: e0a m, e0b m, e0c d, e0d m; side: e0a <- e0x m;
+ *                      1.git: e1a m, e1b m, e1c m, and an unreferenced blob
+ *                      whose id starts with e0a's first 4 hex digits;
+ *                      2.git: e2a m, e2b m
+ *   v2/many            0.git ... 11.git: n<epoch>a m, n<epoch>b m, n<epoch>c m
+ *                      (36 messages, more than the reader's queue holds)
+ *   v2/shared          0.git: h0a m, h0b m; 1.git: h1a m, h1b m, which sees
+ *                      0.git's objects through objects/info/alternates
+ *   v2/sparse          0.git: p0a m, p0b m; 1.git: no commits; 2.git: p2a m
+ *   v2/empty           0.git without commits
+ *   v2/gap             0.git, 1.git, 3.git (2.git is missing); v2/nozero: 1.git
+ *   v2/notrepo         git/0.git is a plain directory
+ *   v2/noepochs        git/01.git and git/x.git: no epoch has such a name
+ *
  * Set MLDIGEST_SEED_GIT to a mirror clone of
  * fixtures/seed-window/seed-window.bundle to also read the seed window.
  *
@@ -60,7 +77,7 @@ static struct {
 	git_oid id;
 	const char *text; /* the message in `m`, or NULL */
 	int64_t time;
-} commits[32 + LONG_N];
+} commits[128 + LONG_N];
 static size_t commits_nr;
 
 static void check_git(int error, const char *what)
@@ -223,12 +240,16 @@ static void msg_write(char *out, size_t size, const char *subject)
 		 subject, subject, subject);
 }
 
-/* The message of `subject`, in one of 32 static buffers used in turn. */
+/*
+ * The message of `subject`, in one of MSG_BUFFERS static buffers used in
+ * turn: more than the fixtures write, since commits[] keeps pointers to them.
+ */
+#define MSG_BUFFERS 128
 static const char *msg(const char *subject)
 {
-	static char texts[32][128];
+	static char texts[MSG_BUFFERS][128];
 	static int next;
-	char *out = texts[next++ % 32];
+	char *out = texts[next++ % MSG_BUFFERS];
 
 	msg_write(out, 128, subject);
 	return out;
@@ -253,6 +274,120 @@ static void long_write(git_repository *repo)
 	check_git(git_blob_create_from_buffer(&long_hole_blob, repo, texts[LONG_HOLE],
 					      strlen(texts[LONG_HOLE])),
 		  "L150's blob");
+}
+
+/* Writes `text` to the file at `rel`. */
+static void file_write(const char *rel, const char *text)
+{
+	FILE *f = fopen(tmp_path(rel), "w");
+
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		fail_msg("cannot write '%s'", rel);
+}
+
+/*
+ * Writes a blob whose id starts with the first 4 hex digits of commit
+ * `name`'s (found by hashing candidates), to make an abbreviated id that
+ * two epochs hold.
+ */
+static void blob_with_prefix(git_repository *repo, const char *name)
+{
+	const git_oid *want = &commits[commit_index(name)].id;
+	char text[64];
+	git_oid id;
+	int i;
+
+	for (i = 0;; i++) {
+		snprintf(text, sizeof(text), "candidate %d\n", i);
+		check_git(git_odb_hash(&id, text, strlen(text), GIT_OBJECT_BLOB), "hash");
+		if (!memcmp(id.id, want->id, 2)) /* 2 bytes: 4 hex digits */
+			break;
+	}
+	check_git(git_blob_create_from_buffer(&id, repo, text, strlen(text)), "prefix blob");
+}
+
+/* A chain of commits names[0], names[1], ... (NULL-ended) with `m`, master at its end. */
+static void chain_write(git_repository *repo, const char *const *names)
+{
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		commit_new(repo, names[i], "m", msg(names[i]), 0, i ? names[i - 1] : NULL, NULL);
+	ref_new(repo, "refs/heads/master", names[i - 1]);
+}
+
+/* The v2 inboxes (see the top of this file). */
+static void inboxes_write(void)
+{
+	static const char *const h0[] = {"h0a", "h0b", NULL}, *const h1[] = {"h1a", "h1b", NULL};
+	static const char *const p0[] = {"p0a", "p0b", NULL}, *const p2[] = {"p2a", NULL};
+	static char many_names[12 * 3][8];
+	git_repository *repo;
+	char rel[64], alternates[600];
+	int e, k;
+
+	repo = repo_new("v2/kvm/git/0.git", 1);
+	commit_new(repo, "e0a", "m", msg("e0a"), 0, NULL, NULL);
+	commit_new(repo, "e0b", "m", msg("e0b"), 0, "e0a", NULL);
+	commit_new(repo, "e0c", "d", msg("e0b"), 0, "e0b", NULL);
+	commit_new(repo, "e0d", "m", msg("e0d"), 0, "e0c", NULL);
+	commit_new(repo, "e0x", "m", msg("e0x"), 0, "e0a", NULL);
+	ref_new(repo, "refs/heads/master", "e0d");
+	ref_new(repo, "refs/heads/side", "e0x");
+	git_repository_free(repo);
+	repo = repo_new("v2/kvm/git/1.git", 1);
+	commit_new(repo, "e1a", "m", msg("e1a"), 0, NULL, NULL);
+	commit_new(repo, "e1b", "m", msg("e1b"), 0, "e1a", NULL);
+	commit_new(repo, "e1c", "m", msg("e1c"), 0, "e1b", NULL);
+	ref_new(repo, "refs/heads/master", "e1c");
+	blob_with_prefix(repo, "e0a");
+	git_repository_free(repo);
+	repo = repo_new("v2/kvm/git/2.git", 1);
+	commit_new(repo, "e2a", "m", msg("e2a"), 0, NULL, NULL);
+	commit_new(repo, "e2b", "m", msg("e2b"), 0, "e2a", NULL);
+	ref_new(repo, "refs/heads/master", "e2b");
+	git_repository_free(repo);
+
+	for (e = 0; e < 12; e++) {
+		snprintf(rel, sizeof(rel), "v2/many/git/%d.git", e);
+		repo = repo_new(rel, 1);
+		for (k = 0; k < 3; k++) {
+			snprintf(many_names[e * 3 + k], sizeof(many_names[0]), "n%d%c", e, 'a' + k);
+			commit_new(repo, many_names[e * 3 + k], "m", msg(many_names[e * 3 + k]), 0,
+				   k ? many_names[e * 3 + k - 1] : NULL, NULL);
+		}
+		ref_new(repo, "refs/heads/master", many_names[e * 3 + 2]);
+		git_repository_free(repo);
+	}
+
+	repo = repo_new("v2/shared/git/0.git", 1);
+	chain_write(repo, h0);
+	git_repository_free(repo);
+	repo = repo_new("v2/shared/git/1.git", 1);
+	chain_write(repo, h1);
+	git_repository_free(repo);
+	snprintf(alternates, sizeof(alternates), "%s\n", tmp_path("v2/shared/git/0.git/objects"));
+	file_write("v2/shared/git/1.git/objects/info/alternates", alternates);
+
+	repo = repo_new("v2/sparse/git/0.git", 1);
+	chain_write(repo, p0);
+	git_repository_free(repo);
+	git_repository_free(repo_new("v2/sparse/git/1.git", 1));
+	repo = repo_new("v2/sparse/git/2.git", 1);
+	chain_write(repo, p2);
+	git_repository_free(repo);
+
+	git_repository_free(repo_new("v2/empty/git/0.git", 1));
+	git_repository_free(repo_new("v2/gap/git/0.git", 1));
+	git_repository_free(repo_new("v2/gap/git/1.git", 1));
+	git_repository_free(repo_new("v2/gap/git/3.git", 1));
+	git_repository_free(repo_new("v2/nozero/git/1.git", 1));
+	git_repository_free(repo_new("v2/noepochs/git/01.git", 1));
+	git_repository_free(repo_new("v2/noepochs/git/x.git", 1));
+	if (mkdir(tmp_path("v2/notrepo"), 0777) < 0 ||
+	    mkdir(tmp_path("v2/notrepo/git"), 0777) < 0 ||
+	    mkdir(tmp_path("v2/notrepo/git/0.git"), 0777) < 0)
+		fail_msg("cannot make directories in '%s'", tmpdir);
 }
 
 static void fixtures_write(void)
@@ -318,6 +453,8 @@ static void fixtures_write(void)
 	};
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		git_repository_free(repo_new(names[i], 1));
+
+	inboxes_write();
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -350,21 +487,27 @@ static int group_teardown(void **state)
 }
 
 /*
- * "@c2" is commit c2's full id and "@c2:7" its first 7 hex digits; other
- * revisions are passed as they are.
+ * "@c2" is commit c2's full id and "@c2:7" its first 7 hex digits, either
+ * followed by what comes after ("@c2~1^"); other revisions are passed as
+ * they are.
  */
 static const char *spec(const char *s, char *buf, size_t size)
 {
-	const char *colon;
 	char name[16];
+	const char *rest;
 	size_t len;
+	int digits = GIT_OID_HEXSZ;
 
 	if (!s || s[0] != '@')
 		return s;
-	colon = strchr(s, ':');
-	len = colon ? (size_t)(colon - s - 1) : strlen(s + 1);
+	len = strspn(s + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
 	snprintf(name, sizeof(name), "%.*s", (int)len, s + 1);
-	snprintf(buf, size, "%.*s", colon ? atoi(colon + 1) : GIT_OID_HEXSZ, commit_hex(name));
+	rest = s + 1 + len;
+	if (*rest == ':') {
+		digits = atoi(rest + 1);
+		rest += 1 + strspn(rest + 1, "0123456789");
+	}
+	snprintf(buf, size, "%.*s%s", digits, commit_hex(name), rest);
 	return buf;
 }
 
@@ -582,7 +725,8 @@ static void test_open_errors(void **state)
 		c = &open_cases[i];
 		a = (struct archive *)1;
 		error_clear();
-		if (archive_open(&a, tmp_path(c->path)) != MD_ERR_INPUT)
+		/* The git kind named: detection hands a plain file to mbox. */
+		if (archive_open_as(&a, tmp_path(c->path), "git") != MD_ERR_INPUT)
 			fail_msg("%s: archive_open did not fail", c->why);
 		assert_null(a);
 		snprintf(want, sizeof(want), "cannot read '%s': %s", tmp_path(c->path), c->want);
@@ -623,6 +767,13 @@ static const struct name_case name_cases[] = {
     {"relative epoch", "names/lkml", "git/0.git", "lkml"},
     /* A relative work tree path. */
     {"relative .git", "work/kvm", ".git", "kvm"},
+    /* A v2 inbox directory is named after itself. */
+    {"v2 inbox", NULL, "v2/kvm", "kvm"},
+    {"v2 inbox, trailing slash", NULL, "v2/kvm/", "kvm"},
+    /* One epoch of it, opened as a repository: the inbox's name too. */
+    {"v2 inbox's epoch", NULL, "v2/kvm/git/2.git", "kvm"},
+    /* The inbox as ".": looked up for real. */
+    {"v2 inbox as .", "v2/kvm", ".", "kvm"},
 };
 
 static void test_names(void **state)
@@ -949,6 +1100,287 @@ static void test_stop_early(void **state)
 	archive_free(a);
 }
 
+/* A window of a v2 inbox: as struct window_case, in the inbox `inbox`. */
+struct inbox_case {
+	const char *why;
+	const char *inbox;
+	const char *from, *to;
+	const char *want_from, *want_to;
+	size_t size;
+	const char *want[12];
+};
+
+/* clang-format off */
+static const struct inbox_case inbox_cases[] = {
+    /* The whole inbox: every epoch in order, each from its root; the deletion skipped. */
+    {"whole inbox", "v2/kvm", NULL, NULL, NULL, "e2b", 9,
+     {"e0a", "e0b", "e0d", "e1a", "e1b", "e1c", "e2a", "e2b"}},
+    /* FROM in epoch 0, TO in epoch 1: the rest of 0 (a deletion in it), the start of 1. */
+    {"epoch 0 to epoch 1", "v2/kvm", "@e0b", "@e1b", "e0b", "e1b", 4, {"e0d", "e1a", "e1b"}},
+    /* Across three epochs: the whole epoch between is in. */
+    {"epoch 0 to epoch 2", "v2/kvm", "@e0a", "@e2a", "e0a", "e2a", 7,
+     {"e0b", "e0d", "e1a", "e1b", "e1c", "e2a"}},
+    /* FROM and TO in the same later epoch: nothing of the others. */
+    {"within epoch 1", "v2/kvm", "@e1a", "@e1c", "e1a", "e1c", 2, {"e1b", "e1c"}},
+    /* FROM the last commit of epoch 0: the window starts at epoch 1's root. */
+    {"FROM the end of epoch 0", "v2/kvm", "@e0d", "@e1a", "e0d", "e1a", 1, {"e1a"}},
+    /* No TO: the newest commit of the last epoch. */
+    {"FROM the end of epoch 0, no TO", "v2/kvm", "@e0d", NULL, "e0d", "e2b", 5,
+     {"e1a", "e1b", "e1c", "e2a", "e2b"}},
+    /* HEAD (and master) as TO: the last epoch's, though every epoch has one. */
+    {"TO = HEAD", "v2/kvm", "@e1b", "HEAD", "e1b", "e2b", 3, {"e1c", "e2a", "e2b"}},
+    {"TO = master", "v2/kvm", "@e1c", "master", "e1c", "e2b", 2, {"e2a", "e2b"}},
+    /* No FROM, TO in epoch 1: all of epoch 0, then epoch 1 up to TO. */
+    {"no FROM, TO in epoch 1", "v2/kvm", NULL, "@e1b", NULL, "e1b", 6,
+     {"e0a", "e0b", "e0d", "e1a", "e1b"}},
+    /* Abbreviated ids are looked up in every epoch. */
+    {"abbreviated ids", "v2/kvm", "@e0b:7", "@e2a:9", "e0b", "e2a", 6,
+     {"e0d", "e1a", "e1b", "e1c", "e2a"}},
+    /* HEAD~3 counts back through epoch 2 into epoch 1: the last three messages. */
+    {"HEAD~3..", "v2/kvm", "HEAD~3", NULL, "e1b", "e2b", 3, {"e1c", "e2a", "e2b"}},
+    /* Steps from both ends, crossing from epoch 1's root into epoch 0 (a deletion counts). */
+    {"HEAD~5..HEAD~2", "v2/kvm", "HEAD~5", "HEAD~2", "e0d", "e1c", 3, {"e1a", "e1b", "e1c"}},
+    /* The parent of an epoch's root is the newest commit of the epoch before. */
+    {"root^..root", "v2/kvm", "@e1a^", "@e1a", "e0d", "e1a", 1, {"e1a"}},
+    {"root~1^1~0", "v2/kvm", "@e1a~1^1~0", "@e2a^", "e0c", "e1c", 4,
+     {"e0d", "e1a", "e1b", "e1c"}},
+    /* Epochs past 9 are read in numeric order: 10 follows 9, not 1. */
+    {"epoch 1 to epoch 2 of twelve", "v2/many", "@n1c", "@n2a", "n1c", "n2a", 1, {"n2a"}},
+    {"epoch 9 to epoch 10", "v2/many", "@n9b", "@n10b", "n9b", "n10b", 3,
+     {"n9c", "n10a", "n10b"}},
+    {"last epochs of twelve", "v2/many", "HEAD~4", NULL, "n10b", "n11c", 4,
+     {"n10c", "n11a", "n11b", "n11c"}},
+    /* Ids that every epoch sees (alternates): each is the epoch's whose HEAD reaches it. */
+    {"shared objects", "v2/shared", "@h0a", "@h1a", "h0a", "h1a", 2, {"h0b", "h1a"}},
+    {"shared objects, within epoch 0", "v2/shared", "@h0a", "@h0b", "h0a", "h0b", 1, {"h0b"}},
+    {"shared objects, no FROM", "v2/shared", NULL, "@h0b", NULL, "h0b", 2, {"h0a", "h0b"}},
+    /* An epoch without commits contributes nothing, and is stepped over. */
+    {"empty epoch between", "v2/sparse", "@p0a", NULL, "p0a", "p2a", 2, {"p0b", "p2a"}},
+    {"step over an empty epoch", "v2/sparse", "HEAD~1", NULL, "p0b", "p2a", 1, {"p2a"}},
+    {"whole sparse inbox", "v2/sparse", NULL, NULL, NULL, "p2a", 3, {"p0a", "p0b", "p2a"}},
+};
+/* clang-format on */
+
+static void test_inbox_windows(void **state)
+{
+	char from_buf[64], to_buf[64];
+	const struct inbox_case *c;
+	struct archive *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(inbox_cases) / sizeof(inbox_cases[0]); i++) {
+		c = &inbox_cases[i];
+		a = open_ok(c->inbox);
+		if (archive_set_window(a, spec(c->from, from_buf, sizeof(from_buf)),
+				       spec(c->to, to_buf, sizeof(to_buf))) < 0)
+			fail_msg("%s: archive_set_window: %s", c->why, error_message());
+		if (archive_window_size(a) != c->size)
+			fail_msg("%s: window of %zu commits, want %zu", c->why,
+				 archive_window_size(a), c->size);
+		assert_string_equal(archive_window_from(a),
+				    c->want_from ? commit_hex(c->want_from) : "");
+		assert_string_equal(archive_window_to(a), commit_hex(c->want_to));
+		expect_messages(a, c->why, c->want);
+		archive_free(a);
+	}
+}
+
+/*
+ * The whole inbox of twelve epochs, 36 messages (more than the reader's
+ * queue holds), in numeric epoch order; positions count the window's
+ * commits, the deletion of v2/kvm included.
+ */
+static void test_inbox_order(void **state)
+{
+	static const char *const kvm[] = {"e0a", "e0b", "e0d", "e1a", "e1b", "e1c", "e2a", "e2b"};
+	static const unsigned long kvm_positions[] = {1, 2, 4, 5, 6, 7, 8, 9};
+	struct archive_message m;
+	struct archive *a;
+	char name[16];
+	size_t n = 0;
+	int r;
+
+	(void)state;
+	a = open_ok("v2/many");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	assert_int_equal(archive_window_size(a), 36);
+	while ((r = archive_next(a, &m)) > 0) {
+		snprintf(name, sizeof(name), "n%d%c", (int)(n / 3) % 100, (int)('a' + n % 3));
+		if (strcmp(m.id, commit_hex(name)))
+			fail_msg("message %zu is %s, want %s", n, m.id, name);
+		assert_int_equal(m.position, n + 1);
+		if (n == 0)
+			pause_ms(20); /* the reader fills its queue across epochs */
+		n++;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 36);
+	archive_free(a);
+
+	a = open_ok("v2/kvm");
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	for (n = 0; (r = archive_next(a, &m)) > 0; n++) {
+		assert_true(n < 8);
+		assert_string_equal(m.id, commit_hex(kvm[n]));
+		assert_int_equal(m.position, kvm_positions[n]);
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 8);
+	archive_free(a);
+}
+
+static const struct error_case inbox_error_cases[] = {
+    /* FROM in a later epoch than TO. */
+    {"FROM after TO", "v2/kvm", "@e1a", "@e0b",
+     "'{from}' is not an ancestor of '{to}' in '{path}'"},
+    {"FROM after TO, TO a step back", "v2/kvm", "@e2a", "HEAD~3",
+     "'{from}' is not an ancestor of '{to}' in '{path}'"},
+    /* FROM later in the same epoch. */
+    {"FROM after TO in one epoch", "v2/kvm", "@e1c", "@e1a",
+     "'{from}' is not an ancestor of '{to}' in '{path}'"},
+    /* FROM on a side branch of epoch 0: not on its chain to HEAD. */
+    {"FROM on a side branch", "v2/kvm", "side", "@e1b",
+     "'{from}' is not an ancestor of '{to}' in '{path}'"},
+    /* FROM == TO: the newest commit, named or not. */
+    {"FROM == TO", "v2/kvm", "HEAD", NULL, "empty window '{from}..HEAD' in '{path}'"},
+    {"FROM == TO, two spellings", "v2/kvm", "@e2b", "master",
+     "empty window '{from}..{to}' in '{path}'"},
+    /* Names and ids no epoch has. */
+    {"unknown name", "v2/kvm", "nope", NULL, "unknown revision '{from}' in '{path}'"},
+    {"unknown id", "v2/kvm", NULL, "0123456789abcdef0123456789abcdef01234567",
+     "unknown revision '{to}' in '{path}'"},
+    /* Stepping back past epoch 0's root: 8 steps reach it, 9 leave the inbox. */
+    {"past the first root", "v2/kvm", "HEAD~9", NULL, "unknown revision '{from}' in '{path}'"},
+    {"before the first root", "v2/kvm", "@e0a^", NULL, "unknown revision '{from}' in '{path}'"},
+    /* 4 hex digits naming e0a in epoch 0 and a blob in epoch 1. */
+    {"abbreviated id in two epochs", "v2/kvm", "@e0a:4", NULL,
+     "ambiguous revision '{from}' in '{path}'"},
+    /* Not a commit. */
+    {"tree as revision", "v2/kvm", "HEAD^{tree}", NULL,
+     "revision '{from}' in '{path}' is not a commit"},
+    /* No epoch has a commit. */
+    {"no commits", "v2/empty", NULL, NULL, "cannot read '{path}': no commits"},
+};
+
+static void test_inbox_errors(void **state)
+{
+	char from_buf[64], to_buf[64], want[512];
+	const struct error_case *c;
+	const char *from, *to;
+	struct archive *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(inbox_error_cases) / sizeof(inbox_error_cases[0]); i++) {
+		c = &inbox_error_cases[i];
+		a = open_ok(c->repo);
+		from = spec(c->from, from_buf, sizeof(from_buf));
+		to = spec(c->to, to_buf, sizeof(to_buf));
+		expand(want, sizeof(want), c->want, from ? from : "", to ? to : "",
+		       archive_path(a));
+		error_clear();
+		if (archive_set_window(a, from, to) != MD_ERR_INPUT)
+			fail_msg("%s: archive_set_window did not fail", c->why);
+		if (strcmp(error_message(), want))
+			fail_msg("%s: '%s', want '%s'", c->why, error_message(), want);
+		assert_string_equal(archive_window_from(a), "");
+		assert_string_equal(archive_window_to(a), "");
+		archive_free(a);
+	}
+}
+
+/* An inbox that cannot be opened; {path} in `want` is the temporary directory. */
+static const struct open_case inbox_open_cases[] = {
+    /* An epoch missing between others is named. */
+    {"missing middle epoch", "v2/gap",
+     "cannot read '{path}/v2/gap': epoch '{path}/v2/gap/git/2.git' is missing"},
+    /* With a trailing slash: the epoch's path is not doubled. */
+    {"missing middle epoch, trailing slash", "v2/gap/",
+     "cannot read '{path}/v2/gap/': epoch '{path}/v2/gap/git/2.git' is missing"},
+    /* Epoch 0 missing. */
+    {"missing epoch 0", "v2/nozero",
+     "cannot read '{path}/v2/nozero': epoch '{path}/v2/nozero/git/0.git' is missing"},
+    /* An epoch that is no repository. */
+    {"epoch not a repository", "v2/notrepo",
+     "cannot read '{path}/v2/notrepo/git/0.git': not a git repository"},
+    /* git/ without a name of an epoch in it: no inbox. */
+    {"no epoch names", "v2/noepochs", "cannot read '{path}/v2/noepochs': not a git repository"},
+    /* A directory git/ alone is nothing either. */
+    {"git/ is not an inbox", "v2/noepochs/git",
+     "cannot read '{path}/v2/noepochs/git': not a git repository"},
+};
+
+static void test_inbox_open_errors(void **state)
+{
+	const struct open_case *c;
+	struct archive *a;
+	char want[600];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(inbox_open_cases) / sizeof(inbox_open_cases[0]); i++) {
+		c = &inbox_open_cases[i];
+		a = (struct archive *)1;
+		error_clear();
+		if (archive_open(&a, tmp_path(c->path)) != MD_ERR_INPUT)
+			fail_msg("%s: archive_open did not fail", c->why);
+		assert_null(a);
+		expand(want, sizeof(want), c->want, "", "", tmpdir);
+		if (strcmp(error_message(), want))
+			fail_msg("%s: '%s', want '%s'", c->why, error_message(), want);
+	}
+}
+
+/* The archive's identity: the root of HEAD's chain; epoch 0's in an inbox. */
+static void test_root_id(void **state)
+{
+	static const struct {
+		const char *path, *want;
+	} cases[] = {
+	    /* A repository: the root of HEAD's first-parent chain. */
+	    {"linear.git", "c1"},
+	    {"work/kvm", "w1"},
+	    /* An inbox: epoch 0's root, whichever epoch is newest. */
+	    {"v2/kvm", "e0a"},
+	    {"v2/kvm/", "e0a"},
+	    {"v2/many", "n0a"},
+	    /* One epoch opened as a repository: its own root. */
+	    {"v2/kvm/git/1.git", "e1a"},
+	};
+	const char *id;
+	struct archive *a;
+	char want[600];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		a = open_ok(cases[i].path);
+		if (archive_root_id(a, &id) < 0)
+			fail_msg("%s: archive_root_id: %s", cases[i].path, error_message());
+		assert_string_equal(id, commit_hex(cases[i].want));
+		/* A window read before asking again changes nothing. */
+		assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+		assert_int_equal(archive_root_id(a, &id), 0);
+		assert_string_equal(id, commit_hex(cases[i].want));
+		archive_free(a);
+	}
+
+	a = open_ok("empty.git");
+	error_clear();
+	assert_int_equal(archive_root_id(a, &id), MD_ERR_INPUT);
+	snprintf(want, sizeof(want), "cannot read '%s': no commits", archive_path(a));
+	assert_string_equal(error_message(), want);
+	archive_free(a);
+
+	a = open_ok("v2/empty");
+	error_clear();
+	assert_int_equal(archive_root_id(a, &id), MD_ERR_INPUT);
+	snprintf(want, sizeof(want), "cannot read '%s/git/0.git': no commits", archive_path(a));
+	assert_string_equal(error_message(), want);
+	archive_free(a);
+}
+
 /* Reads without the reader thread, as when none can be started. */
 static int inline_setup(void **state)
 {
@@ -983,6 +1415,11 @@ int main(void)
 	    cmocka_unit_test(test_error_in_order),
 	    cmocka_unit_test(test_stop_early),
 	    cmocka_unit_test(test_seed_window),
+	    cmocka_unit_test(test_inbox_windows),
+	    cmocka_unit_test(test_inbox_order),
+	    cmocka_unit_test(test_inbox_errors),
+	    cmocka_unit_test(test_inbox_open_errors),
+	    cmocka_unit_test(test_root_id),
 	    INLINE_TEST(test_windows),
 	    INLINE_TEST(test_work_tree),
 	    INLINE_TEST(test_m_is_tree),
@@ -991,6 +1428,8 @@ int main(void)
 	    INLINE_TEST(test_error_in_order),
 	    INLINE_TEST(test_stop_early),
 	    INLINE_TEST(test_seed_window),
+	    INLINE_TEST(test_inbox_windows),
+	    INLINE_TEST(test_inbox_order),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

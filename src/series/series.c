@@ -1,0 +1,1500 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Series of a window.  Decisions, in one place:
+ *
+ * Messages.  A patch is subject rule 4's; a pull request is "[GIT PULL]";
+ * a reply is a subject reply (rule 3) or any other message with an
+ * In-Reply-To or References (a reply whose subject lost its "Re:").
+ * References are kept nearest first: In-Reply-To, then References from the
+ * last id back, at most SERIES_MAX_REFS (the thread root, the first id, is
+ * always kept).
+ *
+ * Grouping (series_set_finish, union-find over the patches, so arrival
+ * order does not matter):
+ *  1. A cover letter (i/n with i = 0) and a single patch (no i/n) each
+ *     start a series.  A single patch never joins another: a v2 sent in
+ *     reply to v1 is a new version, not a member.
+ *  2. A patch i/n (i >= 1) joins the nearest message of its References
+ *     that is a patch of the same sender, version (major and minor) and
+ *     total n: the cover letter, or the patch it was chained to.  The
+ *     sender (header From:, relays undone) is the same for every patch of
+ *     a series even when in-body From: lines name several authors.
+ *  3. When none of its References is such a patch, and the nearest one is
+ *     a message the set does not hold (a cover letter of an earlier window,
+ *     or lost), the patches of the same sender, version and total that
+ *     answer that same id form one series; that id is the series' root_id.
+ *  4. A patch without References (sent unthreaded) joins, in arrival
+ *     order, the latest series of the same sender, version and total whose
+ *     dates are within SERIES_TIME_WINDOW of its date and that does not
+ *     hold its index yet; else it starts a series.  So a second "1/1" of
+ *     the same author is a series of its own (b4 issue 31), and so is a
+ *     re-sent series an hour later.
+ * The lead of a series is its cover letter, else its lowest index.  A
+ * series' title, author, version, total, RFC and RESEND are the lead's.
+ *
+ * Completeness.  Distinct indexes 1..total among the members (window and
+ * earlier); indexes above the total or SERIES_MAX_TOTAL are not counted.
+ *
+ * Versions.  Another series T is an earlier version of S when T comes
+ * before S: a lower version, or the same version (a RESEND, or the same
+ * series sent again) first seen before S.  Of the series that come before
+ * S, the previous version is chosen from the first class that has one:
+ *  a. same author address and title (lower-cased): the cover letter's, or
+ *     the first patch's when there is no cover letter;
+ *  b. the same change-id (b4's "change-id:" or Gerrit's "Change-Id:" in
+ *     the lead's body);
+ *  c. the lead is sent in reply to a message of T;
+ *  d. the lead's body links to a message of T (lore, lkml, msgid.link
+ *     links, "v1: <id>"), first on lines naming a version, then anywhere;
+ * and within the class, the highest version, then the latest.  Since
+ * "before" is a strict order, chains have no cycles.
+ *
+ * Replies.  A window reply answers the nearest message of its References
+ * that is a patch or pull request the set holds; through a reply the set
+ * holds, it answers what that reply answers.  It is counted for the
+ * series and for the message.  Its trailers (trailer.h: own text only)
+ * are for that patch, or for the whole series when it answers the cover
+ * letter or a single patch.  Trailers in a patch's own commit message are
+ * kept too, marked in_patch (the author's: carried over from reviews of an
+ * earlier version), so a renderer can show or drop them.
+ *
+ * Applied notices (applied.h decides what a notice is; only replies are
+ * read).  A notice gives an entry for the message it answers (its subject,
+ * or the reply's subject without "Re:" when the set does not hold it).  A
+ * notice listing patches ("[2/3] title" + commit) gives one entry per
+ * patch: the series' member with that index (when the totals agree) or
+ * that title, else a subject made from the answered one with the index and
+ * title of the line.  Who: the person the notice names, else its sender.
+ * A window [GIT PULL] is an entry of its own.
+ */
+#include "series/series.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "patch/author.h"
+#include "patch/body.h"
+#include "series/applied.h"
+#include "series/msgid.h"
+#include "series/trailer.h"
+#include "util/strmap.h"
+#include "util/text.h"
+
+#define MAX_RESOLVE_DEPTH 256
+/* Trailers kept per series. */
+#define SERIES_MAX_TRAILERS 4096
+
+enum node_kind { NODE_PATCH, NODE_PULL, NODE_REPLY, NODE_OTHER };
+
+struct trailer_rec {
+	enum trailer_kind kind;
+	char *name;
+	char *addr;
+};
+
+struct item_rec {
+	unsigned index, total;
+	char *title;
+	char *commit;
+};
+
+struct notice_rec {
+	enum applied_kind kind;
+	const char *verb; /* static */
+	char *where;
+	char *who;
+	char *commit;
+	char *patches;
+	struct item_rec *items;
+	size_t nitems;
+};
+
+struct sinfo;
+
+struct node {
+	char *key;
+	char *message_id;
+	char *subject; /* printable */
+	char *title;
+	char *title_lower;
+	char *author_name;
+	char *author_addr;
+	char *author_lower;
+	char *sender_name;
+	char *sender_addr;
+	char *sender_lower;
+	char *sender; /* "Name <addr>" */
+	int64_t date;
+	struct patch_subject ps; /* spans into subject */
+	char **refs;		 /* nearest first */
+	size_t nrefs;
+	bool earlier;
+	bool dead; /* shadowed by the same message added to the window */
+	enum node_kind kind;
+	char *lead_body; /* leads only */
+	char *change_id; /* leads only; NULL when none */
+	struct msgid_link *links;
+	size_t nlinks;
+	struct trailer_rec *trailers;
+	size_t ntrailers;
+	struct notice_rec *notice; /* window replies only */
+	char *pull_source;	   /* pull requests only */
+
+	/* set by series_set_finish() */
+	size_t order;
+	size_t uf;
+	bool grouped;
+	const char *virtual_ref;
+	struct sinfo *series;
+	struct series_patch *patch;
+	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
+	struct node *target;
+};
+
+struct sinfo {
+	struct series_info pub;
+	struct node *lead_node;
+	struct node **members;
+	size_t nmembers, members_alloc;
+	struct series_patch *patches;
+	struct series_trailer *trailers;
+	size_t ntrailers, trailers_alloc;
+	const struct series_applied **applied;
+	size_t napplied, applied_alloc;
+	char *missing;
+	char *title_key;
+	const char *virtual_ref;
+	size_t first_order;
+	size_t first_window_order;
+	const struct sinfo *by_title;  /* the best earlier version of the same title */
+	const struct sinfo *by_change; /* ... of the same change-id */
+	struct strmap trailer_keys;    /* dedup of trailers */
+};
+
+struct applied_rec {
+	struct series_applied pub;
+	char *subject, *who, *where, *commit, *patches;
+};
+
+struct series_set {
+	struct node **nodes; /* in the order added */
+	size_t nnodes, nodes_alloc;
+	struct strmap keys; /* key -> node */
+	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins) */
+
+	/* results of series_set_finish() */
+	struct node **all; /* earlier, then window */
+	size_t nall;
+	struct sinfo **series; /* every series, in order of creation */
+	size_t nseries;
+	struct sinfo **listed; /* in the window, in order of first window message */
+	size_t nlisted;
+	struct applied_rec *applied;
+	size_t napplied, applied_alloc;
+	char **unknown;
+	size_t nunknown;
+};
+
+/* ---- small helpers ---- */
+
+static char *printable(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	text_append_printable(&b, s, len);
+	return buf_detach(&b, NULL);
+}
+
+static char *pstr(const char *s)
+{
+	return printable(s, strlen(s));
+}
+
+static char *lower_dup(const char *s, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	text_append_lower(&b, s, len);
+	return buf_detach(&b, NULL);
+}
+
+static void grow(void **p, size_t *alloc, size_t need, size_t size)
+{
+	if (need <= *alloc)
+		return;
+	*alloc = *alloc ? *alloc * 2 : 8;
+	if (*alloc < need)
+		*alloc = need;
+	*p = xrealloc(*p, *alloc * size);
+}
+
+static void append_sender(struct buf *out, const char *name, const char *addr)
+{
+	if (*name && *addr)
+		buf_addf(out, "%s <%s>", name, addr);
+	else if (*addr)
+		buf_addstr(out, addr);
+	else
+		buf_addstr(out, name);
+}
+
+static bool version_less(const struct patch_subject *a, const struct patch_subject *b)
+{
+	if (a->version_major != b->version_major)
+		return a->version_major < b->version_major;
+	return a->version_minor < b->version_minor;
+}
+
+static bool same_version(const struct patch_subject *a, const struct patch_subject *b)
+{
+	return a->version_major == b->version_major && a->version_minor == b->version_minor;
+}
+
+/* ---- adding ---- */
+
+static void add_ref(char **refs, size_t *n, const char *id, size_t len, const char *self)
+{
+	size_t i;
+
+	if (!len || len > MSGID_MAX_LEN || *n >= SERIES_MAX_REFS)
+		return;
+	for (i = 0; i < *n; i++)
+		if (strlen(refs[i]) == len && !memcmp(refs[i], id, len))
+			return;
+	if (strlen(self) == len && !memcmp(self, id, len))
+		return;
+	refs[(*n)++] = xmemdupz(id, len);
+}
+
+static void set_refs(struct node *n, const char *in_reply_to, const char *references)
+{
+	struct msgid_span spans[MSGID_MAX_REFS];
+	size_t nspans, i, len = strlen(in_reply_to);
+	char **refs = xcalloc(SERIES_MAX_REFS, sizeof(*refs));
+	size_t nrefs = 0;
+
+	if (memchr(in_reply_to, '<', len)) {
+		if (msgid_parse_list(in_reply_to, len, spans, 1))
+			add_ref(refs, &nrefs, in_reply_to + spans[0].off, spans[0].len,
+				n->message_id);
+	} else {
+		/* the message module's form: the id without brackets */
+		while (len && (*in_reply_to == ' ' || *in_reply_to == '\t')) {
+			in_reply_to++;
+			len--;
+		}
+		while (len && (in_reply_to[len - 1] == ' ' || in_reply_to[len - 1] == '\t'))
+			len--;
+		if (!memchr(in_reply_to, ' ', len))
+			add_ref(refs, &nrefs, in_reply_to, len, n->message_id);
+	}
+	nspans = msgid_parse_ends(references, strlen(references), spans, SERIES_MAX_REFS);
+	/* nearest first, keeping room for the thread root (the first id) */
+	for (i = nspans; i > 1 && nrefs < SERIES_MAX_REFS - 1; i--)
+		add_ref(refs, &nrefs, references + spans[i - 1].off, spans[i - 1].len,
+			n->message_id);
+	if (nspans)
+		add_ref(refs, &nrefs, references + spans[0].off, spans[0].len, n->message_id);
+	n->refs = refs;
+	n->nrefs = nrefs;
+}
+
+static void set_lead_data(struct node *n, const struct series_message *m)
+{
+	struct buf b = BUF_INIT;
+	struct inbody_from from;
+	size_t skip_off = 0, skip_len = 0;
+
+	if (author_find_inbody_from(m->body, m->body_len, &from)) {
+		skip_off = from.line_off;
+		skip_len = from.line_len;
+	}
+	body_append_shown(&b, m->body, m->body_len, skip_off, skip_len);
+	if (b.len > SERIES_MAX_BODY) {
+		size_t cut = SERIES_MAX_BODY;
+
+		while (cut && ((unsigned char)b.data[cut] & 0xc0) == 0x80)
+			cut--;
+		buf_setlen(&b, cut);
+	}
+	n->lead_body = buf_detach(&b, NULL);
+	if (msgid_find_change_id(m->body, m->body_len, &b))
+		n->change_id = printable(b.data, b.len);
+	buf_release(&b);
+	n->links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->links));
+	n->nlinks = msgid_find_links(m->body, m->body_len, n->links, MSGID_MAX_LINKS);
+}
+
+static void set_trailers(struct node *n, const struct series_message *m, bool in_patch)
+{
+	struct trailer found[TRAILER_MAX];
+	size_t k, count = trailer_scan(m->body, m->body_len, in_patch, found, TRAILER_MAX);
+
+	if (!count)
+		return;
+	n->trailers = xcalloc(count, sizeof(*n->trailers));
+	for (k = 0; k < count; k++) {
+		n->trailers[k].kind = found[k].kind;
+		n->trailers[k].name = printable(m->body + found[k].name.off, found[k].name.len);
+		n->trailers[k].addr = printable(m->body + found[k].addr.off, found[k].addr.len);
+	}
+	n->ntrailers = count;
+}
+
+static char *span_dup(const char *body, struct applied_span sp)
+{
+	return printable(body + sp.off, sp.len);
+}
+
+static void set_notice(struct node *n, const struct series_message *m)
+{
+	struct applied_notice *an = xmalloc(sizeof(*an));
+	struct notice_rec *rec;
+	size_t k;
+
+	if (!applied_classify(m->body, m->body_len, an)) {
+		free(an);
+		return;
+	}
+	rec = xcalloc(1, sizeof(*rec));
+	rec->kind = an->kind;
+	rec->verb = an->verb ? an->verb : "applied";
+	rec->where = span_dup(m->body, an->where);
+	rec->who = span_dup(m->body, an->who);
+	rec->commit = span_dup(m->body, an->commit);
+	rec->patches = pstr(an->patches);
+	if (an->nitems) {
+		rec->items = xcalloc(an->nitems, sizeof(*rec->items));
+		for (k = 0; k < an->nitems; k++) {
+			rec->items[k].index = an->items[k].index;
+			rec->items[k].total = an->items[k].total;
+			rec->items[k].title = span_dup(m->body, an->items[k].title);
+			rec->items[k].commit = span_dup(m->body, an->items[k].commit);
+		}
+		rec->nitems = an->nitems;
+	}
+	n->notice = rec;
+	free(an);
+}
+
+static void node_free(struct node *n)
+{
+	size_t i;
+
+	if (!n)
+		return;
+	free(n->key);
+	free(n->message_id);
+	free(n->subject);
+	free(n->title);
+	free(n->title_lower);
+	free(n->author_name);
+	free(n->author_addr);
+	free(n->author_lower);
+	free(n->sender_name);
+	free(n->sender_addr);
+	free(n->sender_lower);
+	free(n->sender);
+	for (i = 0; i < n->nrefs; i++)
+		free(n->refs[i]);
+	free(n->refs);
+	free(n->lead_body);
+	free(n->change_id);
+	for (i = 0; i < n->nlinks; i++)
+		free(n->links[i].id);
+	free(n->links);
+	for (i = 0; i < n->ntrailers; i++) {
+		free(n->trailers[i].name);
+		free(n->trailers[i].addr);
+	}
+	free(n->trailers);
+	if (n->notice) {
+		for (i = 0; i < n->notice->nitems; i++) {
+			free(n->notice->items[i].title);
+			free(n->notice->items[i].commit);
+		}
+		free(n->notice->items);
+		free(n->notice->where);
+		free(n->notice->who);
+		free(n->notice->commit);
+		free(n->notice->patches);
+		free(n->notice);
+	}
+	free(n->pull_source);
+	free(n);
+}
+
+static void add_node(struct series_set *set, const struct series_message *m, bool earlier)
+{
+	struct node *n, *old;
+	struct buf b = BUF_INIT;
+	struct strmap_entry *e;
+	int inserted;
+
+	old = strmap_get(&set->keys, m->key);
+	if (old) {
+		if (!old->earlier || earlier)
+			return;	  /* the same message again */
+		old->dead = true; /* the window's copy replaces the state's */
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->earlier = earlier;
+	n->key = pstr(m->key);
+	n->message_id = pstr(m->message_id);
+	n->subject = pstr(m->subject);
+	if (m->parsed && !strcmp(n->subject, m->subject))
+		n->ps = *m->parsed;
+	else
+		subject_parse(&n->ps, n->subject, strlen(n->subject));
+	n->title = xmemdupz(n->subject + n->ps.title.off, n->ps.title.len);
+	n->title_lower = lower_dup(n->title, strlen(n->title));
+	n->author_name = pstr(m->author_name);
+	n->author_addr = pstr(m->author_addr);
+	n->author_lower = lower_dup(n->author_addr, strlen(n->author_addr));
+	n->sender_name = pstr(m->sender_name);
+	n->sender_addr = pstr(m->sender_addr);
+	n->sender_lower = lower_dup(n->sender_addr, strlen(n->sender_addr));
+	append_sender(&b, n->sender_name, n->sender_addr);
+	n->sender = buf_detach(&b, NULL);
+	n->date = m->date;
+	set_refs(n, m->in_reply_to, m->references);
+
+	if (n->ps.is_patch)
+		n->kind = NODE_PATCH;
+	else if (n->ps.is_pull_request)
+		n->kind = NODE_PULL;
+	else if (n->ps.is_reply || n->nrefs)
+		n->kind = NODE_REPLY;
+	else
+		n->kind = NODE_OTHER;
+
+	if (n->kind == NODE_PATCH) {
+		if (subject_is_lead(&n->ps))
+			set_lead_data(n, m);
+		if (!earlier)
+			set_trailers(n, m, true);
+	} else if (n->kind == NODE_PULL) {
+		struct applied_span src;
+
+		if (applied_pull_source(m->body, m->body_len, &src))
+			n->pull_source = printable(m->body + src.off, src.len);
+	} else if (n->kind == NODE_REPLY && !earlier) {
+		set_trailers(n, m, false);
+		set_notice(n, m);
+	}
+
+	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
+	set->nodes[set->nnodes++] = n;
+	e = strmap_put(&set->keys, n->key, &inserted);
+	e->value = n;
+	if (*n->message_id) {
+		e = strmap_put(&set->ids, n->message_id, &inserted);
+		if (inserted || (((struct node *)e->value)->earlier && !earlier) ||
+		    ((struct node *)e->value)->dead)
+			e->value = n;
+	}
+}
+
+void series_add_message(struct series_set *set, const struct series_message *m)
+{
+	add_node(set, m, false);
+}
+
+void series_add_earlier(struct series_set *set, const struct series_message *m)
+{
+	add_node(set, m, true);
+}
+
+/* ---- results ---- */
+
+static void sinfo_free(struct sinfo *s)
+{
+	strmap_release(&s->trailer_keys, NULL);
+	free(s->members);
+	free(s->patches);
+	free(s->trailers);
+	free(s->applied);
+	free(s->missing);
+	free(s->title_key);
+	free(s);
+}
+
+static void clear_results(struct series_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nseries; i++)
+		sinfo_free(set->series[i]);
+	free(set->series);
+	free(set->listed);
+	for (i = 0; i < set->napplied; i++) {
+		free(set->applied[i].subject);
+		free(set->applied[i].who);
+		free(set->applied[i].where);
+		free(set->applied[i].commit);
+		free(set->applied[i].patches);
+	}
+	free(set->applied);
+	for (i = 0; i < set->nunknown; i++)
+		free(set->unknown[i]);
+	free(set->unknown);
+	free(set->all);
+	set->series = set->listed = NULL;
+	set->applied = NULL;
+	set->unknown = NULL;
+	set->all = NULL;
+	set->nseries = set->nlisted = set->napplied = set->applied_alloc = set->nunknown = 0;
+	set->nall = 0;
+}
+
+struct series_set *series_set_new(void)
+{
+	struct series_set *set = xcalloc(1, sizeof(*set));
+
+	strmap_init(&set->keys);
+	strmap_init(&set->ids);
+	return set;
+}
+
+void series_set_free(struct series_set *set)
+{
+	size_t i;
+
+	if (!set)
+		return;
+	clear_results(set);
+	for (i = 0; i < set->nnodes; i++)
+		node_free(set->nodes[i]);
+	free(set->nodes);
+	strmap_release(&set->keys, NULL);
+	strmap_release(&set->ids, NULL);
+	free(set);
+}
+
+/* ---- grouping ---- */
+
+static size_t uf_find(struct node **all, size_t i)
+{
+	size_t root = i;
+
+	while (all[root]->uf != root)
+		root = all[root]->uf;
+	while (all[i]->uf != root) { /* path compression */
+		size_t next = all[i]->uf;
+
+		all[i]->uf = root;
+		i = next;
+	}
+	return root;
+}
+
+static void uf_union(struct node **all, size_t into, size_t other)
+{
+	size_t a = uf_find(all, into), b = uf_find(all, other);
+
+	if (a != b)
+		all[b]->uf = a;
+}
+
+static struct node *node_of_id(const struct series_set *set, const char *id)
+{
+	struct node *n = strmap_get(&set->ids, id);
+
+	return n && !n->dead ? n : NULL;
+}
+
+static bool joins(const struct node *p, const struct node *q)
+{
+	return q != p && q->kind == NODE_PATCH && q->ps.has_index && same_version(&p->ps, &q->ps) &&
+	       q->ps.total == p->ps.total && !strcmp(p->sender_lower, q->sender_lower);
+}
+
+static void append_group_key(struct buf *b, const char *what, const struct node *p)
+{
+	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, p->sender_lower, p->ps.version_major,
+		 p->ps.version_minor, p->ps.total);
+}
+
+/* Steps 2 and 3: by References. */
+static void group_by_references(struct series_set *set)
+{
+	struct strmap virtual;
+	struct buf key = BUF_INIT;
+	size_t i, r;
+
+	strmap_init(&virtual);
+	for (i = 0; i < set->nall; i++) {
+		struct node *p = set->all[i];
+		const char *absent = NULL;
+		bool found = false;
+
+		if (p->kind != NODE_PATCH || !p->ps.has_index || p->ps.index == 0)
+			continue;
+		for (r = 0; r < p->nrefs; r++) {
+			struct node *q = node_of_id(set, p->refs[r]);
+
+			if (!q) {
+				if (!absent && r == 0)
+					absent = p->refs[r];
+				continue;
+			}
+			if (joins(p, q)) {
+				uf_union(set->all, q->order, p->order);
+				p->grouped = q->grouped = true;
+				found = true;
+				break;
+			}
+		}
+		if (!found && absent) {
+			struct strmap_entry *e;
+			int inserted;
+
+			buf_reset(&key);
+			append_group_key(&key, absent, p);
+			e = strmap_put(&virtual, key.data, &inserted);
+			if (inserted)
+				e->value = p;
+			else
+				uf_union(set->all, ((struct node *)e->value)->order, p->order);
+			p->grouped = true;
+			p->virtual_ref = absent;
+		}
+	}
+	buf_release(&key);
+	strmap_release(&virtual, NULL);
+}
+
+struct time_group {
+	size_t root;
+	int64_t min_date, max_date;
+};
+
+/* Step 4: unthreaded patches, by sender, version, total and time. */
+static void group_by_time(struct series_set *set)
+{
+	struct strmap latest, have_index;
+	struct buf key = BUF_INIT;
+	struct time_group *groups = xcalloc(set->nall ? set->nall : 1, sizeof(*groups));
+	size_t i;
+	int inserted;
+
+	strmap_init(&latest);
+	strmap_init(&have_index);
+	for (i = 0; i < set->nall; i++) {
+		groups[i].root = (size_t)-1;
+	}
+	/* the dates and indexes of the groups made by References */
+	for (i = 0; i < set->nall; i++) {
+		struct node *p = set->all[i];
+		size_t root;
+
+		if (p->kind != NODE_PATCH || !p->ps.has_index)
+			continue;
+		root = uf_find(set->all, i);
+		if (groups[root].root == (size_t)-1) {
+			groups[root].root = root;
+			groups[root].min_date = groups[root].max_date = p->date;
+		}
+		if (p->date < groups[root].min_date)
+			groups[root].min_date = p->date;
+		if (p->date > groups[root].max_date)
+			groups[root].max_date = p->date;
+		buf_reset(&key);
+		buf_addf(&key, "%zu:%u", root, p->ps.index);
+		strmap_put(&have_index, key.data, &inserted);
+	}
+	for (i = 0; i < set->nall; i++) {
+		struct node *p = set->all[i];
+		struct strmap_entry *e;
+		size_t root;
+
+		if (p->kind != NODE_PATCH || !p->ps.has_index)
+			continue;
+		root = uf_find(set->all, i);
+		buf_reset(&key);
+		append_group_key(&key, "time", p);
+		e = strmap_put(&latest, key.data, &inserted);
+		if (!p->grouped && p->nrefs == 0 && !inserted) {
+			size_t cand = (size_t)e->value;
+			struct time_group *g = &groups[cand];
+
+			if (cand != root && p->date >= g->min_date - SERIES_TIME_WINDOW &&
+			    p->date <= g->max_date + SERIES_TIME_WINDOW) {
+				buf_reset(&key);
+				buf_addf(&key, "%zu:%u", cand, p->ps.index);
+				strmap_put(&have_index, key.data, &inserted);
+				if (inserted) {
+					set->all[root]->uf = cand;
+					if (p->date < g->min_date)
+						g->min_date = p->date;
+					if (p->date > g->max_date)
+						g->max_date = p->date;
+					continue;
+				}
+			}
+		}
+		e->value = (void *)root;
+	}
+	free(groups);
+	buf_release(&key);
+	strmap_release(&latest, NULL);
+	strmap_release(&have_index, NULL);
+}
+
+static int compare_members(const void *a, const void *b)
+{
+	const struct node *x = *(struct node *const *)a, *y = *(struct node *const *)b;
+
+	if (x->ps.index != y->ps.index)
+		return x->ps.index < y->ps.index ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static void set_completeness(struct sinfo *s)
+{
+	unsigned total = s->pub.total, *missing, nmissing = 0, i;
+	unsigned char *seen;
+	struct buf b = BUF_INIT;
+
+	s->pub.received = 0;
+	if (!total || total > SERIES_MAX_TOTAL) {
+		s->missing = xstrdup("");
+		return;
+	}
+	seen = xcalloc(total + 1, 1);
+	for (i = 0; i < s->nmembers; i++) {
+		unsigned idx = s->members[i]->ps.index;
+
+		if (s->members[i]->ps.has_index && idx >= 1 && idx <= total && !seen[idx]) {
+			seen[idx] = 1;
+			s->pub.received++;
+		}
+	}
+	missing = xmalloc((total + 1) * sizeof(*missing));
+	for (i = 1; i <= total; i++)
+		if (!seen[i])
+			missing[nmissing++] = i;
+	series_append_ranges(&b, missing, nmissing);
+	s->missing = buf_detach(&b, NULL);
+	free(missing);
+	free(seen);
+}
+
+static void build_series(struct series_set *set)
+{
+	struct sinfo **of_root = xcalloc(set->nall ? set->nall : 1, sizeof(*of_root));
+	size_t i, j, alloc = 0;
+
+	for (i = 0; i < set->nall; i++) {
+		struct node *p = set->all[i];
+		size_t root;
+		struct sinfo *s;
+
+		if (p->kind != NODE_PATCH)
+			continue;
+		root = uf_find(set->all, i);
+		s = of_root[root];
+		if (!s) {
+			s = of_root[root] = xcalloc(1, sizeof(*s));
+			strmap_init(&s->trailer_keys);
+			s->first_order = i;
+			s->first_window_order = (size_t)-1;
+			grow((void **)&set->series, &alloc, set->nseries + 1, sizeof(*set->series));
+			set->series[set->nseries++] = s;
+		}
+		grow((void **)&s->members, &s->members_alloc, s->nmembers + 1, sizeof(*s->members));
+		s->members[s->nmembers++] = p;
+		p->series = s;
+		if (!p->earlier && s->first_window_order == (size_t)-1)
+			s->first_window_order = i;
+		if (p->virtual_ref && !s->virtual_ref)
+			s->virtual_ref = p->virtual_ref;
+	}
+	free(of_root);
+
+	for (i = 0; i < set->nseries; i++) {
+		struct sinfo *s = set->series[i];
+		struct node *lead;
+		struct buf b = BUF_INIT;
+
+		qsort(s->members, s->nmembers, sizeof(*s->members), compare_members);
+		lead = s->members[0]; /* index 0 (cover or single) first, else the lowest */
+		s->lead_node = lead;
+		s->patches = xcalloc(s->nmembers, sizeof(*s->patches));
+		for (j = 0; j < s->nmembers; j++) {
+			struct node *p = s->members[j];
+			struct series_patch *sp = &s->patches[j];
+
+			sp->index = p->ps.index;
+			sp->key = p->key;
+			sp->message_id = p->message_id;
+			sp->subject = p->subject;
+			sp->title = p->title;
+			sp->author_name = p->author_name;
+			sp->author_addr = p->author_addr;
+			sp->date = p->date;
+			sp->earlier = p->earlier;
+			sp->duplicate = j > 0 && s->members[j - 1]->ps.index == p->ps.index;
+			p->patch = sp;
+		}
+		s->pub.patches = s->patches;
+		s->pub.npatches = s->nmembers;
+		s->pub.lead = &s->patches[0];
+		s->pub.cover = lead->ps.has_index && lead->ps.index == 0 ? &s->patches[0] : NULL;
+		s->pub.title = lead->title;
+		s->pub.author_name = lead->author_name;
+		s->pub.author_addr = lead->author_addr;
+		s->pub.sender = lead->sender;
+		s->pub.version_major = lead->ps.version_major;
+		s->pub.version_minor = lead->ps.version_minor;
+		s->pub.rfc = lead->ps.rfc;
+		s->pub.resend = lead->ps.resend;
+		s->pub.total = lead->ps.has_index ? lead->ps.total : 0;
+		s->pub.in_window = s->first_window_order != (size_t)-1;
+		s->pub.lead_body = lead->lead_body ? lead->lead_body : "";
+		s->pub.change_id = lead->change_id ? lead->change_id : "";
+		if (s->pub.cover)
+			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
+		else if (s->virtual_ref)
+			s->pub.root_id = s->virtual_ref;
+		else
+			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
+		buf_addf(&b, "%s\x1f%s", lead->author_lower, lead->title_lower);
+		s->title_key = buf_detach(&b, NULL);
+		s->pub.title_key = s->title_key;
+		set_completeness(s);
+		s->pub.missing = s->missing;
+	}
+}
+
+/* ---- versions ---- */
+
+/* T comes before S: a lower version, or the same one seen first. */
+static bool comes_before(const struct sinfo *t, const struct sinfo *s)
+{
+	if (t == s)
+		return false;
+	if (version_less(&t->lead_node->ps, &s->lead_node->ps))
+		return true;
+	return same_version(&t->lead_node->ps, &s->lead_node->ps) &&
+	       t->first_order < s->first_order;
+}
+
+/* Of two candidates, the higher version, then the later. */
+static const struct sinfo *better(const struct sinfo *best, const struct sinfo *t)
+{
+	if (!best || version_less(&best->lead_node->ps, &t->lead_node->ps))
+		return t;
+	if (same_version(&best->lead_node->ps, &t->lead_node->ps) &&
+	    t->first_order > best->first_order)
+		return t;
+	return best;
+}
+
+struct series_list {
+	struct sinfo **v;
+	size_t n, alloc;
+};
+
+static void list_free(void *p)
+{
+	struct series_list *l = p;
+
+	free(l->v);
+	free(l);
+}
+
+static void index_series(struct strmap *m, const char *key, struct sinfo *s)
+{
+	struct strmap_entry *e;
+	struct series_list *l;
+	int inserted;
+
+	e = strmap_put(m, key, &inserted);
+	if (inserted)
+		e->value = xcalloc(1, sizeof(struct series_list));
+	l = e->value;
+	grow((void **)&l->v, &l->alloc, l->n + 1, sizeof(*l->v));
+	l->v[l->n++] = s;
+}
+
+static int compare_versions(const void *a, const void *b)
+{
+	const struct sinfo *x = *(struct sinfo *const *)a, *y = *(struct sinfo *const *)b;
+
+	if (version_less(&x->lead_node->ps, &y->lead_node->ps))
+		return -1;
+	if (version_less(&y->lead_node->ps, &x->lead_node->ps))
+		return 1;
+	return x->first_order < y->first_order ? -1 : x->first_order > y->first_order;
+}
+
+/*
+ * Sorted by (version, first seen), the series before S in a list is the
+ * best that comes before it: sets it for every series of every list, so
+ * a thousand re-sends of one title cost n log n, not n squared.
+ */
+static void best_in_lists(struct strmap *m, bool change_id)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->nslots; i++) {
+		struct series_list *l = m->slots[i].value;
+
+		if (!m->slots[i].key)
+			continue;
+		qsort(l->v, l->n, sizeof(*l->v), compare_versions);
+		for (j = 1; j < l->n; j++) {
+			if (change_id)
+				l->v[j]->by_change = l->v[j - 1];
+			else
+				l->v[j]->by_title = l->v[j - 1];
+		}
+	}
+}
+
+static const struct sinfo *series_of_id(const struct series_set *set, const char *id)
+{
+	struct node *n = node_of_id(set, id);
+
+	return n && n->kind == NODE_PATCH ? n->series : NULL;
+}
+
+static void link_versions(struct series_set *set)
+{
+	struct strmap by_title, by_change;
+	size_t i, k;
+
+	strmap_init(&by_title);
+	strmap_init(&by_change);
+	for (i = 0; i < set->nseries; i++) {
+		struct sinfo *s = set->series[i];
+
+		index_series(&by_title, s->title_key, s);
+		if (*s->pub.change_id)
+			index_series(&by_change, s->pub.change_id, s);
+	}
+	best_in_lists(&by_title, false);
+	best_in_lists(&by_change, true);
+	for (i = 0; i < set->nseries; i++) {
+		struct sinfo *s = set->series[i];
+		struct node *lead = s->lead_node;
+		const struct sinfo *best = s->by_title;
+		enum series_link_kind how = SERIES_LINK_SAME_TITLE;
+
+		if (!best && s->by_change) {
+			best = s->by_change;
+			how = SERIES_LINK_CHANGE_ID;
+		}
+		if (!best) {
+			how = SERIES_LINK_REPLY;
+			for (k = 0; k < lead->nrefs; k++) {
+				const struct sinfo *t = series_of_id(set, lead->refs[k]);
+
+				if (t && comes_before(t, s))
+					best = better(best, t);
+			}
+		}
+		for (int strong = 1; !best && strong >= 0; strong--) {
+			how = SERIES_LINK_LINK;
+			for (k = 0; k < lead->nlinks; k++) {
+				const struct sinfo *t;
+
+				if (lead->links[k].strong != (strong == 1))
+					continue;
+				t = series_of_id(set, lead->links[k].id);
+				if (t && comes_before(t, s))
+					best = better(best, t);
+			}
+		}
+		if (best) {
+			s->pub.previous = &best->pub;
+			s->pub.previous_link = how;
+		}
+	}
+	strmap_release(&by_title, list_free);
+	strmap_release(&by_change, list_free);
+}
+
+size_t series_earlier_versions(const struct series_info *s, const struct series_info **out,
+			       size_t max)
+{
+	size_t n = 0;
+
+	if (max > SERIES_MAX_CHAIN)
+		max = SERIES_MAX_CHAIN;
+	for (s = s->previous; s && n < max; s = s->previous)
+		out[n++] = s;
+	return n;
+}
+
+/* ---- replies, trailers, notices ---- */
+
+static struct node *resolve_target(const struct series_set *set, struct node *n, int depth)
+{
+	size_t r;
+
+	if (n->resolve_state == 2)
+		return n->target;
+	if (n->resolve_state == 1 || depth > MAX_RESOLVE_DEPTH)
+		return NULL;
+	n->resolve_state = 1;
+	for (r = 0; r < n->nrefs; r++) {
+		struct node *q = node_of_id(set, n->refs[r]);
+
+		if (!q || q == n)
+			continue;
+		if (q->kind == NODE_PATCH || q->kind == NODE_PULL) {
+			n->target = q;
+			break;
+		}
+		if ((n->target = resolve_target(set, q, depth + 1)))
+			break;
+	}
+	n->resolve_state = 2;
+	return n->target;
+}
+
+/* The message is for the whole series: a cover letter or a single patch. */
+static bool is_whole_series(const struct node *t)
+{
+	return !t->ps.has_index || t->ps.index == 0;
+}
+
+static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const struct node *from,
+			const struct series_patch *patch, bool in_patch)
+{
+	struct series_trailer *t;
+	struct buf key = BUF_INIT;
+	int inserted;
+
+	if (s->ntrailers >= SERIES_MAX_TRAILERS)
+		return; /* bounded: hostile threads */
+	/* the same kind, person, patch and source once */
+	buf_addf(&key, "%d\x1f%d\x1f%p\x1f", (int)tr->kind, in_patch, (const void *)patch);
+	text_append_lower(&key, tr->addr, strlen(tr->addr));
+	strmap_put(&s->trailer_keys, key.data, &inserted);
+	buf_release(&key);
+	if (!inserted)
+		return;
+	grow((void **)&s->trailers, &s->trailers_alloc, s->ntrailers + 1, sizeof(*s->trailers));
+	t = &s->trailers[s->ntrailers++];
+	t->kind = (enum series_trailer_kind)tr->kind;
+	t->name = tr->name;
+	t->addr = tr->addr;
+	t->patch = patch;
+	t->given_in = from->key;
+	t->given_by = from->sender;
+	t->in_patch = in_patch;
+}
+
+/* The subject without its reply prefixes ("Re: Re: [PATCH] x" -> "[PATCH] x"). */
+static const char *strip_reply(const char *subject)
+{
+	unsigned k;
+
+	for (k = 0; k < 16; k++) {
+		struct patch_subject ps;
+		const char *colon, *wide;
+
+		subject_parse(&ps, subject, strlen(subject));
+		if (!ps.is_reply)
+			break;
+		colon = strchr(subject, ':');
+		wide = strstr(subject, "\xef\xbc\x9a");
+		if (wide && (!colon || wide < colon))
+			colon = wide + 2;
+		if (!colon)
+			break;
+		subject = colon + 1;
+		while (*subject == ' ')
+			subject++;
+	}
+	return subject;
+}
+
+/* "[PATCH v2 0/3] old title" with item 2/3 "new title" -> "[PATCH v2 2/3] new title" */
+static void make_item_subject(struct buf *out, const char *base, const struct item_rec *it)
+{
+	struct patch_subject ps;
+	size_t i, prefix;
+
+	subject_parse(&ps, base, strlen(base));
+	prefix = ps.title.off;
+	if (!ps.is_patch || !prefix) {
+		if (it->total)
+			buf_addf(out, "[%u/%u] %s", it->index, it->total, it->title);
+		else
+			buf_addstr(out, it->title);
+		return;
+	}
+	for (i = 0; i < prefix; i++) {
+		size_t a = i, b, c;
+
+		if (base[i] < '0' || base[i] > '9' ||
+		    (i && base[i - 1] >= '0' && base[i - 1] <= '9'))
+			continue;
+		for (b = a; b < prefix && base[b] >= '0' && base[b] <= '9'; b++)
+			;
+		if (b >= prefix || base[b] != '/')
+			continue;
+		for (c = b + 1; c < prefix && base[c] >= '0' && base[c] <= '9'; c++)
+			;
+		if (c == b + 1)
+			continue;
+		buf_add(out, base, a);
+		buf_addf(out, "%0*u/%u", (int)(b - a), it->index, it->total);
+		buf_add(out, base + c, prefix - c);
+		buf_addstr(out, it->title);
+		return;
+	}
+	if (it->total > 1) {
+		buf_addf(out, "[%u/%u] %s", it->index, it->total, it->title);
+		return;
+	}
+	buf_add(out, base, prefix);
+	buf_addstr(out, it->title);
+}
+
+static const struct series_patch *find_item_patch(const struct sinfo *s, const struct item_rec *it)
+{
+	size_t j, lo = 0, hi;
+
+	if (!s)
+		return NULL;
+	if (it->total && it->total == s->pub.total) {
+		/* members are sorted by index: the first with it->index */
+		hi = s->nmembers;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (s->members[mid]->ps.index < it->index)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < s->nmembers && s->members[lo]->ps.index == it->index &&
+		    s->members[lo]->ps.has_index)
+			return &s->patches[lo];
+	}
+	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
+	for (j = 0; j < s->nmembers && j < 1024; j++)
+		if (!strcasecmp(s->members[j]->title, it->title))
+			return &s->patches[j];
+	if (s->pub.total == 0 && it->total <= 1)
+		return &s->patches[0]; /* a single patch */
+	return NULL;
+}
+
+static void add_entry(struct series_set *set, struct strmap *seen, enum series_applied_kind kind,
+		      const char *subject, const char *verb, const char *who, const char *where,
+		      const char *commit, const char *patches, const struct node *notice,
+		      const struct node *target, const struct sinfo *s,
+		      const struct series_patch *patch)
+{
+	struct buf key = BUF_INIT;
+	struct applied_rec *a;
+	int inserted;
+
+	buf_addf(&key, "%s\x1f%s\x1f%s\x1f%s", subject, who, where, patches);
+	strmap_put(seen, key.data, &inserted);
+	buf_release(&key);
+	if (!inserted)
+		return;
+	grow((void **)&set->applied, &set->applied_alloc, set->napplied + 1, sizeof(*set->applied));
+	a = &set->applied[set->napplied++];
+	memset(a, 0, sizeof(*a));
+	a->subject = xstrdup(subject);
+	a->who = xstrdup(who);
+	a->where = xstrdup(where);
+	a->commit = xstrdup(commit);
+	a->patches = xstrdup(patches);
+	a->pub.kind = kind;
+	a->pub.subject = a->subject;
+	a->pub.verb = verb;
+	a->pub.who = a->who;
+	a->pub.where = a->where;
+	a->pub.commit = a->commit;
+	a->pub.patches = a->patches;
+	a->pub.notice_key = notice->key;
+	a->pub.target_key = target ? target->key : "";
+	a->pub.series = s ? &s->pub : NULL;
+	a->pub.patch = patch;
+}
+
+static enum series_applied_kind entry_kind(enum applied_kind k)
+{
+	switch (k) {
+	case APPLIED_LIST:
+		return SERIES_APPLIED_LIST;
+	case APPLIED_PATCHWORK:
+		return SERIES_APPLIED_PATCHWORK;
+	case APPLIED_MERGED:
+		return SERIES_APPLIED_MERGED;
+	default:
+		return SERIES_APPLIED_REPLY;
+	}
+}
+
+static void add_notice_entries(struct series_set *set, struct strmap *seen, const struct node *n,
+			       const struct node *target)
+{
+	const struct notice_rec *nr = n->notice;
+	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
+	const char *base = target ? target->subject : strip_reply(n->subject);
+	const char *who = *nr->who ? nr->who : n->sender;
+	enum series_applied_kind kind = entry_kind(nr->kind);
+	size_t k;
+
+	if (!nr->nitems || (nr->nitems == 1 && target && !target->ps.has_index)) {
+		const struct series_patch *patch = NULL;
+		const char *commit = nr->commit;
+
+		if (target && target->kind == NODE_PATCH && !is_whole_series(target))
+			patch = target->patch;
+		if (nr->nitems && !*commit)
+			commit = nr->items[0].commit;
+		add_entry(set, seen, kind, base, nr->verb, who, nr->where, commit, nr->patches, n,
+			  target, s, patch);
+		return;
+	}
+	for (k = 0; k < nr->nitems; k++) {
+		const struct item_rec *it = &nr->items[k];
+		const struct series_patch *patch = find_item_patch(s, it);
+		struct buf subject = BUF_INIT;
+
+		if (patch)
+			buf_addstr(&subject, patch->subject);
+		else
+			make_item_subject(&subject, base, it);
+		if (patch && s && s->pub.total == 0)
+			patch = NULL; /* the single patch: the whole series */
+		add_entry(set, seen, kind, subject.data, nr->verb, who, nr->where, it->commit, "",
+			  n, target, s, patch);
+		buf_release(&subject);
+	}
+}
+
+static void attach_replies(struct series_set *set)
+{
+	struct strmap seen;
+	size_t i, k;
+
+	strmap_init(&seen);
+	for (i = 0; i < set->nall; i++) {
+		struct node *n = set->all[i];
+		struct node *target;
+
+		if (n->earlier)
+			continue;
+		if (n->kind == NODE_PATCH) {
+			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
+
+			for (k = 0; k < n->ntrailers; k++)
+				add_trailer(n->series, &n->trailers[k], n, patch, true);
+			continue;
+		}
+		if (n->kind == NODE_PULL) {
+			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, n->subject, "",
+				  n->sender, n->pull_source ? n->pull_source : "", "", "", n, NULL,
+				  NULL, NULL);
+			continue;
+		}
+		if (n->kind != NODE_REPLY)
+			continue;
+		target = resolve_target(set, n, 0);
+		if (target && target->kind == NODE_PATCH) {
+			struct sinfo *s = target->series;
+			const struct series_patch *patch =
+			    is_whole_series(target) ? NULL : target->patch;
+
+			s->pub.replies++;
+			target->patch->replies++;
+			for (k = 0; k < n->ntrailers; k++)
+				add_trailer(s, &n->trailers[k], n, patch, false);
+		}
+		if (n->notice)
+			add_notice_entries(set, &seen, n, target);
+	}
+	strmap_release(&seen, NULL);
+
+	/* the notices of each series (the entries no longer move) */
+	for (i = 0; i < set->napplied; i++) {
+		const struct series_info *si = set->applied[i].pub.series;
+		struct sinfo *s;
+
+		if (!si)
+			continue;
+		s = (struct sinfo *)si; /* pub is the first member */
+		grow((void **)&s->applied, &s->applied_alloc, s->napplied + 1, sizeof(*s->applied));
+		s->applied[s->napplied++] = &set->applied[i].pub;
+	}
+	for (i = 0; i < set->nseries; i++) {
+		struct sinfo *s = set->series[i];
+
+		s->pub.trailers = s->trailers;
+		s->pub.ntrailers = s->ntrailers;
+		s->pub.applied = s->applied;
+		s->pub.napplied = s->napplied;
+	}
+}
+
+static void find_unknown(struct series_set *set)
+{
+	struct strmap seen;
+	size_t i, alloc = 0;
+	int inserted;
+
+	strmap_init(&seen);
+	for (i = 0; i < set->nall; i++) {
+		const struct node *n = set->all[i];
+		const char *ids[2];
+		size_t k;
+
+		if (n->earlier || !n->nrefs)
+			continue;
+		ids[0] = n->refs[0];
+		ids[1] = n->refs[n->nrefs - 1];
+		for (k = 0; k < 2; k++) {
+			if (node_of_id(set, ids[k]))
+				continue;
+			strmap_put(&seen, ids[k], &inserted);
+			if (!inserted)
+				continue;
+			grow((void **)&set->unknown, &alloc, set->nunknown + 1,
+			     sizeof(*set->unknown));
+			set->unknown[set->nunknown++] = xstrdup(ids[k]);
+		}
+	}
+	strmap_release(&seen, NULL);
+}
+
+static int compare_listed(const void *a, const void *b)
+{
+	const struct sinfo *x = *(struct sinfo *const *)a, *y = *(struct sinfo *const *)b;
+
+	return x->first_window_order < y->first_window_order
+		   ? -1
+		   : x->first_window_order > y->first_window_order;
+}
+
+void series_set_finish(struct series_set *set)
+{
+	size_t i, n = 0;
+
+	clear_results(set);
+	set->all = xmalloc((set->nnodes ? set->nnodes : 1) * sizeof(*set->all));
+	for (int pass = 0; pass < 2; pass++)
+		for (i = 0; i < set->nnodes; i++) {
+			struct node *node = set->nodes[i];
+
+			if (node->dead || node->earlier != (pass == 0))
+				continue;
+			node->order = node->uf = n;
+			node->grouped = false;
+			node->virtual_ref = NULL;
+			node->series = NULL;
+			node->patch = NULL;
+			node->resolve_state = 0;
+			node->target = NULL;
+			set->all[n++] = node;
+		}
+	set->nall = n;
+
+	group_by_references(set);
+	group_by_time(set);
+	build_series(set);
+	link_versions(set);
+	attach_replies(set);
+	find_unknown(set);
+
+	set->listed = xmalloc((set->nseries ? set->nseries : 1) * sizeof(*set->listed));
+	for (i = 0; i < set->nseries; i++)
+		if (set->series[i]->pub.in_window)
+			set->listed[set->nlisted++] = set->series[i];
+	qsort(set->listed, set->nlisted, sizeof(*set->listed), compare_listed);
+}
+
+size_t series_set_unknown_count(const struct series_set *set)
+{
+	return set->nunknown;
+}
+
+const char *series_set_unknown_id(const struct series_set *set, size_t i)
+{
+	return set->unknown[i];
+}
+
+size_t series_set_count(const struct series_set *set)
+{
+	return set->nlisted;
+}
+
+const struct series_info *series_set_get(const struct series_set *set, size_t i)
+{
+	return &set->listed[i]->pub;
+}
+
+size_t series_set_applied_count(const struct series_set *set)
+{
+	return set->napplied;
+}
+
+const struct series_applied *series_set_applied(const struct series_set *set, size_t i)
+{
+	return &set->applied[i].pub;
+}
+
+const char *series_trailer_name(enum series_trailer_kind kind)
+{
+	return trailer_kind_name((enum trailer_kind)kind);
+}
+
+/* ---- formatting ---- */
+
+void series_append_ranges(struct buf *out, const unsigned *indexes, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i;
+
+		while (j + 1 < n && indexes[j + 1] == indexes[j] + 1)
+			j++;
+		if (i)
+			buf_addstr(out, ", ");
+		if (j == i)
+			buf_addf(out, "%u", indexes[i]);
+		else
+			buf_addf(out, "%u-%u", indexes[i], indexes[j]);
+		i = j + 1;
+	}
+}
+
+void series_append_completeness(struct buf *out, const struct series_info *s)
+{
+	if (!s->total)
+		return;
+	buf_addf(out, "%u/%u received", s->received, s->total);
+	if (*s->missing)
+		buf_addf(out, ", missing %s", s->missing);
+}
+
+void series_append_applied(struct buf *out, const struct series_applied *a)
+{
+	buf_addf(out, "%s\n    ", a->subject);
+	if (a->kind == SERIES_APPLIED_PULL_REQUEST) {
+		buf_addf(out, "pull request by %s", a->who);
+		if (*a->where)
+			buf_addf(out, " from %s", a->where);
+	} else {
+		if (*a->patches)
+			buf_addf(out, "patches %s ", a->patches);
+		buf_addf(out, "applied by %s", a->who);
+		if (*a->where)
+			buf_addf(out, " to %s", a->where);
+	}
+	buf_addch(out, '\n');
+}

@@ -24,7 +24,7 @@
 #include "util/error.h"
 
 #define FUZZ_DIGEST_MAX_MESSAGES 16
-#define FUZZ_DIGEST_SEPARATOR    0xff
+#define FUZZ_DIGEST_SEPARATOR	 0xff
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

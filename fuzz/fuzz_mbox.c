@@ -89,8 +89,8 @@ static void read_all(struct archive *a, struct pass *p)
 	memset(p, 0, sizeof(*p));
 	while ((error = archive_next(a, &am)) > 0) {
 		FUZZ_CHECK(am.raw != NULL || am.len == 0, "raw", NULL, 0, 0);
-		FUZZ_CHECK(am.id[0] == '\0' && am.time == 0, "an mbox has no ids or times", NULL,
-			   0, 0);
+		FUZZ_CHECK(am.id[0] == '\0' && am.time == 0, "an mbox has no ids or times", NULL, 0,
+			   0);
 		FUZZ_CHECK(am.position > last, "positions increase", NULL, 0, 0);
 		last = am.position;
 		if (p->count < FUZZ_MBOX_MAX_COMPARED) {

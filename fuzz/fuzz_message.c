@@ -56,11 +56,10 @@ static void check_body(const struct message *m)
 	if (found) {
 		FUZZ_CHECK(ib.line_off <= m->body_len && ib.line_len <= m->body_len - ib.line_off,
 			   "in-body From: line inside the body", m->body, m->body_len, ib.line_off);
-		FUZZ_CHECK(ib.value_off >= ib.line_off &&
-			       ib.value_off <= ib.line_off + ib.line_len &&
-			       ib.value_len <= ib.line_off + ib.line_len - ib.value_off,
-			   "in-body From: value inside its line", m->body, m->body_len,
-			   ib.value_off);
+		FUZZ_CHECK(
+		    ib.value_off >= ib.line_off && ib.value_off <= ib.line_off + ib.line_len &&
+			ib.value_len <= ib.line_off + ib.line_len - ib.value_off,
+		    "in-body From: value inside its line", m->body, m->body_len, ib.value_off);
 		check_address(m->body + ib.value_off, ib.value_len);
 	}
 
@@ -98,8 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check_string("references", m->references);
 	fuzz_check_string("list_id", m->list_id);
 	FUZZ_CHECK(m->body != NULL, "body", NULL, 0, 0);
-	FUZZ_CHECK(strlen(m->body) == m->body_len, "strlen(body) == body_len", m->body,
-		   m->body_len, strlen(m->body));
+	FUZZ_CHECK(strlen(m->body) == m->body_len, "strlen(body) == body_len", m->body, m->body_len,
+		   strlen(m->body));
 	fuzz_check_utf8("body", m->body, m->body_len);
 
 	check_body(m);

@@ -57,10 +57,8 @@ static void check_parse(const char *s, size_t len)
 			   "title ends with a blank", s, len, ps.title.off + ps.title.len - 1);
 	}
 	FUZZ_CHECK(!(ps.is_patch && ps.is_reply), "a reply is never a patch", NULL, 0, 0);
-	FUZZ_CHECK(!(ps.is_pull_request && ps.is_reply), "a reply is no pull request", NULL, 0,
-		   0);
-	FUZZ_CHECK(!(ps.is_pull_request && ps.is_patch), "a pull request is no patch", NULL, 0,
-		   0);
+	FUZZ_CHECK(!(ps.is_pull_request && ps.is_reply), "a reply is no pull request", NULL, 0, 0);
+	FUZZ_CHECK(!(ps.is_pull_request && ps.is_patch), "a pull request is no patch", NULL, 0, 0);
 	FUZZ_CHECK(ps.has_index || (ps.index == 0 && ps.total == 0), "index without has_index",
 		   NULL, 0, 0);
 	FUZZ_CHECK(!subject_is_lead(&ps) || ps.is_patch, "a lead is a patch", NULL, 0, 0);

@@ -151,7 +151,10 @@ int main(int argc, char **argv)
 			failed = 1;
 			continue;
 		}
-		count = S_ISDIR(st.st_mode) ? run_directory(argv[i]) : run_file(argv[i]) < 0 ? -1 : 1;
+		if (S_ISDIR(st.st_mode))
+			count = run_directory(argv[i]);
+		else
+			count = run_file(argv[i]) < 0 ? -1 : 1;
 		if (count < 0)
 			failed = 1;
 		else

@@ -28,6 +28,14 @@
  * there, after the messages before it.  When no thread can be started the
  * messages are read in archive_next() itself, one at a time.
  *
+ * A message larger than ARCHIVE_GIT_MESSAGE_MAX_SIZE (64 MiB, as mbox and
+ * Maildir) is skipped with a warning naming its commit: its size comes
+ * from git_odb_read_header(), which reads the object's header (a delta's,
+ * in a pack) and inflates nothing more, and the blob is never read.  The
+ * reader does not print: it puts the warning into the message's slot, and
+ * archive_next() prints it (warning()) on the caller's thread when it gets
+ * there, so warnings come in archive order and never from two threads.
+ *
  * Revisions in an inbox (archive_git_inbox_resolve) are looked up in every
  * epoch.  A name (HEAD, master, a tag, HEAD^{commit}) is the newest epoch's
  * where it resolves: HEAD is the newest commit of the inbox.  An id, full or
@@ -81,6 +89,12 @@
 /* As util/error.c's buffer: error_set() keeps as much of a message. */
 #define ARCHIVE_GIT_MESSAGE_MAX 1024
 
+/* Larger messages are skipped with a warning (mbox.c and maildir.c skip too). */
+#define ARCHIVE_GIT_MESSAGE_MAX_SIZE ((size_t)64 << 20)
+
+/* archive_git_read(): the message was skipped, the warning is in `message`. */
+#define ARCHIVE_GIT_SKIPPED 2
+
 /* One commit of the window. */
 struct archive_git_commit {
 	git_oid id;
@@ -91,7 +105,8 @@ struct archive_git_commit {
 
 /* One entry of the queue: a message, or an error met reading the window. */
 struct archive_git_slot {
-	int status;	      /* 1: a message in `blob`; negative: an error, in `message` */
+	int status;	      /* 1: a message in `blob`; ARCHIVE_GIT_SKIPPED: a warning in
+				 `message`; negative: an error, in `message` */
 	size_t commit;	      /* the commit's index in the window */
 	git_odb_object *blob; /* the caller's once taken off the queue */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
@@ -902,9 +917,11 @@ cleanup:
 /*
  * Reads the message of commit `c` with its epoch's repository, on whichever
  * thread owns it: 1 and *out set (the caller's, git_odb_object_free) when it
- * has one, 0 when its tree has no `m` (a deletion), MD_ERR_INPUT with the
+ * has one, 0 when its tree has no `m` (a deletion), ARCHIVE_GIT_SKIPPED with
+ * the warning in message[0..size) when the message is over
+ * ARCHIVE_GIT_MESSAGE_MAX_SIZE (it is not read), MD_ERR_INPUT with the
  * whole message in message[0..size) when the archive is broken.  Sets no
- * error itself (error_set is not for the reader thread).
+ * error and prints no warning itself (neither is for the reader thread).
  */
 static int archive_git_read(struct archive_git *g, const struct archive_git_commit *c,
 			    git_odb_object **out, char *message, size_t size)
@@ -914,7 +931,9 @@ static int archive_git_read(struct archive_git *g, const struct archive_git_comm
 	git_odb_object *blob = NULL;
 	git_tree *tree = NULL;
 	const git_tree_entry *entry;
+	const git_oid *blob_id;
 	git_object_t type;
+	size_t blob_size;
 	int error;
 
 	*out = NULL;
@@ -930,7 +949,21 @@ static int archive_git_read(struct archive_git *g, const struct archive_git_comm
 		snprintf(why, sizeof(why), "'m' is a %s, not a blob", git_object_type2string(type));
 		goto fail;
 	}
-	if ((error = git_odb_read(&blob, epoch->odb, git_tree_entry_id(entry))) < 0) {
+	blob_id = git_tree_entry_id(entry);
+	if ((error = git_odb_read_header(&blob_size, &type, epoch->odb, blob_id)) < 0) {
+		why[0] = '\0'; /* libgit2's message */
+		goto fail;
+	}
+	if (blob_size > ARCHIVE_GIT_MESSAGE_MAX_SIZE) {
+		git_oid_tostr(hex, sizeof(hex), &c->id);
+		snprintf(message, size,
+			 "skipping commit %s in '%s': message of %zu bytes is over the %zu MiB "
+			 "limit",
+			 hex, epoch->path, blob_size, ARCHIVE_GIT_MESSAGE_MAX_SIZE >> 20);
+		error = ARCHIVE_GIT_SKIPPED;
+		goto cleanup;
+	}
+	if ((error = git_odb_read(&blob, epoch->odb, blob_id)) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
@@ -992,7 +1025,7 @@ static void *archive_git_reader_main(void *arg)
 			slot->commit = i;
 			slot->blob = blob;
 			blob = NULL;
-			if (status < 0)
+			if (status < 0 || status == ARCHIVE_GIT_SKIPPED)
 				memcpy(slot->message, message, sizeof(message));
 			r->count++;
 			if (r->caller_waiting)
@@ -1071,38 +1104,48 @@ static void archive_git_reader_free(struct archive_git *g)
 	g->reader = NULL;
 }
 
-/* archive_next() with the reader thread: takes the oldest slot off the queue. */
+/*
+ * archive_next() with the reader thread: takes the oldest slot off the
+ * queue, printing the warnings of skipped messages on the way.
+ */
 static int archive_git_next_queued(struct archive_git *g, struct archive_message *out)
 {
 	struct archive_git_reader *r = g->reader;
 	struct archive_git_slot *slot;
+	char skipped[ARCHIVE_GIT_MESSAGE_MAX];
 	int status;
 
-	pthread_mutex_lock(&r->lock);
-	while (r->count == 0 && !r->done) {
-		r->caller_waiting = 1;
-		pthread_cond_wait(&r->not_empty, &r->lock);
-		r->caller_waiting = 0;
-	}
-	if (r->count == 0) {
+	for (;;) {
+		pthread_mutex_lock(&r->lock);
+		while (r->count == 0 && !r->done) {
+			r->caller_waiting = 1;
+			pthread_cond_wait(&r->not_empty, &r->lock);
+			r->caller_waiting = 0;
+		}
+		if (r->count == 0) {
+			pthread_mutex_unlock(&r->lock);
+			return 0;
+		}
+		slot = &r->slots[r->head];
+		r->head = (r->head + 1) % ARCHIVE_GIT_QUEUE;
+		r->count--;
+		status = slot->status; /* the reader writes the slot again only under the lock */
+		if (status == ARCHIVE_GIT_SKIPPED) {
+			memcpy(skipped, slot->message, sizeof(skipped));
+		} else if (status > 0) {
+			g->blob = slot->blob;
+			slot->blob = NULL;
+			archive_git_message_fill(out, g, &g->commits[slot->commit], g->blob);
+		} else {
+			error_set(status, "%s", slot->message);
+		}
+		if (r->reader_waiting && r->count <= ARCHIVE_GIT_QUEUE / 2)
+			pthread_cond_signal(&r->not_full);
 		pthread_mutex_unlock(&r->lock);
-		return 0;
+		if (status != ARCHIVE_GIT_SKIPPED)
+			return status;
+		warning("%s", skipped); /* here, on the caller's thread, in archive order */
 	}
-	slot = &r->slots[r->head];
-	r->head = (r->head + 1) % ARCHIVE_GIT_QUEUE;
-	r->count--;
-	status = slot->status; /* the reader writes the slot again only under the lock */
-	if (status > 0) {
-		g->blob = slot->blob;
-		slot->blob = NULL;
-		archive_git_message_fill(out, g, &g->commits[slot->commit], g->blob);
-	} else {
-		error_set(status, "%s", slot->message);
-	}
-	if (r->reader_waiting && r->count <= ARCHIVE_GIT_QUEUE / 2)
-		pthread_cond_signal(&r->not_full);
-	pthread_mutex_unlock(&r->lock);
-	return status;
 }
 
 /* archive_next() without a thread: reads the next commits until a message. */
@@ -1116,6 +1159,10 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 		c = &g->commits[g->pos++];
 		if ((error = archive_git_read(g, c, &g->blob, message, sizeof(message))) < 0)
 			return error_set(error, "%s", message);
+		if (error == ARCHIVE_GIT_SKIPPED) {
+			warning("%s", message);
+			continue;
+		}
 		if (error > 0) {
 			archive_git_message_fill(out, g, c, g->blob);
 			return 1;

@@ -20,6 +20,13 @@
  *   after a padded B-encoded word that is followed by another one in the same
  *   charset (gmime issue #133); rfc2047_unpad() rewrites such headers first.
  *   Message-ID, In-Reply-To and References are read from the raw value.
+ * - Hostile mail (docs/limits.md): the work is linear in the mail's size.
+ *   GMime's RFC 2047 decoder is not: for each encoded-word start without
+ *   its "?=" it searches the rest of the value.  So a start with no "?="
+ *   within MESSAGE_MAX_ENCODED_WORD bytes, in a value that goes on past
+ *   them, is made plain text first (rfc2047_defuse): in the top-level header
+ *   block, in what may be a MIME part's header block (after a line starting
+ *   "--"), and in an in-body From: value.
  * - From: the first mailbox (groups are looked into), its name without
  *   quotes, white space runs made one space.  Comments around the phrase
  *   stay in the name, as git mailinfo keeps them (GMime drops them):
@@ -65,6 +72,12 @@
 #define MESSAGE_MAX_DEPTH 64
 /* Only this much of a mail is read (GMime's buffers count in guint). */
 #define MESSAGE_MAX_SIZE ((size_t)1 << 30)
+/*
+ * An encoded word whose "?=" is further than this from its "=?cs?B?" is not
+ * one (rfc2047_defuse): RFC 2047 allows 75 characters; mailers that ignore
+ * that still stay far below.
+ */
+#define MESSAGE_MAX_ENCODED_WORD 1024
 
 static GMimeParserOptions *parser_options;
 
@@ -150,6 +163,8 @@ static void utf8_append(struct buf *out, const char *str, size_t n, bool lines)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, start = 0, len, bad, j;
 
+	if (!n)
+		return; /* str may be NULL (GMime's empty byte array): no s + 0 */
 	buf_grow(out, n);
 	while (i < n) {
 		unsigned char c = s[i];
@@ -259,6 +274,8 @@ static void cp1252_append(struct buf *out, const char *str, size_t n)
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i, start = 0;
 
+	if (!n)
+		return; /* str may be NULL (GMime's empty byte array): no s + 0 */
 	buf_grow(out, n + n / 2);
 	for (i = 0; i < n; i++) {
 		if (s[i] < 0x80)
@@ -336,6 +353,11 @@ static const char *const kept_headers[] = {
 };
 /* clang-format on */
 
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 /* RFC 5322 ftext: printable ASCII but the colon. */
 static bool is_field_name_char(char c)
 {
@@ -355,6 +377,104 @@ static bool header_is_kept(const char *name, size_t len)
 	return false;
 }
 
+/* The first "ab" in s[0..n), or NULL (memmem() is not in C11 or POSIX). */
+static const char *find_pair(const char *s, size_t n, char a, char b)
+{
+	const char *p;
+
+	while (n >= 2 && (p = memchr(s, a, n - 1))) {
+		if (p[1] == b)
+			return p;
+		n -= (size_t)(p + 1 - s);
+		s = p + 1;
+	}
+	return NULL;
+}
+
+/*
+ * GMime 3.2.13's RFC 2047 decoder (header text, phrases, parameter values,
+ * in loose mode) looks for the "?=" of each encoded-word start "=?cs?B?" or
+ * "=?cs?Q?" up to the end of the value: "=?a?B?A" repeated over 1 MB takes
+ * minutes.  So in s[0..n), a header block, every such start whose "?=" is not
+ * within MESSAGE_MAX_ENCODED_WORD bytes, in a block that goes on past them,
+ * is made plain text by changing its encoding letter to 'X' (an encoding
+ * GMime does not know, so it copies the word as it is).  Short values keep
+ * an unterminated word as GMime reads it.  Linear: the next "?=" is found
+ * once for all the starts before it.
+ */
+static void rfc2047_defuse(char *s, size_t n)
+{
+	size_t i = 0, q, text, close = 0;
+	bool found = false, none = false; /* `close`: the first "?=" at or after a start's '?' */
+
+	while (i + 1 < n) {
+		const char *p = find_pair(s + i, n - i, '=', '?');
+
+		if (!p)
+			break;
+		i = (size_t)(p - s) + 2;
+		for (q = i; q < n && s[q] != '?' && !is_space(s[q]); q++)
+			;
+		if (q == i || q + 2 >= n || s[q] != '?' || s[q + 2] != '?' ||
+		    !strchr("BbQq", s[q + 1]))
+			continue;
+		text = q + 2; /* "=?cs?B?=" is an empty word */
+		if (n - text <= MESSAGE_MAX_ENCODED_WORD)
+			break; /* this start and every later one is near the end */
+		if (!none && (!found || close < text)) {
+			const char *c = find_pair(s + text, n - text, '?', '=');
+
+			found = c != NULL;
+			none = c == NULL;
+			close = c ? (size_t)(c - s) : 0;
+		}
+		if (found && close - text <= MESSAGE_MAX_ENCODED_WORD)
+			continue;
+		s[q + 1] = 'X';
+	}
+}
+
+/* The length of the header block at s[0..n): up to its empty line, or all. */
+static size_t header_block_length(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *nl;
+
+	while (p < end) {
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n'))
+			return (size_t)(p - s);
+		nl = memchr(p, '\n', (size_t)(end - p));
+		p = nl ? nl + 1 : end;
+	}
+	return n;
+}
+
+/*
+ * Defuses (rfc2047_defuse) the header blocks of MIME parts in s[0..n): the
+ * lines after each line that starts with "--" (a boundary, or what looks like
+ * one) up to the next empty line.  Body text after a "-- " signature or a
+ * "--- a/file" line is looked at too; only an encoded-word start without its
+ * end can change there.
+ */
+static void part_headers_defuse(char *s, size_t n)
+{
+	size_t i = 0, len;
+	char *nl;
+
+	while (i < n) {
+		nl = memchr(s + i, '\n', n - i);
+		if (!nl)
+			break;
+		if (n - i >= 2 && s[i] == '-' && s[i + 1] == '-') {
+			i = (size_t)(nl - s) + 1;
+			len = header_block_length(s + i, n - i);
+			rfc2047_defuse(s + i, len);
+			i += len;
+			continue;
+		}
+		i = (size_t)(nl - s) + 1;
+	}
+}
+
 /*
  * The bytes GMime parses: `raw` without a leading mbox "From " line and
  * without the top-level header fields we do not read.  A field is dropped
@@ -362,13 +482,16 @@ static bool header_is_kept(const char *name, size_t len)
  * first line that is not, filtering stops and the rest is copied as it is,
  * so GMime decides about it exactly as it would have.  When the very first
  * line is not a field, the mail has no header block: an empty line is put
- * in front, so that all of it is the body (GMime would drop it).
+ * in front, so that all of it is the body (GMime would drop it).  Then the
+ * header blocks, top-level and of what may be MIME parts, are defused
+ * (rfc2047_defuse).
  */
 static GByteArray *header_block_filter(const char *raw, size_t len)
 {
 	const char *p = raw, *end = raw + len, *nl, *next, *q;
 	GByteArray *bytes = g_byte_array_sized_new((guint)len + 2);
-	bool first = true, keep = false;
+	bool first = true, keep = false, no_headers = false, block_goes_on = false;
+	size_t start, rest;
 
 	if (len >= 5 && !memcmp(p, "From ", 5)) {
 		nl = memchr(p, '\n', len);
@@ -379,8 +502,10 @@ static GByteArray *header_block_filter(const char *raw, size_t len)
 		next = nl ? nl + 1 : end;
 		if (*p == '\n' || (*p == '\r' && next - p == 2))
 			break; /* the empty line after the headers */
-		if (memchr(p, '\0', (size_t)(next - p)))
+		if (memchr(p, '\0', (size_t)(next - p))) {
+			block_goes_on = true;
 			break;
+		}
 		if (*p != ' ' && *p != '\t') {
 			for (q = p; q < next && is_field_name_char(*q); q++)
 				;
@@ -390,46 +515,64 @@ static GByteArray *header_block_filter(const char *raw, size_t len)
 			if (q == p || q == next || *q != ':') {
 				if (first)
 					g_byte_array_append(bytes, (const guint8 *)"\n", 1);
+				no_headers = first;
+				block_goes_on = !first;
 				break;
 			}
 		} else if (first) {
 			g_byte_array_append(bytes, (const guint8 *)"\n", 1);
+			no_headers = true;
 			break;
 		}
 		if (keep)
 			g_byte_array_append(bytes, (const guint8 *)p, (guint)(next - p));
 	}
+	if (!no_headers)
+		rfc2047_defuse((char *)bytes->data, bytes->len);
+	start = bytes->len;
 	g_byte_array_append(bytes, (const guint8 *)p, (guint)(end - p));
+	if (block_goes_on) { /* the rest of the header block, as it is */
+		rest = header_block_length((char *)bytes->data + start, bytes->len - start);
+		rfc2047_defuse((char *)bytes->data + start, rest);
+		start += rest;
+	}
+	part_headers_defuse((char *)bytes->data + start, bytes->len - start);
 	return bytes;
 }
 
 /* ---- header values ------------------------------------------------------ */
 
-static bool is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
 /*
- * Finds the next B-encoded word at or after p: sets *charset_end to its
+ * Finds the next B-encoded word in p[0..s_end): sets *charset_end to its
  * second '?', *text and *text_end around its encoded text, and returns its
- * start, or NULL when there is none.
+ * start, or NULL when there is none.  Lengths, not strstr(): under ASan,
+ * strstr() and strchr() measure the whole string at each call.
  */
-static const char *b_word_find(const char *p, const char **charset_end, const char **text,
-			       const char **text_end)
+static const char *b_word_find(const char *p, const char *s_end, const char **charset_end,
+			       const char **text, const char **text_end)
 {
 	const char *q, *end;
 
-	for (; (p = strstr(p, "=?")); p += 2) {
-		for (q = p + 2; *q && *q != '?' && !is_space(*q); q++)
+	while (p < s_end && (p = find_pair(p, (size_t)(s_end - p), '=', '?'))) {
+		for (q = p + 2; q < s_end && *q != '?' && !is_space(*q); q++)
 			;
-		if (*q != '?' || q == p + 2 || (q[1] != 'B' && q[1] != 'b') || q[2] != '?')
+		if (s_end - q < 3 || *q != '?' || q == p + 2 || (q[1] != 'B' && q[1] != 'b') ||
+		    q[2] != '?') {
+			p += 2;
 			continue;
-		for (end = q + 3; *end && !(end[0] == '?' && end[1] == '=') && !is_space(*end);
-		     end++)
+		}
+		for (end = q + 3;
+		     end < s_end && !(end[0] == '?' && end[1] == '=') && !is_space(*end); end++)
 			;
-		if (end[0] != '?')
+		if (end == s_end || end[0] != '?') {
+			/*
+			 * No "?=" up to this space (or the end), so none for a word
+			 * starting before it either: go on from here, not from p + 2,
+			 * or "=?a?B?A" repeated takes quadratic time.
+			 */
+			p = end;
 			continue;
+		}
 		*charset_end = q;
 		*text = q + 3;
 		*text_end = end;
@@ -449,18 +592,18 @@ static const char *b_word_find(const char *p, const char **charset_end, const ch
 static char *rfc2047_unpad(const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const char *p, *charset_end, *text, *text_end;
+	const char *p, *charset_end, *text, *text_end, *s_end = s + strlen(s);
 	struct buf out = BUF_INIT, bytes = BUF_INIT;
 	size_t done = 0, i, n;
 	int state;
 	guint32 save;
 
-	for (p = s; (p = b_word_find(p, &charset_end, &text, &text_end)); p = text_end + 2)
+	for (p = s; (p = b_word_find(p, s_end, &charset_end, &text, &text_end)); p = text_end + 2)
 		if (memchr(text, '=', (size_t)(text_end - text)))
 			break;
 	if (!p)
 		return NULL;
-	for (p = s; (p = b_word_find(p, &charset_end, &text, &text_end)); p = text_end + 2) {
+	for (p = s; (p = b_word_find(p, s_end, &charset_end, &text, &text_end)); p = text_end + 2) {
 		buf_add(&out, s + done, (size_t)(charset_end - (s + done)));
 		buf_add(&out, "?Q?", 3);
 		buf_reset(&bytes);
@@ -712,13 +855,18 @@ static char *name_decode(const char *s, const char *end)
  */
 static bool address_guess(const char *s, char **name, char **addr)
 {
-	const char *lt, *gt, *w, *wend, *a, *aend;
+	const char *lt, *gt, *w, *wend, *a, *aend, *end = s + strlen(s);
 	struct buf rest = BUF_INIT;
 
-	for (lt = strchr(s, '<'); lt; lt = strchr(lt + 1, '<')) {
-		gt = strchr(lt, '>');
+	/*
+	 * Every '<' up to the next '>' ends at that '>', inside the first one's
+	 * span: when that has no '@', neither do theirs, so the search goes on
+	 * after the '>' (else "<<<<..." takes quadratic time).
+	 */
+	for (lt = memchr(s, '<', (size_t)(end - s)); lt; lt = memchr(gt, '<', (size_t)(end - gt))) {
+		gt = memchr(lt, '>', (size_t)(end - lt));
 		if (!gt)
-			gt = lt + strlen(lt);
+			gt = end;
 		a = lt + 1;
 		aend = gt;
 		span_trim(&a, &aend);
@@ -854,6 +1002,7 @@ int message_parse_address(const char *value, size_t len, char **name, char **add
 	for (i = 0; i < len; i++) /* continuation lines, and no NUL inside */
 		if (s[i] == '\r' || s[i] == '\n' || s[i] == '\0')
 			s[i] = ' ';
+	rfc2047_defuse(s, len);
 	fixed = rfc2047_unpad(s);
 	list = internet_address_list_parse(parser_options, fixed ? fixed : s);
 	mailbox = mailbox_first(list, 0);

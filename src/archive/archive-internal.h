@@ -44,6 +44,25 @@ struct archive {
 	int window_set;
 };
 
+/* strerror(err) with a lowercase first letter, into out; returns out. */
+const char *archive_strerror(int err, char *out, size_t size);
+
+/*
+ * The value of header `name` (any case) in the header block h[0..len): sets
+ * *value and *value_len to it, continuation lines included; returns 1 when
+ * found, 0 when not before the first empty line.
+ */
+int archive_header_find(const char *h, size_t len, const char *name, const char **value,
+			size_t *value_len);
+
+/*
+ * The identity of an archive without commits (archive_root_id()):
+ * "<prefix>:" and a 64-bit FNV-1a hash, in hex, of the Message-ID in the
+ * header block h[0..len) (what is inside <>, or the trimmed value), or of the
+ * whole block when there is none.
+ */
+void archive_message_identity(char out[41], const char *prefix, const char *h, size_t len);
+
 extern const struct archive_ops archive_git_ops;
 extern const struct archive_ops archive_mbox_ops;
 extern const struct archive_ops archive_maildir_ops;

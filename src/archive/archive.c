@@ -10,6 +10,9 @@
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <strings.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -51,7 +54,7 @@ static const struct archive_ops *archive_detect(const char *path, const struct s
 }
 
 /* strerror(err) with a lowercase first letter, as our messages are. */
-static const char *archive_strerror(int err, char *out, size_t size)
+const char *archive_strerror(int err, char *out, size_t size)
 {
 	size_t len;
 
@@ -63,6 +66,78 @@ static const char *archive_strerror(int err, char *out, size_t size)
 	out[0] = (char)tolower((unsigned char)out[0]);
 	return out;
 }
+
+/*
+ * The value of header `name` in the header block h[0..len): *value spans it
+ * to the end of its last continuation line.  Returns 1 when found, 0 when
+ * not before the first empty line.
+ */
+int archive_header_find(const char *h, size_t len, const char *name, const char **value,
+			    size_t *value_len)
+{
+	size_t nlen = strlen(name), pos = 0, end;
+	const char *nl;
+
+	while (pos < len && h[pos] != '\n' &&
+	       !(h[pos] == '\r' && pos + 1 < len && h[pos + 1] == '\n')) {
+		nl = memchr(h + pos, '\n', len - pos);
+		end = nl ? (size_t)(nl - h) + 1 : len;
+		if (end - pos > nlen && !strncasecmp(h + pos, name, nlen) && h[pos + nlen] == ':') {
+			pos += nlen + 1;
+			while (end < len && (h[end] == ' ' || h[end] == '\t')) {
+				nl = memchr(h + end, '\n', len - end);
+				end = nl ? (size_t)(nl - h) + 1 : len;
+			}
+			*value = h + pos;
+			*value_len = end - pos;
+			return 1;
+		}
+		pos = end;
+	}
+	return 0;
+}
+
+/* 64-bit FNV-1a. */
+static uint64_t archive_hash(const char *s, size_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* As archive-internal.h says. */
+void archive_message_identity(char out[41], const char *prefix, const char *h, size_t len)
+{
+	const char *v = NULL, *lt, *gt;
+	size_t vlen = 0;
+
+	if (archive_header_find(h, len, "Message-ID", &v, &vlen)) {
+		lt = memchr(v, '<', vlen);
+		gt = lt ? memchr(lt, '>', vlen - (size_t)(lt - v)) : NULL;
+		if (lt && gt) {
+			vlen = (size_t)(gt - lt) - 1;
+			v = lt + 1;
+		} else {
+			while (vlen > 0 && strchr(" \t\r\n", v[0])) {
+				v++;
+				vlen--;
+			}
+			while (vlen > 0 && strchr(" \t\r\n", v[vlen - 1]))
+				vlen--;
+		}
+	}
+	if (vlen == 0) {
+		v = h;
+		vlen = len;
+	}
+	snprintf(out, 41, "%s:%016" PRIx64, prefix, archive_hash(v, vlen));
+}
+
 
 static int is_dot_or_empty(const char *s, size_t len)
 {

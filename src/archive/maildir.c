@@ -75,87 +75,6 @@ struct archive_maildir {
 	struct buf head; /* a header block */
 };
 
-/* strerror(err) with a lowercase first letter, as our messages are. */
-static const char *maildir_strerror(int err, char *out, size_t size)
-{
-	snprintf(out, size, "%s", strerror(err));
-	if (out[0] >= 'A' && out[0] <= 'Z')
-		out[0] = (char)(out[0] - 'A' + 'a');
-	return out;
-}
-
-/*
- * The value of header `name` in the header block h[0..len): *value spans it
- * to the end of its last continuation line.  Returns 1 when found, 0 when
- * not before the first empty line.  (mbox.c has the same: the kinds share no
- * header of their own.)
- */
-static int maildir_header_find(const char *h, size_t len, const char *name, const char **value,
-			       size_t *value_len)
-{
-	size_t nlen = strlen(name), pos = 0, end;
-	const char *nl;
-
-	while (pos < len && h[pos] != '\n' &&
-	       !(h[pos] == '\r' && pos + 1 < len && h[pos + 1] == '\n')) {
-		nl = memchr(h + pos, '\n', len - pos);
-		end = nl ? (size_t)(nl - h) + 1 : len;
-		if (end - pos > nlen && !strncasecmp(h + pos, name, nlen) && h[pos + nlen] == ':') {
-			pos += nlen + 1;
-			while (end < len && (h[end] == ' ' || h[end] == '\t')) {
-				nl = memchr(h + end, '\n', len - end);
-				end = nl ? (size_t)(nl - h) + 1 : len;
-			}
-			*value = h + pos;
-			*value_len = end - pos;
-			return 1;
-		}
-		pos = end;
-	}
-	return 0;
-}
-
-/* 64-bit FNV-1a. */
-static uint64_t maildir_hash(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* "maildir:" and the hash of the Message-ID in header block h[0..len), as mbox.c. */
-static void maildir_identity(char out[41], const char *h, size_t len)
-{
-	const char *v = NULL, *lt, *gt;
-	size_t vlen = 0;
-
-	if (maildir_header_find(h, len, "Message-ID", &v, &vlen)) {
-		lt = memchr(v, '<', vlen);
-		gt = lt ? memchr(lt, '>', vlen - (size_t)(lt - v)) : NULL;
-		if (lt && gt) {
-			vlen = (size_t)(gt - lt) - 1;
-			v = lt + 1;
-		} else {
-			while (vlen > 0 && strchr(" \t\r\n", v[0])) {
-				v++;
-				vlen--;
-			}
-			while (vlen > 0 && strchr(" \t\r\n", v[vlen - 1]))
-				vlen--;
-		}
-	}
-	if (vlen == 0) {
-		v = h;
-		vlen = len;
-	}
-	snprintf(out, 41, "maildir:%016" PRIx64, maildir_hash(v, vlen));
-}
-
 /* The end of the header block in h[0..len): after its empty line, or len. */
 static size_t maildir_header_end(const char *h, size_t len)
 {
@@ -193,7 +112,7 @@ static int maildir_read_header(struct buf *out, const char *path)
 		if (errno == ENOENT)
 			return 1;
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
-				 maildir_strerror(errno, reason, sizeof(reason)));
+				 archive_strerror(errno, reason, sizeof(reason)));
 	}
 	while (out->len < MAILDIR_HEADER_MAX) {
 		buf_grow(out, MAILDIR_HEADER_STEP);
@@ -202,7 +121,7 @@ static int maildir_read_header(struct buf *out, const char *path)
 			continue;
 		if (n < 0) {
 			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
-					  maildir_strerror(errno, reason, sizeof(reason)));
+					  archive_strerror(errno, reason, sizeof(reason)));
 			goto cleanup;
 		}
 		if (n == 0)
@@ -237,7 +156,7 @@ static int maildir_list(struct archive *a, const char *sub, int required)
 		if (errno == ENOENT && !required)
 			return 0;
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", md->file.data,
-				 maildir_strerror(errno, reason, sizeof(reason)));
+				 archive_strerror(errno, reason, sizeof(reason)));
 	}
 	for (;;) {
 		errno = 0;
@@ -245,7 +164,7 @@ static int maildir_list(struct archive *a, const char *sub, int required)
 			if (errno) {
 				error =
 				    error_set(MD_ERR_INPUT, "cannot read '%s/%s': %s", a->path, sub,
-					      maildir_strerror(errno, reason, sizeof(reason)));
+					      archive_strerror(errno, reason, sizeof(reason)));
 				goto cleanup;
 			}
 			break;
@@ -258,7 +177,7 @@ static int maildir_list(struct archive *a, const char *sub, int required)
 			if (errno == ENOENT)
 				continue; /* gone since readdir(), or a dangling link */
 			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", md->file.data,
-					  maildir_strerror(errno, reason, sizeof(reason)));
+					  archive_strerror(errno, reason, sizeof(reason)));
 			goto cleanup;
 		}
 		if (!S_ISREG(st.st_mode))
@@ -276,7 +195,7 @@ static int maildir_list(struct archive *a, const char *sub, int required)
 		e = &md->entries[md->nr++];
 		e->name = xstrdup(md->file.data + strlen(a->path) + 1);
 		e->dated =
-		    maildir_header_find(md->head.data, md->head.len, "Date", &value, &value_len) &&
+		    archive_header_find(md->head.data, md->head.len, "Date", &value, &value_len) &&
 		    date_parse_rfc5322(value, value_len, &e->date) == 0;
 		if (!e->dated)
 			e->date = 0;
@@ -373,7 +292,7 @@ static int maildir_read_file(struct buf *out, const char *path)
 		if (errno == ENOENT)
 			return 1;
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
-				 maildir_strerror(errno, reason, sizeof(reason)));
+				 archive_strerror(errno, reason, sizeof(reason)));
 	}
 	if (fstat(fd, &st) < 0)
 		goto fail;
@@ -401,7 +320,7 @@ static int maildir_read_file(struct buf *out, const char *path)
 	goto cleanup;
 fail:
 	error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
-			  maildir_strerror(errno, reason, sizeof(reason)));
+			  archive_strerror(errno, reason, sizeof(reason)));
 cleanup:
 	close(fd);
 	return error;
@@ -454,7 +373,7 @@ static int archive_maildir_root_id(struct archive *a, char out[41])
 		return error;
 	if (error > 0)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': it is gone", md->file.data);
-	maildir_identity(out, md->head.data, md->head.len);
+	archive_message_identity(out, "maildir", md->head.data, md->head.len);
 	return 0;
 }
 

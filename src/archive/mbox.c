@@ -105,45 +105,6 @@ struct archive_mbox {
 	char identity[41];	/* root_id; "" for an empty file */
 };
 
-/* strerror(err) with a lowercase first letter, as our messages are. */
-static const char *mbox_strerror(int err, char *out, size_t size)
-{
-	snprintf(out, size, "%s", strerror(err));
-	if (out[0] >= 'A' && out[0] <= 'Z')
-		out[0] = (char)(out[0] - 'A' + 'a');
-	return out;
-}
-
-/*
- * The value of header `name` in the header block h[0..len): *value spans it
- * to the end of its last continuation line.  Returns 1 when found, 0 when
- * not before the first empty line.
- */
-static int mbox_header_find(const char *h, size_t len, const char *name, const char **value,
-			    size_t *value_len)
-{
-	size_t nlen = strlen(name), pos = 0, end;
-	const char *nl;
-
-	while (pos < len && h[pos] != '\n' &&
-	       !(h[pos] == '\r' && pos + 1 < len && h[pos + 1] == '\n')) {
-		nl = memchr(h + pos, '\n', len - pos);
-		end = nl ? (size_t)(nl - h) + 1 : len;
-		if (end - pos > nlen && !strncasecmp(h + pos, name, nlen) && h[pos + nlen] == ':') {
-			pos += nlen + 1;
-			while (end < len && (h[end] == ' ' || h[end] == '\t')) {
-				nl = memchr(h + end, '\n', len - end);
-				end = nl ? (size_t)(nl - h) + 1 : len;
-			}
-			*value = h + pos;
-			*value_len = end - pos;
-			return 1;
-		}
-		pos = end;
-	}
-	return 0;
-}
-
 /*
  * The first `needle` (nlen > 0 bytes) in h[0..len), or NULL: memmem(), which
  * C11 and POSIX 2008 lack.
@@ -159,50 +120,6 @@ static const char *mbox_search(const char *h, size_t len, const char *needle, si
 		p++;
 	}
 	return NULL;
-}
-
-/* 64-bit FNV-1a. */
-static uint64_t mbox_hash(const char *s, size_t len)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/*
- * "mbox:" and the hash of the Message-ID in header block h[0..len) (what is
- * inside <>, or the trimmed value), or of the whole block when there is none.
- */
-static void mbox_identity(char out[41], const char *h, size_t len)
-{
-	const char *v = NULL, *lt, *gt;
-	size_t vlen = 0;
-
-	if (mbox_header_find(h, len, "Message-ID", &v, &vlen)) {
-		lt = memchr(v, '<', vlen);
-		gt = lt ? memchr(lt, '>', vlen - (size_t)(lt - v)) : NULL;
-		if (lt && gt) {
-			vlen = (size_t)(gt - lt) - 1;
-			v = lt + 1;
-		} else {
-			while (vlen > 0 && strchr(" \t\r\n", v[0])) {
-				v++;
-				vlen--;
-			}
-			while (vlen > 0 && strchr(" \t\r\n", v[vlen - 1]))
-				vlen--;
-		}
-	}
-	if (vlen == 0) {
-		v = h;
-		vlen = len;
-	}
-	snprintf(out, 41, "mbox:%016" PRIx64, mbox_hash(v, vlen));
 }
 
 /*
@@ -252,7 +169,7 @@ static int mbox_fill(struct archive_mbox *m)
 	}
 	if (errnum == Z_ERRNO)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", m->path,
-				 mbox_strerror(errno, reason, sizeof(reason)));
+				 archive_strerror(errno, reason, sizeof(reason)));
 	if (errnum == Z_MEM_ERROR)
 		return error_set(MD_ERR_NOMEM, "cannot read '%s': out of memory", m->path);
 	if (errnum == Z_BUF_ERROR)
@@ -506,7 +423,7 @@ static int mbox_begin(struct archive *a)
 	pos = blank ? (size_t)(blank - m->buf) + 1 : m->len;
 	if (pos - m->start > MBOX_HEADER_MAX)
 		pos = m->start + MBOX_HEADER_MAX;
-	mbox_identity(m->identity, m->buf + m->start, pos - m->start);
+	archive_message_identity(m->identity, "mbox", m->buf + m->start, pos - m->start);
 	return 0;
 }
 
@@ -523,12 +440,12 @@ static int archive_mbox_open(struct archive *a)
 
 	if ((fd = open(a->path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
 		error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", a->path,
-				  mbox_strerror(errno, reason, sizeof(reason)));
+				  archive_strerror(errno, reason, sizeof(reason)));
 		goto cleanup;
 	}
 	if (S_ISDIR(st.st_mode)) {
 		error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", a->path,
-				  mbox_strerror(EISDIR, reason, sizeof(reason)));
+				  archive_strerror(EISDIR, reason, sizeof(reason)));
 		goto cleanup;
 	}
 	if (!(m->gz = gzdopen(fd, "rb"))) {

@@ -17,7 +17,7 @@
 
 #include "digest/digest.h"
 #include "message/message.h"
-#include "patch/author.h"
+#include "feed.h"
 #include "render/render.h"
 #include "state/store.h"
 #include "util/buf.h"
@@ -33,65 +33,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* As run.c's list_name_from_list_id(): "KVM list <kvm.vger.kernel.org>" -> "kvm". */
-static char *list_name_from_list_id(const char *list_id)
-{
-	const char *lt = strrchr(list_id, '<'), *s, *end;
-
-	s = lt ? lt + 1 : list_id;
-	while (*s == ' ')
-		s++;
-	end = s;
-	while (*end && *end != '.' && *end != '>' && *end != ' ')
-		end++;
-	return end > s ? xmemdupz(s, (size_t)(end - s)) : NULL;
-}
-
 /* As run.c's digest_one(), for a message without a commit (an mbox). */
 static void digest_one(struct digest *d, struct store *store, const char *raw, size_t len,
 		       unsigned long position, char **list_name)
 {
 	struct message *m = NULL;
-	struct inbody_from ib;
-	char *ib_name = NULL, *ib_addr = NULL, *exact = fuzz_copy((const uint8_t *)raw, len);
+	char *exact = fuzz_copy((const uint8_t *)raw, len);
 	struct buf key = BUF_INIT;
-	struct digest_message dm;
 
 	if (message_parse(&m, exact, len) < 0)
 		abort(); /* only out of memory fails */
-	memset(&dm, 0, sizeof(dm));
-	dm.date = m->date;
 	if (*m->message_id)
 		buf_addf(&key, "<%s>", m->message_id);
 	else
 		buf_addf(&key, "#%lu", position);
-	dm.key = key.data;
-	dm.commit = "";
-	dm.message_id = m->message_id;
-	dm.subject = m->subject;
-	dm.from_name = m->from_name;
-	dm.from_addr = m->from_addr;
-	dm.author_name = m->from_name;
-	dm.author_addr = m->from_addr;
-	dm.body = m->body;
-	dm.body_len = m->body_len;
-	if (author_find_inbody_from(m->body, m->body_len, &ib)) {
-		dm.inbody_from_off = ib.line_off;
-		dm.inbody_from_len = ib.line_len;
-		if (message_parse_address(m->body + ib.value_off, ib.value_len, &ib_name,
-					  &ib_addr) == 0 &&
-		    *ib_addr) {
-			dm.author_name = ib_name;
-			dm.author_addr = ib_addr;
-		}
-	}
 	if (!*list_name && *m->list_id)
-		*list_name = list_name_from_list_id(m->list_id);
-	FUZZ_CHECK(digest_add_message(d, store, &dm) == 0, "digest_add_message() failed", NULL, 0,
-		   0);
+		*list_name = feed_list_name(m->list_id);
+	FUZZ_CHECK(feed_message(d, store, m, key.data, "", m->date) == 0,
+		   "feed_message() failed", NULL, 0, 0);
 	buf_release(&key);
-	free(ib_name);
-	free(ib_addr);
 	message_free(m);
 	free(exact);
 }

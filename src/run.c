@@ -12,7 +12,7 @@
 #include "archive/archive.h"
 #include "digest/digest.h"
 #include "message/message.h"
-#include "patch/author.h"
+#include "feed.h"
 #include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
@@ -136,20 +136,6 @@ static void output_release(struct output *out)
 	memset(out, 0, sizeof(*out));
 }
 
-/* "<kvm.vger.kernel.org>" or "KVM list <kvm.vger.kernel.org>" -> "kvm". */
-static char *list_name_from_list_id(const char *list_id)
-{
-	const char *lt = strrchr(list_id, '<'), *s, *end;
-
-	s = lt ? lt + 1 : list_id;
-	while (*s == ' ')
-		s++;
-	end = s;
-	while (*end && *end != '.' && *end != '>' && *end != ' ')
-		end++;
-	return end > s ? xmemdupz(s, (size_t)(end - s)) : NULL;
-}
-
 /*
  * The window as the run sees it: by revision (the archive's FROM..TO), by
  * date (--since/--until, or where the last run of an mbox ended), or both;
@@ -189,53 +175,27 @@ static int digest_one(struct digest *d, struct store *store, struct window *w,
 		      const struct archive_message *am, char **list_id_name)
 {
 	struct message *m = NULL;
-	struct inbody_from ib;
-	char *ib_name = NULL, *ib_addr = NULL;
 	struct buf key = BUF_INIT;
-	struct digest_message dm;
+	int64_t date;
 	int error;
 
 	if ((error = message_parse(&m, am->raw, am->len)) < 0)
 		return error;
-	memset(&dm, 0, sizeof(dm));
-	dm.date = m->date ? m->date : am->time;
-	if (!window_has(w, dm.date))
+	date = m->date ? m->date : am->time;
+	if (!window_has(w, date))
 		goto cleanup;
 	if (!w->messages++) {
 		memcpy(w->first_id, am->id, sizeof(w->first_id));
-		w->first_date = dm.date;
+		w->first_date = date;
 	}
 	memcpy(w->last_id, am->id, sizeof(w->last_id));
-	w->last_date = dm.date;
-
-	message_key(&key, am, m);
-	dm.key = key.data;
-	dm.commit = am->id;
-	dm.message_id = m->message_id;
-	dm.subject = m->subject;
-	dm.from_name = m->from_name;
-	dm.from_addr = m->from_addr;
-	dm.author_name = m->from_name;
-	dm.author_addr = m->from_addr;
-	dm.body = m->body;
-	dm.body_len = m->body_len;
-	if (author_find_inbody_from(m->body, m->body_len, &ib)) {
-		dm.inbody_from_off = ib.line_off;
-		dm.inbody_from_len = ib.line_len;
-		if (message_parse_address(m->body + ib.value_off, ib.value_len, &ib_name,
-					  &ib_addr) == 0 &&
-		    *ib_addr) {
-			dm.author_name = ib_name;
-			dm.author_addr = ib_addr;
-		}
-	}
+	w->last_date = date;
 	if (!*list_id_name && *m->list_id)
-		*list_id_name = list_name_from_list_id(m->list_id);
-	error = digest_add_message(d, store, &dm);
+		*list_id_name = feed_list_name(m->list_id);
+	message_key(&key, am, m);
+	error = feed_message(d, store, m, key.data, am->id, date);
 cleanup:
 	buf_release(&key);
-	free(ib_name);
-	free(ib_addr);
 	message_free(m);
 	return error;
 }

@@ -349,7 +349,7 @@ static void text_append(struct buf *out, const char *charset, const char *s, siz
 /* clang-format off */
 static const char *const kept_headers[] = {
 	"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "List-Id",
-	"MIME-Version",
+	"MIME-Version", "X-Original-From", "Reply-To",
 };
 /* clang-format on */
 
@@ -1131,6 +1131,8 @@ int message_parse(struct message **out, const char *raw, size_t len)
 
 		m->subject = header_text(object, "Subject");
 		m->list_id = header_text(object, "List-Id");
+		m->original_from = header_text(object, "X-Original-From");
+		m->reply_to = header_text(object, "Reply-To");
 		m->message_id = message_id_read(object);
 		m->in_reply_to = in_reply_to_read(object);
 		m->references = references_read(object);
@@ -1148,6 +1150,8 @@ int message_parse(struct message **out, const char *raw, size_t len)
 	m->in_reply_to = or_empty(m->in_reply_to);
 	m->references = or_empty(m->references);
 	m->list_id = or_empty(m->list_id);
+	m->original_from = or_empty(m->original_from);
+	m->reply_to = or_empty(m->reply_to);
 	m->body = buf_detach(&body, &m->body_len);
 	*out = m;
 	return MD_OK;
@@ -1164,6 +1168,8 @@ void message_free(struct message *m)
 	free(m->in_reply_to);
 	free(m->references);
 	free(m->list_id);
+	free(m->original_from);
+	free(m->reply_to);
 	free(m->body);
 	free(m);
 }

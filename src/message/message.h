@@ -20,6 +20,8 @@ struct message {
 	char *in_reply_to; /* first id of In-Reply-To, without brackets; "" when none */
 	char *references;  /* the References header, unfolded; "" when none */
 	char *list_id;     /* the List-Id header, unfolded and decoded; "" when none */
+	char *original_from; /* X-Original-From, unfolded and decoded (a relay's */
+	char *reply_to;      /* sender, series/relay.h), Reply-To; "" when none */
 	int64_t date;      /* Date: as seconds since the epoch (UTC); 0 if unparsable */
 	char *body;        /* the body text of rule 2: UTF-8, LF line ends */
 	size_t body_len;   /* bytes in body, without the NUL */

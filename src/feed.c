@@ -5,12 +5,14 @@
 #include <string.h>
 
 #include "patch/author.h"
+#include "series/relay.h"
 #include "util/buf.h"
 
 int feed_message(struct digest *d, struct store *store, const struct message *m, const char *key,
 		 const char *commit, int64_t date)
 {
 	struct inbody_from ib;
+	struct buf from_name = BUF_INIT, from_addr = BUF_INIT;
 	char *ib_name = NULL, *ib_addr = NULL;
 	struct digest_message dm;
 	int error;
@@ -19,12 +21,17 @@ int feed_message(struct digest *d, struct store *store, const struct message *m,
 	dm.key = key;
 	dm.commit = commit;
 	dm.message_id = m->message_id;
+	dm.in_reply_to = m->in_reply_to;
+	dm.references = m->references;
 	dm.date = date;
 	dm.subject = m->subject;
-	dm.from_name = m->from_name;
-	dm.from_addr = m->from_addr;
-	dm.author_name = m->from_name;
-	dm.author_addr = m->from_addr;
+	/* a relay's rewrite of From: counts for the person it relays */
+	relay_resolve(m->from_name, m->from_addr, m->original_from, m->reply_to, &from_name,
+		      &from_addr);
+	dm.from_name = from_name.len ? from_name.data : "";
+	dm.from_addr = from_addr.len ? from_addr.data : "";
+	dm.author_name = dm.from_name;
+	dm.author_addr = dm.from_addr;
 	dm.body = m->body;
 	dm.body_len = m->body_len;
 	if (author_find_inbody_from(m->body, m->body_len, &ib)) {
@@ -38,6 +45,8 @@ int feed_message(struct digest *d, struct store *store, const struct message *m,
 		}
 	}
 	error = digest_add_message(d, store, &dm);
+	buf_release(&from_name);
+	buf_release(&from_addr);
 	free(ib_name);
 	free(ib_addr);
 	return error;

@@ -377,6 +377,8 @@ int run_digest(const struct run_options *o)
 			goto cleanup;
 	if (error < 0)
 		goto cleanup;
+	if ((error = digest_finish(&d, store)) < 0)
+		goto cleanup;
 	if (!w.messages) {
 		error = error_set(MD_ERR_INPUT, "no messages in the window in '%s'",
 				  archive_path(archive));

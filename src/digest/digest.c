@@ -9,8 +9,11 @@
 #include "patch/body.h"
 #include "patch/identity.h"
 #include "patch/subject.h"
+#include "series/msgid.h"
+#include "series/series.h"
 #include "stats/stats.h"
 #include "util/buf.h"
+#include "util/strmap.h"
 #include "util/text.h"
 
 void digest_init(struct digest *d)
@@ -18,6 +21,7 @@ void digest_init(struct digest *d)
 	memset(d, 0, sizeof(*d));
 	d->domains = tally_new();
 	d->people = tally_new();
+	d->series = series_set_new();
 }
 
 static void entry_release(struct digest_entry *e)
@@ -29,6 +33,7 @@ static void entry_release(struct digest_entry *e)
 	free(e->body);
 	free(e->message_id);
 	free(e->commit);
+	free(e->key);
 }
 
 void digest_release(struct digest *d)
@@ -43,6 +48,7 @@ void digest_release(struct digest *d)
 	free(d->to);
 	tally_free(d->domains);
 	tally_free(d->people);
+	series_set_free(d->series);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -155,11 +161,79 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	buf_release(&b);
 	e->message_id = printable(m->message_id, strlen(m->message_id));
 	e->commit = printable(m->commit, strlen(m->commit));
+	e->key = xstrdup(m->key);
 	if (!duplicate) {
 		body_append_shown(&b, m->body, m->body_len, m->inbody_from_off,
 				  m->inbody_from_len);
 		e->body = buf_detach(&b, NULL);
 	}
+}
+
+/* The first id of a References value (its thread's root), or "". */
+static void append_root(struct buf *out, const char *references)
+{
+	struct msgid_span ids[1];
+
+	if (msgid_parse_ends(references, strlen(references), ids, 1))
+		buf_add(out, references + ids[0].off, ids[0].len);
+}
+
+/* Records a patch so that later windows can continue its series. */
+static int record_thread(struct store *store, const struct digest_message *m,
+			 const char *subject, const struct patch_subject *ps)
+{
+	struct buf root = BUF_INIT, title_key = BUF_INIT, change_id = BUF_INIT;
+	struct store_thread_message t = {
+		.key = m->key,
+		.message_id = m->message_id,
+		.in_reply_to = m->in_reply_to,
+		.date = m->date,
+		.subject = subject,
+		.author_name = m->author_name,
+		.author_addr = m->author_addr,
+		.sender_name = m->from_name,
+		.sender_addr = m->from_addr,
+	};
+	int error;
+
+	append_root(&root, m->references);
+	if (subject_is_lead(ps)) {
+		char *title = xmemdupz(subject + ps->title.off, ps->title.len);
+
+		series_append_title_key(&title_key, m->author_addr, title);
+		free(title);
+		msgid_find_change_id(m->body, m->body_len, &change_id);
+	}
+	t.root_id = root.len ? root.data : "";
+	t.title_key = title_key.len ? title_key.data : "";
+	t.change_id = change_id.len ? change_id.data : "";
+	error = store_record_thread(store, &t);
+	buf_release(&root);
+	buf_release(&title_key);
+	buf_release(&change_id);
+	return error;
+}
+
+static void add_to_series(struct digest *d, const struct digest_message *m, const char *subject,
+			  const struct patch_subject *ps)
+{
+	struct series_message sm = {
+		.key = m->key,
+		.message_id = m->message_id,
+		.in_reply_to = m->in_reply_to,
+		.references = m->references,
+		.date = m->date,
+		.subject = subject,
+		.parsed = ps,
+		.author_name = m->author_name,
+		.author_addr = m->author_addr,
+		.sender_name = m->from_name,
+		.sender_addr = m->from_addr,
+		.body = m->body,
+		.body_len = m->body_len,
+	};
+
+	series_add_message(d->series, &sm);
 }
 
 int digest_add_message(struct digest *d, struct store *store, const struct digest_message *m)
@@ -180,11 +254,162 @@ int digest_add_message(struct digest *d, struct store *store, const struct diges
 		count_author(d, m);
 		/* Every patch is recorded; only leads get an entry. */
 		error = record_patch(store, m, subject.data, &ps, &duplicate);
+		if (!error)
+			error = record_thread(store, m, subject.data, &ps);
 		if (!error && subject_is_lead(&ps)) {
 			error = record_series(store, m, subject.data, &ps);
 			add_lead(d, m, subject.data, &ps, duplicate);
 		}
 	}
+	if (!error)
+		add_to_series(d, m, subject.data, &ps);
 	buf_release(&subject);
 	return error;
+}
+
+/* ---- after the window: what earlier windows add, and what to remember ---- */
+
+struct earlier {
+	struct series_set *set;
+	size_t added;
+};
+
+static int add_earlier(const struct store_thread_message *t, void *data)
+{
+	struct earlier *e = data;
+	struct buf body = BUF_INIT;
+	struct series_message sm = {
+		.key = t->key,
+		.message_id = t->message_id,
+		.in_reply_to = t->in_reply_to,
+		.references = t->root_id,
+		.date = t->date,
+		.subject = t->subject,
+		.author_name = t->author_name,
+		.author_addr = t->author_addr,
+		.sender_name = t->sender_name,
+		.sender_addr = t->sender_addr,
+	};
+
+	/* the change-id is all of the body a version link needs (series.h) */
+	if (*t->change_id)
+		buf_addf(&body, "change-id: %s\n", t->change_id);
+	sm.body = body.len ? body.data : "";
+	sm.body_len = body.len;
+	series_add_earlier(e->set, &sm);
+	e->added++;
+	buf_release(&body);
+	return 0;
+}
+
+/*
+ * Asks the store about what the window refers to and does not hold: the
+ * messages its replies and patches answer (and their threads), and the
+ * earlier versions of its series.
+ */
+static int add_from_store(struct earlier *e, struct store *store)
+{
+	struct series_set *set = e->set;
+	size_t i, n = series_set_unknown_count(set);
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++) {
+		const char *id = series_set_unknown_id(set, i);
+
+		error = store_find_thread(store, STORE_BY_MESSAGE_ID, id, add_earlier, e);
+		if (!error)
+			error = store_find_thread(store, STORE_BY_ROOT, id, add_earlier, e);
+	}
+	n = series_set_count(set);
+	for (i = 0; i < n && !error; i++) {
+		const struct series_info *s = series_set_get(set, i);
+
+		error = store_find_thread(store, STORE_BY_TITLE_KEY, s->title_key, add_earlier, e);
+		if (!error && *s->change_id)
+			error = store_find_thread(store, STORE_BY_CHANGE_ID, s->change_id,
+						  add_earlier, e);
+	}
+	return error;
+}
+
+static const char *const link_names[] = {
+	[SERIES_LINK_NONE] = "",
+	[SERIES_LINK_SAME_TITLE] = "same-title",
+	[SERIES_LINK_CHANGE_ID] = "change-id",
+	[SERIES_LINK_REPLY] = "reply",
+	[SERIES_LINK_LINK] = "link",
+};
+
+/* Records the window's series versions and applied notices. */
+static int record_outcome(struct digest *d, struct store *store)
+{
+	size_t i, n = series_set_count(d->series);
+	int error = 0;
+
+	for (i = 0; i < n && !error; i++) {
+		const struct series_info *s = series_set_get(d->series, i);
+		struct store_version v = {
+			.root_id = s->root_id,
+			.title_key = s->title_key,
+			.version_major = (int)s->version_major,
+			.version_minor = (int)s->version_minor,
+			.total = (int)s->total,
+			.received = (int)s->received,
+			.previous_root = s->previous ? s->previous->root_id : "",
+			.link = link_names[s->previous_link],
+		};
+
+		error = store_record_version(store, &v);
+	}
+	n = series_set_applied_count(d->series);
+	for (i = 0; i < n && !error; i++) {
+		const struct series_applied *a = series_set_applied(d->series, i);
+		struct store_applied sa = {
+			.notice_key = a->notice_key,
+			.series_root = a->series ? a->series->root_id : "",
+			.subject = a->subject,
+			.verb = a->verb,
+			.who = a->who,
+			.where = a->where,
+			.commit = a->commit,
+		};
+
+		error = store_record_applied(store, &sa);
+	}
+	return error;
+}
+
+/* Points each entry at the series of its message. */
+static void link_entries(struct digest *d)
+{
+	struct strmap by_key;
+	size_t i, j, n = series_set_count(d->series);
+
+	strmap_init(&by_key);
+	for (i = 0; i < n; i++) {
+		const struct series_info *s = series_set_get(d->series, i);
+
+		for (j = 0; j < s->npatches; j++) {
+			int inserted;
+
+			strmap_put(&by_key, s->patches[j].key, &inserted)->value = (void *)s;
+		}
+	}
+	for (i = 0; i < d->nentries; i++)
+		d->entries[i].series = strmap_get(&by_key, d->entries[i].key);
+	strmap_release(&by_key, NULL);
+}
+
+int digest_finish(struct digest *d, struct store *store)
+{
+	struct earlier earlier = {d->series, 0};
+	int error;
+
+	series_set_finish(d->series);
+	if ((error = add_from_store(&earlier, store)) < 0)
+		return error;
+	if (earlier.added)
+		series_set_finish(d->series);
+	link_entries(d);
+	return record_outcome(d, store);
 }

@@ -16,15 +16,19 @@
 #include "state/store.h"
 
 struct tally;
+struct series_set;
+struct series_info;
 
 /* One message as the digest needs it.  All strings UTF-8, never NULL. */
 struct digest_message {
 	const char *key;        /* the commit id, else the Message-ID (see store.h) */
 	const char *commit;     /* "" when none */
 	const char *message_id; /* "" when none */
+	const char *in_reply_to; /* first id of In-Reply-To; "" when none */
+	const char *references;  /* the References header as it is; "" */
 	int64_t date;
 	const char *subject;    /* decoded, not cleaned */
-	const char *from_name;  /* the header From: */
+	const char *from_name;  /* the header From:, a relay undone (series/relay.h) */
 	const char *from_addr;
 	const char *author_name; /* the in-body From: when there is one, else */
 	const char *author_addr; /* the header From: (rule 5) */
@@ -49,6 +53,9 @@ struct digest_entry {
 	char *body;       /* the shown body; NULL for a duplicate */
 	char *message_id;
 	char *commit;
+	char *key;        /* the message's key (store.h) */
+	const struct series_info *series; /* its series (digest_finish); NULL
+					     when it was not grouped */
 };
 
 struct digest {
@@ -57,6 +64,8 @@ struct digest {
 	char *to;
 	struct tally *domains; /* patch messages by author domain */
 	struct tally *people;  /* patch messages by author */
+	struct series_set *series; /* the window's series, replies and applied
+				      notices: complete after digest_finish() */
 	struct digest_entry *entries;
 	size_t nentries;
 	size_t alloc;
@@ -78,5 +87,15 @@ void digest_set_window(struct digest *d, const char *list_name, const char *from
  * Returns 0, or the store's error.
  */
 int digest_add_message(struct digest *d, struct store *store, const struct digest_message *m);
+
+/*
+ * After the window's last message: decides the series (series/series.h),
+ * with what `store` remembers of earlier windows (the patches of a series
+ * the window continues, the messages its replies answer, earlier versions),
+ * links each entry to its series, and records the window's series
+ * messages, versions and applied notices in `store`.  Call it once, before
+ * rendering.  Returns 0, or the store's error.
+ */
+int digest_finish(struct digest *d, struct store *store);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "series/series.h"
 #include "stats/stats.h"
 #include "util/buf.h"
 
@@ -43,6 +44,19 @@ static void put_top(FILE *out, const struct tally *t, unsigned top, const char *
 	free(rows);
 }
 
+/* SPEC "Patch list in this time period": one entry a notice. */
+static void put_applied(FILE *out, const struct digest *d)
+{
+	struct buf b = BUF_INIT;
+	size_t i, n = series_set_applied_count(d->series);
+
+	for (i = 0; i < n; i++)
+		series_append_applied(&b, series_set_applied(d->series, i));
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	buf_release(&b);
+}
+
 int render_text(FILE *out, const struct digest *d, const struct render_options *o)
 {
 	size_t i;
@@ -55,6 +69,7 @@ int render_text(FILE *out, const struct digest *d, const struct render_options *
 	fprintf(out, "\nTop %u contributors (Based on Email Body)\n\n", o->top);
 	put_top(out, d->people, o->top, "  ");
 	fputs("\n===== Patch list in this time period =====\n\n", out);
+	put_applied(out, d);
 	fputs("\n===== Patch Commit Messages ====\n\n", out);
 	for (i = 0; i < d->nentries; i++) {
 		const struct digest_entry *e = &d->entries[i];

@@ -220,6 +220,17 @@ static char *lower_dup(const char *s, size_t len)
 	return buf_detach(&b, NULL);
 }
 
+void series_append_title_key(struct buf *out, const char *author_addr, const char *title)
+{
+	char *addr = pstr(author_addr), *t = pstr(title);
+
+	text_append_lower(out, addr, strlen(addr));
+	buf_addch(out, 0x1f);
+	text_append_lower(out, t, strlen(t));
+	free(addr);
+	free(t);
+}
+
 static void grow(void **p, size_t *alloc, size_t need, size_t size)
 {
 	if (need <= *alloc)
@@ -861,7 +872,7 @@ static void build_series(struct series_set *set)
 			s->pub.root_id = s->virtual_ref;
 		else
 			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
-		buf_addf(&b, "%s\x1f%s", lead->author_lower, lead->title_lower);
+		series_append_title_key(&b, lead->author_addr, lead->title);
 		s->title_key = buf_detach(&b, NULL);
 		s->pub.title_key = s->title_key;
 		set_completeness(s);

@@ -256,6 +256,14 @@ const struct series_applied *series_set_applied(const struct series_set *set, si
 void series_append_applied(struct buf *out, const struct series_applied *a);
 
 /*
+ * Appends the key version links compare (series_info.title_key) for a lead
+ * by `author_addr` titled `title`: both made printable and ASCII
+ * lower-cased, joined by 0x1f.  The state keeps it to find earlier
+ * versions.
+ */
+void series_append_title_key(struct buf *out, const char *author_addr, const char *title);
+
+/*
  * Appends sorted, distinct `indexes` as compact ranges: "2, 5-7, 20-33".
  */
 void series_append_ranges(struct buf *out, const unsigned *indexes, size_t n);

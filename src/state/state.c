@@ -45,6 +45,18 @@ enum state_stmt {
 	STMT_SERIES_FIRST,
 	STMT_RUN_ADD,
 	STMT_RUN_LAST_END,
+	STMT_THREAD_HAS,
+	STMT_THREAD_ADD,
+	STMT_THREAD_BY_MESSAGE_ID, /* the four in the order of enum store_find */
+	STMT_THREAD_BY_ROOT,
+	STMT_THREAD_BY_TITLE_KEY,
+	STMT_THREAD_BY_CHANGE_ID,
+	STMT_VERSION_FIND,
+	STMT_VERSION_ADD,
+	STMT_VERSION_SET,
+	STMT_APPLIED_HAS,
+	STMT_APPLIED_ADD,
+	STMT_VERSION_SET_APPLIED,
 	STMT_COUNT
 };
 
@@ -66,6 +78,38 @@ static const char *const stmt_sql[STMT_COUNT] = {
 			 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 	[STMT_RUN_LAST_END] = "SELECT window_to FROM run WHERE archive_id = ?1 "
 			      "ORDER BY id DESC LIMIT 1",
+	[STMT_THREAD_HAS] = "SELECT 1 FROM thread WHERE archive_id = ?1 AND key_hash = ?2 "
+			    "AND message_key = ?3",
+	[STMT_THREAD_ADD] = "INSERT INTO thread (archive_id, key_hash, message_key, id_hash, "
+			    "message_id, in_reply_to, root_hash, root_id, date, subject, "
+			    "author_name, author_addr, sender_name, sender_addr, title_hash, "
+			    "title_key, change_hash, change_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+			    "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+#define THREAD_COLUMNS                                                                        \
+	"SELECT message_key, message_id, in_reply_to, root_id, date, subject, author_name, "  \
+	"author_addr, sender_name, sender_addr, title_key, change_id FROM thread "            \
+	"WHERE archive_id = ?1 AND "
+	[STMT_THREAD_BY_MESSAGE_ID] = THREAD_COLUMNS "id_hash = ?2 AND message_id = ?3 ORDER BY id",
+	[STMT_THREAD_BY_ROOT] = THREAD_COLUMNS "root_hash = ?2 AND root_id = ?3 ORDER BY id",
+	[STMT_THREAD_BY_TITLE_KEY] = THREAD_COLUMNS "title_hash = ?2 AND title_key = ?3 ORDER BY id",
+	[STMT_THREAD_BY_CHANGE_ID] = THREAD_COLUMNS "change_hash = ?2 AND change_id = ?3 "
+						    "ORDER BY id",
+#undef THREAD_COLUMNS
+	[STMT_VERSION_FIND] = "SELECT id FROM version WHERE archive_id = ?1 AND root_hash = ?2 "
+			      "AND root_id = ?3",
+	[STMT_VERSION_ADD] = "INSERT INTO version (archive_id, root_hash, root_id, title_key, "
+			     "version_major, version_minor, total, received, previous_root, link) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[STMT_VERSION_SET] = "UPDATE version SET title_key = ?4, version_major = ?5, "
+			     "version_minor = ?6, total = ?7, received = ?8, previous_root = ?9, "
+			     "link = ?10 WHERE id = ?1",
+	[STMT_APPLIED_HAS] = "SELECT 1 FROM applied WHERE archive_id = ?1 AND notice_hash = ?2 "
+			     "AND notice_key = ?3 AND subject = ?4",
+	[STMT_APPLIED_ADD] = "INSERT INTO applied (archive_id, notice_hash, notice_key, "
+			     "series_root, subject, verb, who, place, commit_id) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[STMT_VERSION_SET_APPLIED] = "UPDATE version SET applied = 1 WHERE archive_id = ?1 "
+				     "AND root_hash = ?2 AND root_id = ?3",
 };
 
 /* Defined with the functions, at the end (a tentative definition here). */
@@ -515,8 +559,81 @@ static int migrate_to_1(struct state *s)
  * the column.  A schema 1 file is then upgraded by the first read-write run
  * (a dry run asks for one), and an older mldigest refuses it as "newer".
  */
+/*
+ * Schema 2 (issue 5): what later windows need of a series.  `thread` holds
+ * every patch once (by message key) with what series_add_earlier() takes;
+ * its hash columns are NULL where the text is empty, so the partial indexes
+ * hold only what can be looked up (a lead's title key and change-id).
+ * `version` holds each series version by its root Message-ID with the
+ * version before it; `applied` the notices, once per (notice, subject).
+ */
+static int migrate_to_2(struct state *s)
+{
+	return exec_sql(s,
+			"CREATE TABLE thread (\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  archive_id INTEGER NOT NULL REFERENCES archive (id),\n"
+			"  key_hash INTEGER NOT NULL,\n"
+			"  message_key TEXT NOT NULL,\n"
+			"  id_hash INTEGER,\n"
+			"  message_id TEXT NOT NULL,\n"
+			"  in_reply_to TEXT NOT NULL,\n"
+			"  root_hash INTEGER,\n"
+			"  root_id TEXT NOT NULL,\n" /* the first References id */
+			"  date INTEGER NOT NULL,\n"
+			"  subject TEXT NOT NULL,\n"
+			"  author_name TEXT NOT NULL,\n"
+			"  author_addr TEXT NOT NULL,\n"
+			"  sender_name TEXT NOT NULL,\n"
+			"  sender_addr TEXT NOT NULL,\n"
+			"  title_hash INTEGER,\n"
+			"  title_key TEXT NOT NULL,\n" /* leads only */
+			"  change_hash INTEGER,\n"
+			"  change_id TEXT NOT NULL\n"
+			");\n"
+			"CREATE INDEX thread_by_key ON thread (archive_id, key_hash);\n"
+			"CREATE INDEX thread_by_id ON thread (archive_id, id_hash) "
+			"WHERE id_hash IS NOT NULL;\n"
+			"CREATE INDEX thread_by_root ON thread (archive_id, root_hash) "
+			"WHERE root_hash IS NOT NULL;\n"
+			"CREATE INDEX thread_by_title ON thread (archive_id, title_hash) "
+			"WHERE title_hash IS NOT NULL;\n"
+			"CREATE INDEX thread_by_change ON thread (archive_id, change_hash) "
+			"WHERE change_hash IS NOT NULL;\n"
+			"CREATE TABLE version (\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  archive_id INTEGER NOT NULL REFERENCES archive (id),\n"
+			"  root_hash INTEGER NOT NULL,\n"
+			"  root_id TEXT NOT NULL,\n"
+			"  title_key TEXT NOT NULL,\n"
+			"  version_major INTEGER NOT NULL,\n"
+			"  version_minor INTEGER NOT NULL,\n"
+			"  total INTEGER NOT NULL,\n"
+			"  received INTEGER NOT NULL,\n"
+			"  previous_root TEXT NOT NULL,\n" /* "" when none */
+			"  link TEXT NOT NULL,\n"
+			"  applied INTEGER NOT NULL DEFAULT 0\n"
+			");\n"
+			"CREATE INDEX version_by_root ON version (archive_id, root_hash);\n"
+			"CREATE TABLE applied (\n"
+			"  id INTEGER PRIMARY KEY,\n"
+			"  archive_id INTEGER NOT NULL REFERENCES archive (id),\n"
+			"  notice_hash INTEGER NOT NULL,\n"
+			"  notice_key TEXT NOT NULL,\n"
+			"  series_root TEXT NOT NULL,\n"
+			"  subject TEXT NOT NULL,\n"
+			"  verb TEXT NOT NULL,\n"
+			"  who TEXT NOT NULL,\n"
+			"  place TEXT NOT NULL,\n"
+			"  commit_id TEXT NOT NULL\n"
+			");\n"
+			"CREATE INDEX applied_by_notice ON applied (archive_id, notice_hash);\n",
+			"write");
+}
+
 static int (*const migrations[])(struct state *s) = {
 	migrate_to_1,
+	migrate_to_2,
 };
 
 _Static_assert(ARRAY_SIZE(migrations) == STATE_SCHEMA_VERSION,
@@ -850,6 +967,211 @@ cleanup:
 	return error;
 }
 
+/* ---- series (schema 2) ---- */
+
+_Static_assert(STMT_THREAD_BY_ROOT - STMT_THREAD_BY_MESSAGE_ID == STORE_BY_ROOT &&
+		       STMT_THREAD_BY_TITLE_KEY - STMT_THREAD_BY_MESSAGE_ID == STORE_BY_TITLE_KEY &&
+		       STMT_THREAD_BY_CHANGE_ID - STMT_THREAD_BY_MESSAGE_ID == STORE_BY_CHANGE_ID,
+	       "one statement for each enum store_find, in its order");
+
+static void bind_hash_or_null(sqlite3_stmt *stmt, int i, const char *text)
+{
+	if (*text)
+		sqlite3_bind_int64(stmt, i, key_hash(text));
+	else
+		sqlite3_bind_null(stmt, i);
+}
+
+/*
+ * Steps `stmt`, a bound SELECT of whether a row exists, and resets it:
+ * 1 when one does, 0 when none, or an error.
+ */
+static int step_exists(struct state *s, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	stmt_done(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return state_error(s, rc, "read");
+	return rc == SQLITE_ROW;
+}
+
+/* Steps a bound INSERT or UPDATE and resets it. */
+static int step_write(struct state *s, sqlite3_stmt *stmt)
+{
+	int rc = sqlite3_step(stmt);
+
+	stmt_done(stmt);
+	return rc == SQLITE_DONE ? 0 : state_error(s, rc, "write");
+}
+
+/* Dry-run records nothing of the series: the window's set holds them. */
+static bool records(const struct state *s)
+{
+	assert(s->in_transaction && (s->archive_id || s->mode == STATE_DRY_RUN));
+	return s->mode != STATE_DRY_RUN && s->archive_id;
+}
+
+static int state_record_thread(struct store *store, const struct store_thread_message *m)
+{
+	struct state *s = (struct state *)store;
+	sqlite3_stmt *has, *add;
+	int error;
+
+	if (!records(s))
+		return 0;
+	if ((error = get_stmt(s, STMT_THREAD_HAS, &has)) < 0)
+		return error;
+	sqlite3_bind_int64(has, 1, s->archive_id);
+	sqlite3_bind_int64(has, 2, key_hash(m->key));
+	sqlite3_bind_text(has, 3, m->key, -1, SQLITE_STATIC);
+	if ((error = step_exists(s, has)) != 0)
+		return error < 0 ? error : 0;
+	if ((error = get_stmt(s, STMT_THREAD_ADD, &add)) < 0)
+		return error;
+	sqlite3_bind_int64(add, 1, s->archive_id);
+	sqlite3_bind_int64(add, 2, key_hash(m->key));
+	sqlite3_bind_text(add, 3, m->key, -1, SQLITE_STATIC);
+	bind_hash_or_null(add, 4, m->message_id);
+	sqlite3_bind_text(add, 5, m->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 6, m->in_reply_to, -1, SQLITE_STATIC);
+	bind_hash_or_null(add, 7, m->root_id);
+	sqlite3_bind_text(add, 8, m->root_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(add, 9, m->date);
+	sqlite3_bind_text(add, 10, m->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 11, m->author_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 12, m->author_addr, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 13, m->sender_name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 14, m->sender_addr, -1, SQLITE_STATIC);
+	bind_hash_or_null(add, 15, m->title_key);
+	sqlite3_bind_text(add, 16, m->title_key, -1, SQLITE_STATIC);
+	bind_hash_or_null(add, 17, m->change_id);
+	sqlite3_bind_text(add, 18, m->change_id, -1, SQLITE_STATIC);
+	return step_write(s, add);
+}
+
+static const char *column(sqlite3_stmt *stmt, int i)
+{
+	const char *text = (const char *)sqlite3_column_text(stmt, i);
+
+	return text ? text : "";
+}
+
+static int state_find_thread(struct store *store, enum store_find by, const char *value,
+			     store_thread_fn fn, void *data)
+{
+	struct state *s = (struct state *)store;
+	sqlite3_stmt *stmt;
+	int rc, error = 0;
+
+	assert(s->in_transaction);
+	if (!s->archive_id || !*value)
+		return 0; /* dry-run on a new state: nothing recorded */
+	if ((error = get_stmt(s, STMT_THREAD_BY_MESSAGE_ID + (int)by, &stmt)) < 0)
+		return error;
+	sqlite3_bind_int64(stmt, 1, s->archive_id);
+	sqlite3_bind_int64(stmt, 2, key_hash(value));
+	sqlite3_bind_text(stmt, 3, value, -1, SQLITE_STATIC);
+	while (!error && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_thread_message m = {
+			.key = column(stmt, 0),
+			.message_id = column(stmt, 1),
+			.in_reply_to = column(stmt, 2),
+			.root_id = column(stmt, 3),
+			.date = sqlite3_column_int64(stmt, 4),
+			.subject = column(stmt, 5),
+			.author_name = column(stmt, 6),
+			.author_addr = column(stmt, 7),
+			.sender_name = column(stmt, 8),
+			.sender_addr = column(stmt, 9),
+			.title_key = column(stmt, 10),
+			.change_id = column(stmt, 11),
+		};
+
+		error = fn(&m, data);
+	}
+	stmt_done(stmt);
+	if (!error && rc != SQLITE_DONE)
+		error = state_error(s, rc, "read");
+	return error;
+}
+
+static int state_record_version(struct store *store, const struct store_version *v)
+{
+	struct state *s = (struct state *)store;
+	sqlite3_stmt *find, *put;
+	int64_t id = 0;
+	int rc, error;
+
+	if (!records(s))
+		return 0;
+	if ((error = get_stmt(s, STMT_VERSION_FIND, &find)) < 0)
+		return error;
+	sqlite3_bind_int64(find, 1, s->archive_id);
+	sqlite3_bind_int64(find, 2, key_hash(v->root_id));
+	sqlite3_bind_text(find, 3, v->root_id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(find);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(find, 0);
+	stmt_done(find);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return state_error(s, rc, "read");
+	if ((error = get_stmt(s, id ? STMT_VERSION_SET : STMT_VERSION_ADD, &put)) < 0)
+		return error;
+	if (id) {
+		sqlite3_bind_int64(put, 1, id);
+	} else {
+		sqlite3_bind_int64(put, 1, s->archive_id);
+		sqlite3_bind_int64(put, 2, key_hash(v->root_id));
+		sqlite3_bind_text(put, 3, v->root_id, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_text(put, 4, v->title_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int(put, 5, v->version_major);
+	sqlite3_bind_int(put, 6, v->version_minor);
+	sqlite3_bind_int(put, 7, v->total);
+	sqlite3_bind_int(put, 8, v->received);
+	sqlite3_bind_text(put, 9, v->previous_root, -1, SQLITE_STATIC);
+	sqlite3_bind_text(put, 10, v->link, -1, SQLITE_STATIC);
+	return step_write(s, put);
+}
+
+static int state_record_applied(struct store *store, const struct store_applied *a)
+{
+	struct state *s = (struct state *)store;
+	sqlite3_stmt *has, *add, *mark;
+	int error;
+
+	if (!records(s))
+		return 0;
+	if ((error = get_stmt(s, STMT_APPLIED_HAS, &has)) < 0)
+		return error;
+	sqlite3_bind_int64(has, 1, s->archive_id);
+	sqlite3_bind_int64(has, 2, key_hash(a->notice_key));
+	sqlite3_bind_text(has, 3, a->notice_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(has, 4, a->subject, -1, SQLITE_STATIC);
+	if ((error = step_exists(s, has)) != 0)
+		return error < 0 ? error : 0;
+	if ((error = get_stmt(s, STMT_APPLIED_ADD, &add)) < 0)
+		return error;
+	sqlite3_bind_int64(add, 1, s->archive_id);
+	sqlite3_bind_int64(add, 2, key_hash(a->notice_key));
+	sqlite3_bind_text(add, 3, a->notice_key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 4, a->series_root, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 5, a->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 6, a->verb, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 7, a->who, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 8, a->where, -1, SQLITE_STATIC);
+	sqlite3_bind_text(add, 9, a->commit, -1, SQLITE_STATIC);
+	if ((error = step_write(s, add)) < 0 || !*a->series_root)
+		return error;
+	if ((error = get_stmt(s, STMT_VERSION_SET_APPLIED, &mark)) < 0)
+		return error;
+	sqlite3_bind_int64(mark, 1, s->archive_id);
+	sqlite3_bind_int64(mark, 2, key_hash(a->series_root));
+	sqlite3_bind_text(mark, 3, a->series_root, -1, SQLITE_STATIC);
+	return step_write(s, mark);
+}
+
 int state_record_run(struct state *s, const struct state_run *run)
 {
 	sqlite3_stmt *stmt;
@@ -993,6 +1315,10 @@ static int state_store_record_series(struct store *store, const struct store_ser
 static const struct store_ops state_store_ops = {
 	.record_patch = state_record_patch,
 	.record_series = state_store_record_series,
+	.record_thread = state_record_thread,
+	.find_thread = state_find_thread,
+	.record_version = state_record_version,
+	.record_applied = state_record_applied,
 	.free = state_store_free,
 };
 

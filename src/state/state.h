@@ -60,7 +60,7 @@ enum state_mode {
 };
 
 /* The schema this mldigest writes (PRAGMA user_version). */
-#define STATE_SCHEMA_VERSION 1
+#define STATE_SCHEMA_VERSION 2
 
 /* The busy timeout: how long a run waits for another run's transaction. */
 #define STATE_BUSY_TIMEOUT_MS_DEFAULT 30000

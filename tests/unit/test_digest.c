@@ -50,6 +50,10 @@ static int teardown(void **state)
 
 static void add(struct fixture *f, struct digest_message m)
 {
+	if (!m.in_reply_to)
+		m.in_reply_to = "";
+	if (!m.references)
+		m.references = "";
 	assert_int_equal(digest_add_message(&f->d, f->store, &m), 0);
 }
 

@@ -23,8 +23,8 @@ static void add(struct digest *d, struct store *s, const char *key, const char *
 		const char *addr, const char *body)
 {
 	struct digest_message m = {
-		.key = key, .commit = key, .message_id = key, .subject = subject,
-		.from_name = "Ann", .from_addr = addr, .author_name = "Ann", .author_addr = addr,
+		.key = key, .commit = key, .message_id = key, .in_reply_to = "", .references = "",
+		.subject = subject, .from_name = "Ann", .from_addr = addr, .author_name = "Ann", .author_addr = addr,
 		.body = body, .body_len = strlen(body),
 	};
 

@@ -577,9 +577,9 @@ static void test_future_schema(void **unused)
 	poke_be32(path, 60, 7);
 	read_bytes(path, &before);
 	open_fails(path, STATE_READ_WRITE, MD_ERR_INPUT,
-		   "state '%s' was written by a newer mldigest (schema 7, this one knows 1)");
+		   "state '%s' was written by a newer mldigest (schema 7, this one knows 2)");
 	open_fails(path, STATE_DRY_RUN, MD_ERR_INPUT,
-		   "state '%s' was written by a newer mldigest (schema 7, this one knows 1)");
+		   "state '%s' was written by a newer mldigest (schema 7, this one knows 2)");
 	read_bytes(path, &after);
 	assert_memory_equal(after.data, before.data, before.len);
 	buf_release(&before);

@@ -308,8 +308,10 @@ static void set_refs(struct node *n, const char *in_reply_to, const char *refere
 			n->message_id);
 	if (nspans)
 		add_ref(refs, &nrefs, references + spans[0].off, spans[0].len, n->message_id);
-	n->refs = refs;
+	n->refs = nrefs ? xrealloc(refs, nrefs * sizeof(*refs)) : NULL;
 	n->nrefs = nrefs;
+	if (!nrefs)
+		free(refs);
 }
 
 static void set_lead_data(struct node *n, const struct series_message *m)
@@ -336,6 +338,12 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 	buf_release(&b);
 	n->links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->links));
 	n->nlinks = msgid_find_links(m->body, m->body_len, n->links, MSGID_MAX_LINKS);
+	if (!n->nlinks) {
+		free(n->links);
+		n->links = NULL;
+	} else {
+		n->links = xrealloc(n->links, n->nlinks * sizeof(*n->links));
+	}
 }
 
 static void set_trailers(struct node *n, const struct series_message *m, bool in_patch)

@@ -1369,14 +1369,19 @@ static void find_unknown(struct series_set *set)
 	strmap_init(&seen);
 	for (i = 0; i < set->nall; i++) {
 		const struct node *n = set->all[i];
-		const char *ids[2];
-		size_t k;
+		const char *ids[2 + MSGID_MAX_LINKS];
+		size_t k, nids = 0;
 
-		if (n->earlier || !n->nrefs)
+		if (n->earlier)
 			continue;
-		ids[0] = n->refs[0];
-		ids[1] = n->refs[n->nrefs - 1];
-		for (k = 0; k < 2; k++) {
+		if (n->nrefs) {
+			ids[nids++] = n->refs[0];
+			ids[nids++] = n->refs[n->nrefs - 1];
+		}
+		/* a lead's links to earlier postings: an earlier version */
+		for (k = 0; k < n->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
+			ids[nids++] = n->links[k].id;
+		for (k = 0; k < nids; k++) {
 			if (node_of_id(set, ids[k]))
 				continue;
 			strmap_put(&seen, ids[k], &inserted);

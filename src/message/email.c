@@ -82,15 +82,16 @@ static int email_needs_encoding(const char *text, size_t len)
 			return 1;
 		}
 	}
-	/* The last line, when it does not end with a newline. */
-	return i > line_start && (text[i - 1] == ' ' || text[i - 1] == '\t');
+	/* A text without a final newline ends with a soft break (quoted-printable). */
+	return len > 0 && text[len - 1] != '\n';
 }
 
 /*
  * Quoted-printable, as GMime's encoder writes it but for one thing: a line
  * starting "From " has its F encoded, so that mbox delivery does not make
  * it ">From " (GMime leaves it).  Line ends stay LF; 8-bit bytes, '=',
- * controls and white space at a line's end are encoded.
+ * controls and white space at a line's end are encoded; a text that does
+ * not end with a newline ends with a soft break.
  */
 static void email_quoted_printable(struct buf *out, const char *s, size_t len)
 {
@@ -125,6 +126,9 @@ static void email_quoted_printable(struct buf *out, const char *s, size_t len)
 			col++;
 		}
 	}
+	/* No final newline: a soft break, so that the decoded text has none either. */
+	if (len > 0 && s[len - 1] != '\n')
+		buf_addstr(out, "=\n");
 }
 
 /* A part holding data[0..len) (copied), of type `type`, UTF-8 when text. */

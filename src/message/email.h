@@ -33,7 +33,7 @@ struct email {
  * Writes the message to `out`, lines ending in LF.  The text part is 7bit
  * when it can travel as it is, else quoted-printable (8-bit bytes, lines
  * over 998 bytes, a line starting "From " that mbox delivery would quote,
- * white space at a line's end).  With an attachment the message is
+ * white space at a line's end, no newline at the end).  With an attachment the message is
  * multipart/mixed: text first, then the other format as an attachment.
  * Returns 0, or MD_ERR_INPUT with the message set when writing failed.
  */

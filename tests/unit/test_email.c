@@ -43,6 +43,8 @@ static const struct email_case cases[] = {
 	 "a long line is broken softly; 'From ' after a soft break is encoded too"},
 	{"no newline at the end \xc3\xa9", NULL, NULL, "quoted-printable",
 	 "a text without a final newline keeps it so"},
+	{"plain ASCII, no newline at the end", NULL, NULL, "quoted-printable",
+	 "no final newline: a soft break ends the encoded text"},
 	{"From a to b\nKVM\n", "html", "<!DOCTYPE html>\n<p>Ren\xc3\xa9</p>\nFrom here\n", NULL,
 	 "an html attachment: multipart/mixed, text/html, digest.html"},
 	{"KVM\n", "json", "{\"list\": \"KVM\"}\n", NULL, "a json attachment: application/json"},
@@ -132,6 +134,7 @@ static void check_email(const char *text, size_t text_len, const char *attach_fo
 	InternetAddressList *to;
 	GDateTime *date;
 	const char *id;
+	char *from;
 
 	assert_non_null(out);
 	assert_int_equal(email_write(out, &e), 0);
@@ -144,9 +147,9 @@ static void check_email(const char *text, size_t text_len, const char *attach_fo
 	assert_non_null(msg);
 
 	assert_string_equal(g_mime_message_get_subject(msg), e.subject);
-	assert_string_equal(internet_address_list_to_string(g_mime_message_get_from(msg), NULL,
-							     FALSE),
-			    "KVM digest <digest@example.org>");
+	from = internet_address_list_to_string(g_mime_message_get_from(msg), NULL, FALSE);
+	assert_string_equal(from, "KVM digest <digest@example.org>");
+	g_free(from);
 	to = g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO);
 	assert_int_equal(internet_address_list_length(to), 2);
 	assert_string_equal(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(
@@ -183,7 +186,7 @@ static void check_email(const char *text, size_t text_len, const char *attach_fo
 			   why);
 		assert_string_equal(g_mime_object_get_disposition(second), "attachment");
 		snprintf(name, sizeof(name), "digest.%s",
-			 !strcmp(attach_format, "html") ? "html" : attach_format);
+			 !strcmp(attach_format, "text") ? "txt" : attach_format);
 		assert_string_equal(g_mime_part_get_filename(GMIME_PART(second)), name);
 	}
 	g_object_unref(msg);

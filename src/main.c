@@ -69,8 +69,10 @@ static const char usage_text[] =
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
-	"Exit status: 0 when the digest was written; 1 for a usage error; 2 when an\n"
-	"input (archive, window, state, output, fetch) is unusable; with --all, 2 when\n"
+	"Exit status: 0 when the digest was written, or when a run without a window\n"
+	"found nothing new since the last one (it says so, and writes nothing);\n"
+	"1 for a usage error; 2 when an input (archive, window, state, output,\n"
+	"fetch) is unusable; with --all, 2 when\n"
 	"any list failed (each said in one line), the others being digested.\n";
 
 enum {
@@ -357,9 +359,11 @@ static int run_all(const struct run_options *cli, const char *config_path, int *
 		if (l->error) {
 			print_error(l->name, l->error);
 			(*failed)++;
-		} else if (run_digest(&l->options) < 0) {
+		} else if ((error = run_digest(&l->options)) < 0) {
 			print_error(l->name, error_message());
 			(*failed)++;
+		} else if (error == RUN_NOTHING_NEW && !l->options.quiet) {
+			print_error(l->name, error_message());
 		}
 	}
 	config_free(c);
@@ -396,7 +400,7 @@ out:
 	free(cli.to);
 	buf_release(&cli.mail_from);
 	buf_release(&cli.mail_to);
-	if (error < 0)
+	if (error < 0 || (error == RUN_NOTHING_NEW && !o.quiet))
 		print_error(NULL, error_message());
 	if (error == MD_ERR_USAGE)
 		return 1;

@@ -157,6 +157,7 @@ struct window {
 	int by_date;         /* the title and the state name the window by dates */
 	int has_since, has_until;
 	int since_exclusive; /* continuing after the last run's last message */
+	int continued;       /* no window given: from where the last run ended */
 	int64_t since, until; /* [since, until): until is not included */
 	unsigned long messages;
 	char first_id[41], last_id[41]; /* commit ids; "" without commits */
@@ -276,6 +277,7 @@ static int choose_window(struct window *w, struct archive *archive, struct state
 	if (o->window_given || o->has_since || o->has_until || !state)
 		return archive_set_window(archive, o->from, o->to);
 
+	w->continued = 1;
 	if ((error = state_last_run_end(state, &last_end)) < 0)
 		return error;
 	if (!last_end)
@@ -452,6 +454,12 @@ int run_digest(const struct run_options *o)
 		goto cleanup;
 	if ((error = digest_finish(&d, store)) < 0)
 		goto cleanup;
+	if (!w.messages && w.continued) {
+		/* a scheduled run on a quiet day: nothing to say, nothing to record */
+		error = error_set(RUN_NOTHING_NEW, "nothing new in '%s' since the last run",
+				  archive_path(archive));
+		goto cleanup;
+	}
 	if (!w.messages) {
 		error = error_set(MD_ERR_INPUT, "no messages in the window in '%s'",
 				  archive_path(archive));

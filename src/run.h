@@ -51,7 +51,15 @@ struct run_options {
 	const char *orgmap;
 };
 
-/* Returns 0, or a negative enum md_status with the message set. */
+/*
+ * A run without a window (continuing from the last recorded run) that finds
+ * no new message: not an error (a daily run on a quiet day), but nothing is
+ * written (an -o file stays as it was) and nothing recorded.  The message
+ * (error_message()) says so.
+ */
+#define RUN_NOTHING_NEW 1
+
+/* Returns 0, RUN_NOTHING_NEW, or a negative enum md_status with the message set. */
 int run_digest(const struct run_options *o);
 
 /* --show-state: lists the recorded runs of o->archive (every archive when

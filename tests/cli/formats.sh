@@ -54,7 +54,20 @@ check "mbox with state: first run" cmp -s <(tail -n +3 "$TMP/out") <(tail -n +3 
 run_md --state "$S" --list KVM "$MBOX"
 check "mbox with state: the next run continues after the last message" [ "$(head -1 "$TMP/out")" = "From 2026-01-27T10:04Z to 2026-01-27T10:06Z" ]
 check "mbox with state: only the message after the window" [ "$(grep -c '^New:  ' "$TMP/out")" -eq 1 ]
-expect_error "mbox with state: nothing new" 2 "^mldigest: no messages in the window in '$MBOX'" --state "$S" "$MBOX"
+# A run without a window on a quiet day is not an error: it says so (not
+# with -q), writes nothing (an -o file stays as it was) and records nothing.
+sqlite3 "$S" .dump >"$TMP/dump-before" 2>/dev/null
+echo previous >"$TMP/quiet.txt"
+run_md --state "$S" --list KVM -o "$TMP/quiet.txt" "$MBOX"
+check "mbox with state: nothing new exits 0" [ "$status" -eq 0 ]
+check "... says so in one line" [ "$(cat "$TMP/err")" = "mldigest: nothing new in '$MBOX' since the last run" ]
+check "... writes nothing" [ "$(cat "$TMP/quiet.txt")" = previous ]
+check "... records nothing" cmp -s <(sqlite3 "$S" .dump 2>/dev/null) "$TMP/dump-before"
+run_md --state "$S" --list KVM -q "$MBOX"
+check "... with -q exits 0" [ "$status" -eq 0 ]
+check "... and says nothing" [ ! -s "$TMP/err" ]
+check "... and prints nothing" [ ! -s "$TMP/out" ]
+expect_error "an explicit window with nothing in it is still an error" 2 "^mldigest: no messages in the window in '$MBOX'" --state "$S" --since 2030-01-01 "$MBOX"
 
 # Errors.
 expect_error "an unparsable date" 2 "^mldigest: --since: cannot read the date 'yesterday'" --no-state --since yesterday "$MBOX"

@@ -11,6 +11,7 @@
 
 #include "archive/archive.h"
 #include "message/message.h"
+#include "render/model.h"
 #include "render/render.h"
 #include "run.h"
 #include "util/buf.h"
@@ -41,7 +42,11 @@ static const char usage_text[] =
 	"      --input-format F   the kind of ARCHIVE: auto (default), git, mbox, maildir\n"
 	"      --list NAME        the list's name in the title (default: the List-Id of\n"
 	"                         the archive's mail, else the archive's directory name)\n"
-	"      --format FMT       output format: text (default)\n"
+	"      --format FMT       output format: text (default), markdown, html, json\n"
+	"      --archive-url URL  link each message: URL + Message-ID + '/' (http or https;\n"
+	"                         e.g. https://lore.kernel.org/kvm/)\n"
+	"      --mailmap FILE     merge people's names and addresses (git's .mailmap format)\n"
+	"      --orgmap FILE      count organisations too (gitdm's 'domain organisation' lines)\n"
 	"      --top N            rows in each top list (default 15)\n"
 	"      --abbrev N         hex digits of commit ids in the title (default 9, 4 to 40)\n"
 	"      --state FILE       the state database (default:\n"
@@ -70,6 +75,9 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_INPUT_FORMAT,
+	OPT_ARCHIVE_URL,
+	OPT_MAILMAP,
+	OPT_ORGMAP,
 };
 
 static const struct option long_options[] = {
@@ -84,6 +92,9 @@ static const struct option long_options[] = {
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+	{"archive-url", required_argument, NULL, OPT_ARCHIVE_URL},
+	{"mailmap", required_argument, NULL, OPT_MAILMAP},
+	{"orgmap", required_argument, NULL, OPT_ORGMAP},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -192,6 +203,19 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 			break;
 		case OPT_INPUT_FORMAT:
 			o->input_format = optarg;
+			break;
+		case OPT_ARCHIVE_URL:
+			if (!render_url_is_safe(optarg))
+				return error_set(MD_ERR_USAGE, "--archive-url takes an http or https "
+							       "URL without blanks or quotes, not '%s'",
+						 optarg);
+			o->render.archive_url = optarg;
+			break;
+		case OPT_MAILMAP:
+			o->mailmap_path = optarg;
+			break;
+		case OPT_ORGMAP:
+			o->orgmap_path = optarg;
 			break;
 		case 'o':
 			o->output = optarg;

@@ -13,6 +13,8 @@
 #include "digest/digest.h"
 #include "message/message.h"
 #include "feed.h"
+#include "people/mailmap.h"
+#include "people/orgmap.h"
 #include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
@@ -356,12 +358,20 @@ int run_digest(const struct run_options *o)
 	struct state_run run = {0};
 	struct window w = {0};
 	struct digest d;
+	struct mailmap *mailmap = NULL;
+	struct orgmap *orgmap = NULL;
 	char *list_id_name = NULL, from[41], to[41];
 	const char *list_name;
 	int error;
 
 	digest_init(&d);
 	run.started = (int64_t)time(NULL);
+	if (o->mailmap_path && (error = mailmap_read(&mailmap, o->mailmap_path)) < 0)
+		goto cleanup;
+	if (o->orgmap_path && (error = orgmap_read(&orgmap, o->orgmap_path)) < 0)
+		goto cleanup;
+	d.mailmap = mailmap;
+	d.orgmap = orgmap;
 	if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0)
 		goto cleanup;
 	if ((error = open_state(&state, o, archive)) < 0)
@@ -406,6 +416,8 @@ cleanup:
 	store_free(memory);
 	free(list_id_name);
 	digest_release(&d);
+	mailmap_free(mailmap);
+	orgmap_free(orgmap);
 	archive_free(archive);
 	return error;
 }

@@ -23,6 +23,8 @@ struct run_options {
 	int dry_run;             /* --dry-run: read the state, record nothing */
 	const struct renderer *renderer;
 	struct render_options render;
+	const char *mailmap_path; /* --mailmap, --orgmap: NULL for none */
+	const char *orgmap_path;
 	int quiet;
 	int show_state;          /* --show-state: list what the state recorded */
 };

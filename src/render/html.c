@@ -15,6 +15,9 @@
 #include "render/model.h"
 #include "render/tree.h"
 
+/* Applied notices shown unfolded up to this many. */
+#define HTML_OPEN_APPLIED 20
+
 static void html_text(FILE *out, const char *s)
 {
 	for (; *s; s++) {
@@ -74,10 +77,10 @@ static const char style[] =
 	"a{color:var(--accent)}code,pre{font:13px/1.45 ui-monospace,'SFMono-Regular',Menlo,"
 	"Consolas,monospace}\n"
 	".window{color:var(--muted);margin:0}\n"
-	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(7.5rem,1fr));gap:.6rem;"
+	".cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(6.5rem,1fr));gap:.6rem;"
 	"margin:1rem 0;padding:0;list-style:none}\n"
 	".cards li{background:var(--card);border:1px solid var(--line);border-radius:8px;"
-	"padding:.5rem .75rem}.cards b{display:block;font-size:1.5rem}.cards span{color:"
+	"padding:.5rem .75rem}.cards b{display:block;font-size:1.4rem}.cards span{color:"
 	"var(--muted);font-size:.85rem}\n"
 	".charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem}\n"
 	"figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;"
@@ -376,8 +379,10 @@ int render_html(FILE *out, const struct digest *d, const struct render_options *
 	list = tree_get(doc, "applied");
 	if (!tree_count(list))
 		fputs("<p>None.</p>\n", out);
-	else
-		fputs("<ul>\n", out);
+	else /* a long list would push the series down: folded */
+		fprintf(out, "<details%s><summary>%zu notice%s</summary>\n<ul>\n",
+			tree_count(list) <= HTML_OPEN_APPLIED ? " open" : "", tree_count(list),
+			tree_count(list) == 1 ? "" : "s");
 	for (i = 0; i < tree_count(list); i++) {
 		const struct tree *a = tree_at(list, i);
 		const char *text = tree_str(a, "text"), *nl = strchr(text, '\n');
@@ -389,7 +394,7 @@ int render_html(FILE *out, const struct digest *d, const struct render_options *
 		fputs("</li>\n", out);
 	}
 	if (tree_count(list))
-		fputs("</ul>\n", out);
+		fputs("</ul>\n</details>\n", out);
 
 	list = tree_get(doc, "series");
 	fprintf(out, "<h2>Series</h2>\n");

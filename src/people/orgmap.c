@@ -174,7 +174,7 @@ const char *orgmap_find(const struct orgmap *map, const char *domain, int64_t da
 		return NULL;
 	text_append_lower(&key, domain, strlen(domain));
 	/* Longest first: a.b.example.com, b.example.com, example.com, com. */
-	for (s = key.data; *s && !found; ) {
+	for (s = key.data; *s && !found;) {
 		const struct orgmap_domain *d = strmap_get(&map->by_domain, s);
 
 		if (d)

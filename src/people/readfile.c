@@ -28,8 +28,8 @@ int people_read_file(const char *what, const char *path, char **out, size_t *len
 		}
 	}
 	if (!error && ferror(fp))
-		error = error_set(MD_ERR_INPUT, "cannot read %s '%s': %s", what, path,
-				  strerror(errno));
+		error =
+		    error_set(MD_ERR_INPUT, "cannot read %s '%s': %s", what, path, strerror(errno));
 	fclose(fp);
 	if (error < 0) {
 		buf_release(&b);

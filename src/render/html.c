@@ -61,6 +61,7 @@ static void html_link(FILE *out, const char *text, const char *url)
 	fputs("</a>", out);
 }
 
+/* clang-format off */
 static const char style[] =
 	":root{--fg:#1f2328;--muted:#59636e;--bg:#fff;--card:#f6f8fa;--line:#d1d9e0;"
 	"--accent:#0969da;--bar:#54aeff;--new:#1a7f37;--ver:#8250df;--part:#bc4c00;"
@@ -103,6 +104,7 @@ static const char style[] =
 	"pre{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.6rem;"
 	"white-space:pre-wrap;overflow-wrap:anywhere;margin:.4rem 0}\n"
 	"footer{color:var(--muted);font-size:.85rem;margin:2rem 0 1rem}\n";
+/* clang-format on */
 
 static void html_card(FILE *out, long long n, const char *what)
 {
@@ -233,7 +235,8 @@ static void html_series(FILE *out, const struct tree *s)
 		fputs("</dd>\n", out);
 	}
 	list = tree_get(s, "messages");
-	fprintf(out, "<dt>Messages</dt><dd><details><summary>%zu message%s, %lld repl%s</summary><ol>",
+	fprintf(out,
+		"<dt>Messages</dt><dd><details><summary>%zu message%s, %lld repl%s</summary><ol>",
 		tree_count(list), tree_count(list) == 1 ? "" : "s", tree_int(s, "replies"),
 		tree_int(s, "replies") == 1 ? "y" : "ies");
 	for (i = 0; i < tree_count(list); i++) {

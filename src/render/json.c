@@ -121,8 +121,8 @@ static int write_chunk(const char *buffer, size_t size, void *data)
 int render_json(FILE *out, const struct digest *d, const struct render_options *o)
 {
 	struct json_printer jp = {
-		.printer = {json_begin_map, json_begin_list, json_end, json_map_key,
-			    json_put_string, json_put_integer, json_put_boolean, json_put_null},
+	    .printer = {json_begin_map, json_begin_list, json_end, json_map_key, json_put_string,
+			json_put_integer, json_put_boolean, json_put_null},
 	};
 	int error = 0;
 
@@ -130,7 +130,8 @@ int render_json(FILE *out, const struct digest *d, const struct render_options *
 	while (jp.depth)
 		json_end(&jp.printer);
 	/* A failed write is the stream's error: run.c says it, with the file. */
-	if (json_dump_callback(jp.root, write_chunk, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 &&
+	if (json_dump_callback(jp.root, write_chunk, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) <
+		0 &&
 	    !ferror(out))
 		error = error_set(MD_ERR_NOMEM, "cannot make the JSON digest: out of memory");
 	else

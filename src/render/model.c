@@ -225,11 +225,11 @@ static void model_person(struct model *m, const char *key, const char *name, con
 }
 
 static const char *const applied_kinds[] = {
-	[SERIES_APPLIED_REPLY] = "reply",
-	[SERIES_APPLIED_LIST] = "list",
-	[SERIES_APPLIED_PATCHWORK] = "patchwork",
-	[SERIES_APPLIED_MERGED] = "merged",
-	[SERIES_APPLIED_PULL_REQUEST] = "pull-request",
+    [SERIES_APPLIED_REPLY] = "reply",
+    [SERIES_APPLIED_LIST] = "list",
+    [SERIES_APPLIED_PATCHWORK] = "patchwork",
+    [SERIES_APPLIED_MERGED] = "merged",
+    [SERIES_APPLIED_PULL_REQUEST] = "pull-request",
 };
 
 static void model_applied_one(struct model *m, const struct series_applied *a, bool full)
@@ -279,11 +279,11 @@ static void version_name(struct buf *out, const struct series_info *s)
 }
 
 static const char *const link_kinds[] = {
-	[SERIES_LINK_NONE] = "",
-	[SERIES_LINK_SAME_TITLE] = "same-title",
-	[SERIES_LINK_CHANGE_ID] = "change-id",
-	[SERIES_LINK_REPLY] = "reply",
-	[SERIES_LINK_LINK] = "link",
+    [SERIES_LINK_NONE] = "",
+    [SERIES_LINK_SAME_TITLE] = "same-title",
+    [SERIES_LINK_CHANGE_ID] = "change-id",
+    [SERIES_LINK_REPLY] = "reply",
+    [SERIES_LINK_LINK] = "link",
 };
 
 static void model_versions(struct model *m, const struct series_info *s)
@@ -463,7 +463,7 @@ static const struct digest_entry *entry_of(const struct digest *d, const char *k
 
 /* Patch 1 of a series with a cover letter, when the window holds it as a New entry. */
 static const struct digest_entry *first_patch_entry(const struct digest *d,
-						   const struct series_info *s)
+						    const struct series_info *s)
 {
 	const struct digest_entry *e;
 	size_t i;
@@ -600,8 +600,7 @@ static void model_entries(struct model *m)
 		key_string(m, "key", e->key);
 		key_string_or_null(m, "series", e->series ? e->series->root_id : NULL);
 		/* the body once: in its series when the series shows it */
-		key_string_or_null(m, "body",
-				   e->body && !body_in_series(m->d, e) ? e->body : NULL);
+		key_string_or_null(m, "body", e->body && !body_in_series(m->d, e) ? e->body : NULL);
 		m->p->end(m->p);
 	}
 	m->p->end(m->p);

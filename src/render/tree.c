@@ -98,8 +98,8 @@ static void tree_null(struct printer *p)
 void tree_printer_init(struct tree_printer *tp)
 {
 	static const struct printer vtable = {
-		tree_begin_map, tree_begin_list, tree_end,   tree_map_key,
-		tree_string,	tree_integer,	 tree_boolean, tree_null,
+	    tree_begin_map, tree_begin_list, tree_end,	   tree_map_key,
+	    tree_string,    tree_integer,    tree_boolean, tree_null,
 	};
 
 	memset(tp, 0, sizeof(*tp));

@@ -6,6 +6,7 @@
 #include "render/model.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,7 @@
 #include "series/series.h"
 #include "stats/stats.h"
 #include "util/date.h"
+#include "util/strmap.h"
 #include "util/text.h"
 
 void render_append_message_url(struct buf *out, const char *base, const char *message_id)
@@ -83,12 +85,74 @@ void render_append_diffstat(struct buf *out, const char *body)
 
 /* ---- the model ---- */
 
+/* The digest entries of one series, in archive order. */
+struct model_group {
+	const struct digest_entry **entries;
+	size_t n;
+};
+
 struct model {
 	struct printer *p;
 	const struct digest *d;
 	const struct render_options *o;
 	struct buf scratch;
+	struct strmap by_key;	 /* entry key -> its digest_entry */
+	struct strmap by_series; /* "%p" of a series_info -> struct model_group */
 };
+
+/* The map key of a series: its address (the set owns it for the whole render). */
+static void series_key(char out[32], const struct series_info *s)
+{
+	snprintf(out, 32, "%p", (const void *)s);
+}
+
+/* Indexes the entries by key and by series, so that the walk stays linear. */
+static void model_index(struct model *m)
+{
+	size_t i;
+
+	strmap_init(&m->by_key);
+	strmap_init(&m->by_series);
+	for (i = 0; i < m->d->nentries; i++) {
+		const struct digest_entry *e = &m->d->entries[i];
+		struct strmap_entry *slot;
+		struct model_group *g;
+		char key[32];
+		int inserted;
+
+		slot = strmap_put(&m->by_key, e->key, &inserted);
+		if (inserted)
+			slot->value = (void *)e;
+		if (!e->series)
+			continue;
+		series_key(key, e->series);
+		slot = strmap_put(&m->by_series, key, &inserted);
+		if (inserted)
+			slot->value = xcalloc(1, sizeof(struct model_group));
+		g = slot->value;
+		g->entries = xrealloc(g->entries, (g->n + 1) * sizeof(*g->entries));
+		g->entries[g->n++] = e;
+	}
+}
+
+static void group_free(void *p)
+{
+	struct model_group *g = p;
+
+	free(g->entries);
+	free(g);
+}
+
+static const struct model_group *group_of(const struct model *m, const struct series_info *s)
+{
+	static const struct model_group none;
+	const struct model_group *g;
+	char key[32];
+
+	series_key(key, s);
+	g = strmap_get(&m->by_series, key);
+	return g ? g : &none;
+}
 
 static void key_string(struct model *m, const char *key, const char *value)
 {
@@ -450,19 +514,8 @@ static void model_trailers(struct model *m, const struct series_info *s)
 	m->p->end(m->p);
 }
 
-/* The digest entry of `key` (a lead of the window), or NULL. */
-static const struct digest_entry *entry_of(const struct digest *d, const char *key)
-{
-	size_t i;
-
-	for (i = 0; i < d->nentries; i++)
-		if (!strcmp(d->entries[i].key, key))
-			return &d->entries[i];
-	return NULL;
-}
-
 /* Patch 1 of a series with a cover letter, when the window holds it as a New entry. */
-static const struct digest_entry *first_patch_entry(const struct digest *d,
+static const struct digest_entry *first_patch_entry(const struct model *m,
 						    const struct series_info *s)
 {
 	const struct digest_entry *e;
@@ -472,25 +525,24 @@ static const struct digest_entry *first_patch_entry(const struct digest *d,
 		return NULL;
 	for (i = 0; i < s->npatches; i++)
 		if (s->patches[i].index == 1 && !s->patches[i].earlier &&
-		    (e = entry_of(d, s->patches[i].key)) && e->kind == DIGEST_NEW && e->body)
+		    (e = strmap_get(&m->by_key, s->patches[i].key)) && e->kind == DIGEST_NEW &&
+		    e->body)
 			return e;
 	return NULL;
 }
 
 static void model_series_one(struct model *m, const struct series_info *s, size_t number)
 {
-	const struct digest *d = m->d;
-	const struct digest_entry *first = first_patch_entry(d, s);
+	const struct model_group *group = group_of(m, s);
+	const struct digest_entry *first = first_patch_entry(m, s);
 	size_t i, fresh = 0, duplicates = 0;
 	struct buf b = BUF_INIT;
 
-	for (i = 0; i < d->nentries; i++)
-		if (d->entries[i].series == s) {
-			if (d->entries[i].kind == DIGEST_NEW)
-				fresh++;
-			else
-				duplicates++;
-		}
+	for (i = 0; i < group->n; i++)
+		if (group->entries[i]->kind == DIGEST_NEW)
+			fresh++;
+		else
+			duplicates++;
 	m->p->begin_map(m->p);
 	key_integer(m, "number", (long long)number);
 	key_string(m, "id", s->root_id);
@@ -533,10 +585,10 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 	m->p->end(m->p);
 	m->p->map_key(m->p, "duplicates");
 	m->p->begin_list(m->p);
-	for (i = 0; i < d->nentries; i++) {
-		const struct digest_entry *e = &d->entries[i];
+	for (i = 0; i < group->n; i++) {
+		const struct digest_entry *e = group->entries[i];
 
-		if (e->series != s || e->kind != DIGEST_DUPLICATE)
+		if (e->kind != DIGEST_DUPLICATE)
 			continue;
 		m->p->begin_map(m->p);
 		key_string(m, "subject", e->subject);
@@ -567,16 +619,13 @@ static void model_series(struct model *m)
 }
 
 /* Whether the series of `e` carries its body (lead_body or first_patch_body). */
-static bool body_in_series(const struct digest *d, const struct digest_entry *e)
+static bool body_in_series(const struct model *m, const struct digest_entry *e)
 {
-	const struct digest_entry *first;
-
 	if (!e->series)
 		return false;
 	if (e->series->lead && !strcmp(e->series->lead->key, e->key))
 		return true;
-	first = first_patch_entry(d, e->series);
-	return first == e;
+	return first_patch_entry(m, e->series) == e;
 }
 
 static void model_entries(struct model *m)
@@ -600,7 +649,7 @@ static void model_entries(struct model *m)
 		key_string(m, "key", e->key);
 		key_string_or_null(m, "series", e->series ? e->series->root_id : NULL);
 		/* the body once: in its series when the series shows it */
-		key_string_or_null(m, "body", e->body && !body_in_series(m->d, e) ? e->body : NULL);
+		key_string_or_null(m, "body", e->body && !body_in_series(m, e) ? e->body : NULL);
 		m->p->end(m->p);
 	}
 	m->p->end(m->p);
@@ -608,9 +657,10 @@ static void model_entries(struct model *m)
 
 void render_model(struct printer *p, const struct digest *d, const struct render_options *o)
 {
-	struct model m = {p, d, o, BUF_INIT};
+	struct model m = {.p = p, .d = d, .o = o, .scratch = BUF_INIT};
 	bool by_date = strlen(d->from) != 40 || strspn(d->from, "0123456789abcdef") != 40;
 
+	model_index(&m);
 	p->begin_map(p);
 	key_string(&m, "format", "mldigest-digest");
 	key_integer(&m, "version", RENDER_MODEL_VERSION);
@@ -630,4 +680,6 @@ void render_model(struct printer *p, const struct digest *d, const struct render
 	model_entries(&m);
 	p->end(p);
 	buf_release(&m.scratch);
+	strmap_release(&m.by_key, NULL);
+	strmap_release(&m.by_series, group_free);
 }

@@ -8,7 +8,8 @@
  * does; then the digest is rendered in every format render_format_names()
  * lists.
  *
- * Checked, besides memory safety: digest_add_message() succeeds; the text
+ * Checked, besides memory safety: digest_add_message() and digest_finish()
+ * (series, replies, applied notices) succeed; the text
  * output (and every other format's) is valid UTF-8 without NUL, and the text
  * output has no terminal control: no Cc character but tab and LF, no bidi
  * control (U+202A-U+202E, U+2066-U+2069).
@@ -107,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		raw = sep + 1;
 	}
+	FUZZ_CHECK(digest_finish(&d, store) == 0, "digest_finish() failed", NULL, 0, 0);
 	digest_set_window(&d, list_name ? list_name : "fuzz",
 			  "0123456789abcdef0123456789abcdef01234567", "2024-01-01T00:00:00Z");
 	render_all(&d);

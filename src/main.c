@@ -10,10 +10,13 @@
 #include "config.h"
 
 #include "archive/archive.h"
+#include "config/config.h"
+#include "message/email.h"
 #include "message/message.h"
 #include "render/model.h"
 #include "render/render.h"
 #include "run.h"
+#include "state/state.h"
 #include "util/buf.h"
 #include "util/date.h"
 #include "util/error.h"
@@ -22,6 +25,7 @@
 static const char usage_text[] =
 	"usage: mldigest [OPTION]... ARCHIVE [FROM..TO]\n"
 	"       mldigest --show-state [--state FILE] [ARCHIVE]\n"
+	"       mldigest --all [--config FILE] [OPTION]...\n"
 	"\n"
 	"Digest the patches sent to a mailing list archive.\n"
 	"\n"
@@ -42,7 +46,12 @@ static const char usage_text[] =
 	"      --input-format F   the kind of ARCHIVE: auto (default), git, mbox, maildir\n"
 	"      --list NAME        the list's name in the title (default: the List-Id of\n"
 	"                         the archive's mail, else the archive's directory name)\n"
-	"      --format FMT       output format: text (default), markdown, html, json\n"
+	"      --format FMT       output format: text (default); markdown, html or json (by\n"
+	"                         series); or email: the text digest as one mail for\n"
+	"                         'sendmail -t' (with --from and --to)\n"
+	"      --from ADDRESS     the mail's From:\n"
+	"      --to ADDRESS       the mail's To: (repeat it, or separate with commas)\n"
+	"      --attach FMT       the digest in format FMT as a second part of the mail\n"
 	"      --archive-url URL  link each message: URL + Message-ID + '/' (http or https;\n"
 	"                         e.g. https://lore.kernel.org/kvm/)\n"
 	"      --mailmap FILE     merge people's names and addresses (git's .mailmap format)\n"
@@ -55,13 +64,20 @@ static const char usage_text[] =
 	"      --no-state         an empty state kept in memory: nothing read, nothing written\n"
 	"      --dry-run          read the state, record nothing\n"
 	"      --show-state       list the runs recorded for ARCHIVE (every archive without one)\n"
+	"      --fetch            update the archive from its git remote first (new epochs too)\n"
+	"      --all              digest every list of the configuration file, each in its\n"
+	"                         own run; the options given apply to every list\n"
+	"      --config FILE      the configuration (default:\n"
+	"                         $XDG_CONFIG_HOME/mldigest/config, else\n"
+	"                         ~/.config/mldigest/config)\n"
 	"  -o, --output FILE      write the digest to FILE, complete or not at all\n"
 	"  -q, --quiet            no progress on standard error\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
 	"Exit status: 0 when the digest was written; 1 for a usage error; 2 when an\n"
-	"input (archive, window, state, output) is unusable.\n";
+	"input (archive, window, state, output, fetch) is unusable; with --all, 2 when\n"
+	"any list failed (each said in one line), the others being digested.\n";
 
 enum {
 	OPT_LIST = 256,
@@ -75,6 +91,12 @@ enum {
 	OPT_SINCE,
 	OPT_UNTIL,
 	OPT_INPUT_FORMAT,
+	OPT_FROM,
+	OPT_TO,
+	OPT_ATTACH,
+	OPT_FETCH,
+	OPT_ALL,
+	OPT_CONFIG,
 	OPT_ARCHIVE_URL,
 	OPT_MAILMAP,
 	OPT_ORGMAP,
@@ -92,6 +114,12 @@ static const struct option long_options[] = {
 	{"since", required_argument, NULL, OPT_SINCE},
 	{"until", required_argument, NULL, OPT_UNTIL},
 	{"input-format", required_argument, NULL, OPT_INPUT_FORMAT},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"to", required_argument, NULL, OPT_TO},
+	{"attach", required_argument, NULL, OPT_ATTACH},
+	{"fetch", no_argument, NULL, OPT_FETCH},
+	{"all", no_argument, NULL, OPT_ALL},
+	{"config", required_argument, NULL, OPT_CONFIG},
 	{"archive-url", required_argument, NULL, OPT_ARCHIVE_URL},
 	{"mailmap", required_argument, NULL, OPT_MAILMAP},
 	{"orgmap", required_argument, NULL, OPT_ORGMAP},
@@ -102,15 +130,45 @@ static const struct option long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-/* Prints "mldigest: <message>" without terminal controls (messages may
- * quote revisions and paths, which may quote mail). */
-static void print_error(const char *message)
+/* What the command line gave that main keeps: the window's ends, --from
+ * and --to (each given once or more: joined with ", "), --all, --config. */
+struct cli {
+	char *from, *to;
+	struct buf mail_from, mail_to;
+	int all;
+	const char *config;
+};
+
+/* Prints "mldigest: [<list>: ]<message>" without terminal controls
+ * (messages may quote revisions and paths, which may quote mail). */
+static void print_error(const char *list, const char *message)
 {
 	struct buf b = BUF_INIT;
 
+	if (list) {
+		text_append_printable(&b, list, strlen(list));
+		buf_addstr(&b, ": ");
+	}
 	text_append_printable(&b, message, strlen(message));
 	fprintf(stderr, "mldigest: %s\n", b.data);
 	buf_release(&b);
+}
+
+/* Adds one --from or --to to those given before. */
+static int add_addresses(struct buf *b, const char *option, const char *arg)
+{
+	if (email_check_addresses(arg) < 0)
+		return error_set(MD_ERR_USAGE, "%s: no valid address in '%s'", option, arg);
+	if (b->len)
+		buf_addstr(b, ", ");
+	buf_addstr(b, arg);
+	return 0;
+}
+
+static void print_version(void)
+{
+	printf("mldigest %s\nlibgit2 %s\nGMime %s\nSQLite %s\n", MLDIGEST_VERSION,
+	       archive_library_version(), message_library_version(), state_library_version());
 }
 
 static int parse_number(const char *option, const char *arg, unsigned min, unsigned max,
@@ -154,7 +212,7 @@ static int parse_window(const char *arg, struct run_options *o, char **from, cha
 	return 0;
 }
 
-static int parse_options(int argc, char **argv, struct run_options *o, char **from, char **to)
+static int parse_options(int argc, char **argv, struct run_options *o, struct cli *cli)
 {
 	int c, error;
 
@@ -165,10 +223,31 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 			o->list_name = optarg;
 			break;
 		case OPT_FORMAT:
-			o->renderer = render_find(optarg);
+			o->email = !strcmp(optarg, "email");
+			o->renderer = render_find(o->email ? "text" : optarg);
 			if (!o->renderer)
+				return error_set(MD_ERR_USAGE, "unknown format '%s' (formats: %s, email)",
+						 optarg, render_format_names());
+			break;
+		case OPT_FROM:
+		case OPT_TO:
+			if ((error = add_addresses(c == OPT_FROM ? &cli->mail_from : &cli->mail_to,
+						   c == OPT_FROM ? "--from" : "--to", optarg)) < 0)
+				return error;
+			break;
+		case OPT_ATTACH:
+			if (!(o->attach = render_find(optarg)))
 				return error_set(MD_ERR_USAGE, "unknown format '%s' (formats: %s)",
 						 optarg, render_format_names());
+			break;
+		case OPT_FETCH:
+			o->fetch = 1;
+			break;
+		case OPT_ALL:
+			cli->all = 1;
+			break;
+		case OPT_CONFIG:
+			cli->config = optarg;
 			break;
 		case OPT_TOP:
 			if ((error = parse_number("--top", optarg, 0, 100000, &o->render.top)) < 0)
@@ -227,7 +306,7 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 			fputs(usage_text, stdout);
 			exit(0);
 		case 'V':
-			printf("mldigest %s\n", MLDIGEST_VERSION);
+			print_version();
 			exit(0);
 		case ':':
 			return error_set(MD_ERR_USAGE,
@@ -241,6 +320,25 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 	if (o->no_state && (o->state_path || o->dry_run || o->show_state))
 		return error_set(MD_ERR_USAGE, "--no-state goes with neither --state, --dry-run "
 					       "nor --show-state");
+	o->mail_from = cli->mail_from.len ? cli->mail_from.data : NULL;
+	o->mail_to = cli->mail_to.len ? cli->mail_to.data : NULL;
+	if (cli->config && !cli->all)
+		return error_set(MD_ERR_USAGE, "--config goes with --all");
+	if (cli->all) {
+		/* Every list has its archive, name and outputs in the configuration. */
+		if (o->show_state || o->list_name || o->output || optind < argc)
+			return error_set(MD_ERR_USAGE,
+					 "--all takes no %s: the configuration names them",
+					 o->show_state	 ? "--show-state"
+					 : o->list_name ? "--list"
+					 : o->output	 ? "--output"
+							 : "archive or window");
+		return 0;
+	}
+	if (o->attach && !o->email)
+		return error_set(MD_ERR_USAGE, "--attach goes with --format email");
+	if (o->email && (!o->mail_from || !o->mail_to))
+		return error_set(MD_ERR_USAGE, "--format email needs --from and --to");
 	if (o->show_state) {
 		if (optind < argc)
 			o->archive = argv[optind++];
@@ -255,7 +353,7 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 	if (optind >= argc)
 		return error_set(MD_ERR_USAGE, "no archive given; try 'mldigest --help'");
 	o->archive = argv[optind++];
-	if (optind < argc && (error = parse_window(argv[optind++], o, from, to)) < 0)
+	if (optind < argc && (error = parse_window(argv[optind++], o, &cli->from, &cli->to)) < 0)
 		return error;
 	if (optind < argc)
 		return error_set(MD_ERR_USAGE, "unexpected argument '%s'; try 'mldigest --help'",
@@ -263,29 +361,69 @@ static int parse_options(int argc, char **argv, struct run_options *o, char **fr
 	return 0;
 }
 
-int main(int argc, char **argv)
+/*
+ * --all: every list of the configuration, each in a run (and a state
+ * transaction) of its own.  A list that fails is said in one line naming it
+ * and the others run; *failed counts them.  Returns 0, or a negative code
+ * (message set) when the configuration itself is unusable.
+ */
+static int run_all(const struct run_options *cli, const char *config_path, int *failed)
 {
-	struct run_options o = {
-		.renderer = render_find("text"),
-		.render = {.top = 15, .abbrev = 9},
-	};
-	char *from = NULL, *to = NULL;
+	struct config *c = NULL;
+	size_t i;
 	int error;
 
-	if ((error = parse_options(argc, argv, &o, &from, &to)) < 0)
+	if ((error = config_load(&c, config_path, cli)) < 0)
+		return error;
+	for (i = 0; i < c->nlists; i++) {
+		const struct config_list *l = &c->lists[i];
+
+		error_clear();
+		if (l->error) {
+			print_error(l->name, l->error);
+			(*failed)++;
+		} else if (run_digest(&l->options) < 0) {
+			print_error(l->name, error_message());
+			(*failed)++;
+		}
+	}
+	config_free(c);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run_options o = {.render = {.top = CONFIG_UNSET, .abbrev = CONFIG_UNSET}};
+	struct cli cli = {.mail_from = BUF_INIT, .mail_to = BUF_INIT};
+	int error, failed = 0;
+
+	message_library_init(); /* --from and --to are read with GMime */
+	if ((error = parse_options(argc, argv, &o, &cli)) < 0)
 		goto out;
 	if ((error = archive_library_init()) < 0)
 		goto out;
-	message_library_init();
-	error = o.show_state ? run_show_state(&o) : run_digest(&o);
-	message_library_shutdown();
+	if (cli.all) {
+		error = run_all(&o, cli.config, &failed);
+	} else {
+		/* Without --all, what was not given is mldigest's default. */
+		if (!o.renderer)
+			o.renderer = render_find("text");
+		if (o.render.top == CONFIG_UNSET)
+			o.render.top = 15;
+		if (o.render.abbrev == CONFIG_UNSET)
+			o.render.abbrev = 9;
+		error = o.show_state ? run_show_state(&o) : run_digest(&o);
+	}
 	archive_library_shutdown();
 out:
-	free(from);
-	free(to);
+	message_library_shutdown();
+	free(cli.from);
+	free(cli.to);
+	buf_release(&cli.mail_from);
+	buf_release(&cli.mail_to);
 	if (error < 0)
-		print_error(error_message());
+		print_error(NULL, error_message());
 	if (error == MD_ERR_USAGE)
 		return 1;
-	return error < 0 ? 2 : 0;
+	return error < 0 || failed ? 2 : 0;
 }

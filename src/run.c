@@ -11,10 +11,13 @@
 
 #include "archive/archive.h"
 #include "digest/digest.h"
+#include "message/email.h"
 #include "message/message.h"
 #include "feed.h"
 #include "people/mailmap.h"
 #include "people/orgmap.h"
+#include "progress.h"
+#include "render/model.h"
 #include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
@@ -31,31 +34,41 @@ struct output {
 };
 
 /*
- * The temporary file a signal must not leave behind.  SIGINT, SIGTERM and
- * SIGHUP unlink it and then end the process as the signal would have; the
+ * The temporary files a signal must not leave behind.  SIGINT, SIGTERM and
+ * SIGHUP unlink them and then end the process as the signal would have; the
  * state needs nothing: its transaction is not committed, so SQLite forgets it.
  */
-static char *volatile signal_tmp_path;
+static char *volatile signal_tmp_paths[RUN_MAX_OUTPUTS];
 
 static void on_signal(int sig)
 {
-	char *path = signal_tmp_path;
+	size_t i;
 
-	if (path)
-		unlink(path);
+	for (i = 0; i < RUN_MAX_OUTPUTS; i++)
+		if (signal_tmp_paths[i])
+			unlink(signal_tmp_paths[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static void catch_signals(char *tmp_path)
+/* Adds tmp_path to the files a signal unlinks (`add`), or takes it off. */
+static void catch_signals(char *tmp_path, int add)
 {
 	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
-	size_t i;
+	size_t i, caught = 0;
 
-	signal_tmp_path = tmp_path;
+	for (i = 0; i < RUN_MAX_OUTPUTS; i++) {
+		if (add && !signal_tmp_paths[i]) {
+			signal_tmp_paths[i] = tmp_path;
+			add = 0;
+		} else if (!add && tmp_path && signal_tmp_paths[i] == tmp_path) {
+			signal_tmp_paths[i] = NULL;
+		}
+		caught += signal_tmp_paths[i] != NULL;
+	}
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = tmp_path ? on_signal : SIG_DFL;
+	sa.sa_handler = caught ? on_signal : SIG_DFL;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		sigaction(signals[i], &sa, NULL);
@@ -85,7 +98,7 @@ static int output_open(struct output *out, const char *path)
 		out->tmp_path = NULL;
 		return error_set(MD_ERR_INPUT, "cannot write '%s': %s", path, strerror(saved));
 	}
-	catch_signals(out->tmp_path);
+	catch_signals(out->tmp_path, 1);
 	return 0;
 }
 
@@ -116,7 +129,7 @@ static int output_commit(struct output *out)
 		saved = errno;
 	}
 	if (!failed)
-		catch_signals(NULL);
+		catch_signals(out->tmp_path, 0);
 	if (failed)
 		return error_set(MD_ERR_INPUT, "cannot write '%s': %s", name, strerror(saved));
 	free(out->tmp_path);
@@ -130,7 +143,7 @@ static void output_release(struct output *out)
 	if (out->fp && out->path)
 		fclose(out->fp);
 	if (out->tmp_path) {
-		catch_signals(NULL);
+		catch_signals(out->tmp_path, 0);
 		unlink(out->tmp_path);
 		free(out->tmp_path);
 	}
@@ -348,43 +361,130 @@ static int record_run(struct state *state, const struct window *w, struct archiv
 	return state_commit(state);
 }
 
-int run_digest(const struct run_options *o)
+/* Renders the digest with `r` into memory: *out is the caller's (free). */
+static int render_to_memory(char **out, size_t *len, const struct renderer *r,
+			    const struct digest *d, const struct run_options *o)
 {
+	FILE *mem = open_memstream(out, len);
+	int error;
+
+	if (!mem)
+		return error_set(MD_ERR_SYSTEM, "cannot render the digest: %s", strerror(errno));
+	error = r->render(mem, d, &o->render);
+	if (fclose(mem) != 0 && !error)
+		error = error_set(MD_ERR_SYSTEM, "cannot render the digest: %s", strerror(errno));
+	return error;
+}
+
+/* --format email: the text digest, and the --attach format, as one mail. */
+static int render_email(FILE *fp, const struct digest *d, const struct run_options *o)
+{
+	struct email e = {.from = o->mail_from, .to = o->mail_to, .date = (int64_t)time(NULL)};
+	char *text = NULL, *attach = NULL, *subject = NULL;
+	const char *line, *end;
+	int error;
+
+	if ((error = render_to_memory(&text, &e.text_len, render_find("text"), d, o)) < 0)
+		goto cleanup;
+	if (o->attach &&
+	    (error = render_to_memory(&attach, &e.attach_len, o->attach, d, o)) < 0)
+		goto cleanup;
+	/* The subject is the title, the text's second line. */
+	line = memchr(text, '\n', e.text_len);
+	line = line ? line + 1 : text + e.text_len;
+	end = memchr(line, '\n', (size_t)(text + e.text_len - line));
+	subject = xmemdupz(line, end ? (size_t)(end - line) : (size_t)(text + e.text_len - line));
+	e.subject = subject;
+	e.text = text;
+	e.attach = attach;
+	e.attach_format = o->attach ? o->attach->name : NULL;
+	error = email_write(fp, &e);
+cleanup:
+	free(text);
+	free(attach);
+	free(subject);
+	return error;
+}
+
+/*
+ * The links and maps of a run: the command line's (--archive-url,
+ * --mailmap, --orgmap) win over the configuration's (--all), whose URL is
+ * checked here as main checks the command line's.
+ */
+static int resolve_links_and_maps(struct run_options *o)
+{
+	if (!o->render.archive_url && o->archive_url) {
+		if (!render_url_is_safe(o->archive_url))
+			return error_set(MD_ERR_INPUT,
+					 "archive-url takes an http or https URL without blanks or "
+					 "quotes, not '%s'",
+					 o->archive_url);
+		o->render.archive_url = o->archive_url;
+	}
+	if (!o->mailmap_path)
+		o->mailmap_path = o->mailmap;
+	if (!o->orgmap_path)
+		o->orgmap_path = o->orgmap;
+	return 0;
+}
+
+int run_digest(const struct run_options *options)
+{
+	struct run_options resolved = *options;
+	const struct run_options *o = &resolved;
 	struct archive *archive = NULL;
 	struct state *state = NULL;
 	struct store *memory = NULL, *store;
-	struct output out = {0};
+	struct output out[RUN_MAX_OUTPUTS] = {{0}};
+	const struct run_output one = {o->renderer, o->email, o->output};
+	const struct run_output *outputs = o->noutputs ? o->outputs : &one;
+	size_t noutputs = o->noutputs ? o->noutputs : 1, i;
 	struct archive_message am;
 	struct state_run run = {0};
 	struct window w = {0};
 	struct digest d;
 	struct mailmap *mailmap = NULL;
 	struct orgmap *orgmap = NULL;
+	struct progress progress = {0};
+	unsigned long read = 0;
 	char *list_id_name = NULL, from[41], to[41];
 	const char *list_name;
 	int error;
 
 	digest_init(&d);
 	run.started = (int64_t)time(NULL);
+	if (noutputs > RUN_MAX_OUTPUTS) {
+		error = error_set(MD_ERR_USAGE, "at most %d outputs", RUN_MAX_OUTPUTS);
+		goto cleanup;
+	}
+	if ((error = resolve_links_and_maps(&resolved)) < 0)
+		goto cleanup;
 	if (o->mailmap_path && (error = mailmap_read(&mailmap, o->mailmap_path)) < 0)
 		goto cleanup;
 	if (o->orgmap_path && (error = orgmap_read(&orgmap, o->orgmap_path)) < 0)
 		goto cleanup;
 	d.mailmap = mailmap;
 	d.orgmap = orgmap;
+	if (o->fetch && (error = archive_fetch(o->archive)) < 0)
+		goto cleanup;
 	if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0)
 		goto cleanup;
 	if ((error = open_state(&state, o, archive)) < 0)
 		goto cleanup;
 	if ((error = choose_window(&w, archive, state, o)) < 0)
 		goto cleanup;
-	if ((error = output_open(&out, o->output)) < 0)
-		goto cleanup;
+	for (i = 0; i < noutputs; i++)
+		if ((error = output_open(&out[i], outputs[i].path)) < 0)
+			goto cleanup;
 	store = state ? state_store(state) : (memory = memstate_new());
 
-	while ((error = archive_next(archive, &am)) > 0)
+	progress_start(&progress, o->label, archive_window_size(archive), o->quiet);
+	while ((error = archive_next(archive, &am)) > 0) {
+		progress_update(&progress, ++read);
 		if ((error = digest_one(&d, store, &w, &am, &list_id_name)) < 0)
 			goto cleanup;
+	}
+	progress_end(&progress);
 	if (error < 0)
 		goto cleanup;
 	if ((error = digest_finish(&d, store)) < 0)
@@ -402,16 +502,22 @@ int run_digest(const struct run_options *o)
 		list_name = archive_name(archive);
 	window_ends(&w, archive, from, to);
 	digest_set_window(&d, list_name, from, to);
-	if ((error = o->renderer->render(out.fp, &d, &o->render)) < 0)
-		goto cleanup;
-	if ((error = output_commit(&out)) < 0)
-		goto cleanup;
+	for (i = 0; i < noutputs; i++)
+		if ((error = outputs[i].email ? render_email(out[i].fp, &d, o)
+					      : outputs[i].renderer->render(out[i].fp, &d,
+									    &o->render)) < 0)
+			goto cleanup;
+	for (i = 0; i < noutputs; i++)
+		if ((error = output_commit(&out[i])) < 0)
+			goto cleanup;
 	/* The digest is out in full: only now is the run recorded. */
 	if (state && (error = record_run(state, &w, archive, &d, &run)) < 0)
 		goto cleanup;
 
 cleanup:
-	output_release(&out);
+	progress_end(&progress);
+	for (i = 0; i < RUN_MAX_OUTPUTS; i++)
+		output_release(&out[i]);
 	state_free(state); /* rolls back what was not committed */
 	store_free(memory);
 	free(list_id_name);

@@ -8,6 +8,16 @@
 
 #include "render/render.h"
 
+/* One output of a run: a format, written to a file or standard output. */
+struct run_output {
+	const struct renderer *renderer; /* the format (text when `email`) */
+	int email;			 /* the digest as an RFC 5322 message */
+	const char *path;		 /* NULL: standard output */
+};
+
+/* Outputs one run writes, at most. */
+#define RUN_MAX_OUTPUTS 8
+
 struct run_options {
 	const char *archive;     /* path */
 	const char *from;        /* revision, or NULL for the first message */
@@ -23,10 +33,25 @@ struct run_options {
 	int dry_run;             /* --dry-run: read the state, record nothing */
 	const struct renderer *renderer;
 	struct render_options render;
-	const char *mailmap_path; /* --mailmap, --orgmap: NULL for none */
+	const char *mailmap_path; /* --mailmap, --orgmap (the command line): NULL for none */
 	const char *orgmap_path;
 	int quiet;
 	int show_state;          /* --show-state: list what the state recorded */
+	/* Several outputs (--all, from the configuration); when noutputs is 0,
+	 * the one output is renderer, email and output. */
+	const struct run_output *outputs;
+	size_t noutputs;
+	int email;               /* --format email: the text digest as a mail */
+	const char *mail_from;   /* --from: the mail's From: */
+	const char *mail_to;     /* --to: its To:, comma-separated */
+	const struct renderer *attach; /* --attach FORMAT: a second part, or NULL */
+	int fetch;               /* --fetch: update the archive from its remote first */
+	const char *label;       /* names the run in progress lines (--all: the list) */
+	/* From the configuration, for the richer formats; the command line's
+	 * render.archive_url, mailmap_path and orgmap_path win over them. */
+	const char *archive_url;
+	const char *mailmap;
+	const char *orgmap;
 };
 
 /* Returns 0, or a negative enum md_status with the message set. */

@@ -95,6 +95,17 @@ const char *archive_path(const struct archive *a);
 
 void archive_free(struct archive *a);
 
+/*
+ * --fetch (fetch.c): updates the git archive at `path` (a repository, or
+ * every epoch of a v2 inbox directory, cloning the epochs that appeared
+ * since) from its remote.  Returns 0, or MD_ERR_INPUT with the message set,
+ * the archive's references as they were.  Call before archive_open().
+ */
+int archive_fetch(const char *path);
+
+/* The version of libgit2 the program runs with ("1.5.1"); static. */
+const char *archive_library_version(void);
+
 /* Starts and stops the library (libgit2); call once per process. */
 int archive_library_init(void);
 void archive_library_shutdown(void);

@@ -225,10 +225,13 @@ static const char *const link_hosts[] = {
 /* Links in one line. */
 static void line_links(const char *l, size_t len, struct msgid_link *out, size_t *n, size_t max)
 {
-	bool strong = line_names_version(l, len);
+	bool slash = memchr(l, '/', len) != NULL, strong;
 	size_t h, i;
 
-	for (h = 0; h < sizeof(link_hosts) / sizeof(link_hosts[0]); h++) {
+	if (!slash && !memchr(l, '<', len))
+		return; /* neither a link nor an "<id>": most lines */
+	strong = line_names_version(l, len);
+	for (h = 0; slash && h < sizeof(link_hosts) / sizeof(link_hosts[0]); h++) {
 		const char *p = l, *end = l + len;
 
 		while (p < end && *n < max) {
@@ -288,8 +291,12 @@ size_t msgid_find_links(const char *body, size_t len, struct msgid_link *out, si
 	size_t n = 0, llen;
 
 	owntext_init(&it, body, len, false);
-	while (n < max && owntext_next(&it, &line, &llen))
+	while (n < max && owntext_next(&it, &line, &llen)) {
+		/* a diff's lines are code, not links to postings */
+		if (llen >= 11 && !memcmp(line, "diff --git ", 11))
+			break;
 		line_links(line, llen, out, &n, max);
+	}
 	return n;
 }
 

@@ -54,7 +54,8 @@ struct msgid_link {
  * and lkml links (https://lore.kernel.org/r/<id>, /all/<id>/, /<list>/<id>/,
  * https://lkml.kernel.org/r/<id>, https://patch.msgid.link/<id>,
  * https://msgid.link/<id>), and "<id>" written on a line that names a
- * version ("v1: <id>").  At most `max`; duplicates dropped.  The caller
+ * version ("v1: <id>"), up to the first "diff --git" line (a diff's lines
+ * are code).  At most `max`; duplicates dropped.  The caller
  * frees each id.  Returns how many.
  */
 size_t msgid_find_links(const char *body, size_t len, struct msgid_link *out, size_t max);

@@ -308,8 +308,10 @@ static void set_refs(struct node *n, const char *in_reply_to, const char *refere
 			n->message_id);
 	if (nspans)
 		add_ref(refs, &nrefs, references + spans[0].off, spans[0].len, n->message_id);
-	n->refs = refs;
+	n->refs = nrefs ? xrealloc(refs, nrefs * sizeof(*refs)) : NULL;
 	n->nrefs = nrefs;
+	if (!nrefs)
+		free(refs);
 }
 
 static void set_lead_data(struct node *n, const struct series_message *m)
@@ -336,6 +338,12 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 	buf_release(&b);
 	n->links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->links));
 	n->nlinks = msgid_find_links(m->body, m->body_len, n->links, MSGID_MAX_LINKS);
+	if (!n->nlinks) {
+		free(n->links);
+		n->links = NULL;
+	} else {
+		n->links = xrealloc(n->links, n->nlinks * sizeof(*n->links));
+	}
 }
 
 static void set_trailers(struct node *n, const struct series_message *m, bool in_patch)
@@ -1361,14 +1369,19 @@ static void find_unknown(struct series_set *set)
 	strmap_init(&seen);
 	for (i = 0; i < set->nall; i++) {
 		const struct node *n = set->all[i];
-		const char *ids[2];
-		size_t k;
+		const char *ids[2 + MSGID_MAX_LINKS];
+		size_t k, nids = 0;
 
-		if (n->earlier || !n->nrefs)
+		if (n->earlier)
 			continue;
-		ids[0] = n->refs[0];
-		ids[1] = n->refs[n->nrefs - 1];
-		for (k = 0; k < 2; k++) {
+		if (n->nrefs) {
+			ids[nids++] = n->refs[0];
+			ids[nids++] = n->refs[n->nrefs - 1];
+		}
+		/* a lead's links to earlier postings: an earlier version */
+		for (k = 0; k < n->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
+			ids[nids++] = n->links[k].id;
+		for (k = 0; k < nids; k++) {
 			if (node_of_id(set, ids[k]))
 				continue;
 			strmap_put(&seen, ids[k], &inserted);

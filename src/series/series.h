@@ -106,7 +106,8 @@ void series_set_finish(struct series_set *set);
 /*
  * Message-IDs the window's messages refer to that the set does not hold
  * (after series_set_finish()): the In-Reply-To and the thread root of each
- * window message, each once, in archive order.  The state may know them
+ * window message and the messages a lead links to (an earlier version's
+ * cover letter), each once, in archive order.  The state may know them
  * (a cover letter from last week).  Borrowed.
  */
 size_t series_set_unknown_count(const struct series_set *set);

@@ -1322,6 +1322,11 @@ static const struct store_ops state_store_ops = {
 	.free = state_store_free,
 };
 
+const char *state_library_version(void)
+{
+	return sqlite3_libversion();
+}
+
 struct store *state_store(struct state *s)
 {
 	return &s->store;

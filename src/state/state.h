@@ -174,4 +174,7 @@ int state_list_archives(struct state *s,
  */
 int state_check(struct state *s);
 
+/* The version of the SQLite library the program runs with ("3.40.1"); static. */
+const char *state_library_version(void);
+
 #endif

@@ -154,6 +154,9 @@ char *buf_detach(struct buf *b, size_t *len_out)
 
 	if (!b->alloc)
 		buf_grow(b, 0);
+	/* what is detached is kept: give back a large slack */
+	if (b->alloc > 256 && b->alloc - b->len - 1 > b->len / 4)
+		b->data = xrealloc(b->data, b->len + 1);
 	s = b->data;
 	if (len_out)
 		*len_out = b->len;

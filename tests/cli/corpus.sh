@@ -46,6 +46,18 @@ cp "$TMP/out" "$TMP/part1"
 run_md --state "$TMP/split.sqlite" "$A"
 check "split runs: the second continues from the first" [ "$(head -1 "$TMP/out" | cut -d' ' -f2)" = "$(git -C "$A" rev-parse --short=9 HEAD~3000)" ]
 check "split runs give the entries of one run" cmp -s <(entries "$TMP/part1"; entries "$TMP/out") <(entries "$TMP/whole")
+# ... and the applied notices of one run (a notice is about the message it
+# answers, wherever that message was; the state links it to its series).
+patch_list() { sed -n '/^===== Patch list in this time period =====$/,/^===== Patch Commit Messages ====$/p' "$1" | sed '1,2d;$d' | sed '/^$/d'; }
+check "split runs give the patch list of one run" cmp -s <(patch_list "$TMP/part1"; patch_list "$TMP/out") <(patch_list "$TMP/whole")
+notices=$(patch_list "$TMP/whole" | grep -c '^    ')
+echo "# patch list entries: $notices"
+check "the whole archive has applied notices ($notices)" [ "$notices" -gt 300 ]
+if command -v sqlite3 >/dev/null; then
+	linked=$(sqlite3 "$TMP/split.sqlite" "SELECT count(*) FROM applied WHERE series_root != ''")
+	echo "# notices linked to a series: $linked"
+	check "most notices are linked to their series through the state ($linked)" [ "$linked" -gt 250 ]
+fi
 
 # SIGTERM in the middle of a whole-archive run: state and output as before.
 sqlite3 "$S" .dump >"$TMP/dump-before" 2>/dev/null

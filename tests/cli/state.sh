@@ -102,4 +102,17 @@ check "the truncated file is untouched" cmp -s "$TMP/truncated.sqlite" "$TMP/tru
 expect_error "a state in a missing directory under a file" 2 "^mldigest: .*'$DATA/seed-window/RANGE/s.sqlite'" --state "$DATA/seed-window/RANGE/s.sqlite" "$A" "$SEED_FROM..$SEED_TO"
 expect_error "--no-state with --state" 1 "^mldigest: --no-state goes with neither" --no-state --state "$S" "$A"
 
+# A schema 1 state (written by mldigest before the series tables, from the
+# first half of the seed window) is upgraded by the first read-write run,
+# in that run's transaction, keeping what it recorded.
+cp "$DATA/state/schema1.sqlite" "$TMP/v1.sqlite"
+cp "$TMP/v1.sqlite" "$TMP/v1.orig"
+expect_error "a dry run does not upgrade" 2 "^mldigest: state '$TMP/v1.sqlite' has schema 1, older than this mldigest's 2: run once without --dry-run to upgrade it$" --state "$TMP/v1.sqlite" --dry-run --list KVM "$A" "$MID..$SEED_TO"
+check "... and leaves it as it was" cmp -s "$TMP/v1.sqlite" "$TMP/v1.orig"
+run_md --state "$TMP/v1.sqlite" --list KVM "$A" "$MID..$SEED_TO"
+check "a schema 1 state's run exits 0" [ "$status" -eq 0 ]
+check "... and upgrades it to schema 2" [ "$(sqlite3 "$TMP/v1.sqlite" 'PRAGMA user_version')" = 2 ]
+check "... keeping its patches: the re-sent lead is Exist" cmp -s "$TMP/out" "$TMP/half2"
+check "... and recording the series tables" [ "$(sqlite3 "$TMP/v1.sqlite" 'SELECT count(*) FROM thread')" -gt 0 ]
+
 finish

@@ -974,6 +974,106 @@ static void test_series(void **unused)
 	free(path);
 }
 
+/* Collects the keys find_thread hands out, space-separated. */
+static int collect_key(const struct store_thread_message *m, void *data)
+{
+	struct buf *out = data;
+
+	buf_addf(out, "%s%s", out->len ? " " : "", m->key);
+	return 0;
+}
+
+static void expect_found(struct state *s, enum store_find by, const char *value, const char *keys)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(store_find_thread(state_store(s), by, value, collect_key, &b), 0);
+	assert_string_equal(b.len ? b.data : "", keys);
+	buf_release(&b);
+}
+
+static struct store_thread_message thread_msg(const char *key, const char *id, const char *root,
+					      const char *title_key, const char *change_id)
+{
+	struct store_thread_message m = {
+		.key = key, .message_id = id, .in_reply_to = root, .root_id = root,
+		.date = 1700000000, .subject = "[PATCH] x", .author_name = "A",
+		.author_addr = "a@x.org", .sender_name = "A", .sender_addr = "a@x.org",
+		.title_key = title_key, .change_id = change_id,
+	};
+	return m;
+}
+
+/*
+ * The series tables (schema 2): patches are kept once per key and found by
+ * Message-ID, thread root, title key and change-id in the order recorded;
+ * a version is updated in place; a notice marks its series applied, once.
+ * A dry run finds what earlier runs kept and records nothing.
+ */
+static void test_thread_store(void **unused)
+{
+	char *path = new_path("thread.sqlite");
+	struct store_thread_message cover = thread_msg("c0", "v1-0@x", "", "a@x.org\x1fx", "");
+	struct store_thread_message p1 = thread_msg("c1", "v1-1@x", "v1-0@x", "", "");
+	struct store_thread_message p2 = thread_msg("c2", "v1-2@x", "v1-0@x", "", "");
+	struct store_thread_message v2 = thread_msg("c3", "v2-0@x", "", "a@x.org\x1fx", "20240101-x-1");
+	struct store_version ver = {"v2-0@x", "a@x.org\x1fx", 2, 0, 2, 1, "v1-0@x", "same-title"};
+	struct store_applied notice = {"c9", "v2-0@x", "[PATCH v2 0/2] x", "applied", "M <m@x>",
+				       "kvm/next", ""};
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct state *s;
+	struct store *st;
+
+	(void)unused;
+	s = begin_ok(path, STATE_READ_WRITE, ARCHIVE_KVM);
+	st = state_store(s);
+	assert_int_equal(store_record_thread(st, &cover), 0);
+	assert_int_equal(store_record_thread(st, &p1), 0);
+	assert_int_equal(store_record_thread(st, &p1), 0); /* once per key */
+	assert_int_equal(store_record_thread(st, &p2), 0);
+	assert_int_equal(store_record_thread(st, &v2), 0);
+	ver.received = 1;
+	assert_int_equal(store_record_version(st, &ver), 0);
+	ver.received = 2;
+	assert_int_equal(store_record_version(st, &ver), 0); /* updated, not added */
+	assert_int_equal(store_record_applied(st, &notice), 0);
+	assert_int_equal(store_record_applied(st, &notice), 0);
+	commit_run(s, "a", "b");
+	state_free(s);
+
+	s = begin_ok(path, STATE_READ_WRITE, ARCHIVE_KVM);
+	expect_found(s, STORE_BY_MESSAGE_ID, "v1-1@x", "c1");
+	expect_found(s, STORE_BY_ROOT, "v1-0@x", "c1 c2");
+	expect_found(s, STORE_BY_TITLE_KEY, "a@x.org\x1fx", "c0 c3");
+	expect_found(s, STORE_BY_CHANGE_ID, "20240101-x-1", "c3");
+	expect_found(s, STORE_BY_ROOT, "", "");	       /* empty ids match nothing */
+	expect_found(s, STORE_BY_CHANGE_ID, "", "");
+	expect_found(s, STORE_BY_MESSAGE_ID, "nobody@x", "");
+	state_free(s);
+	/* another archive sees none of it */
+	s = begin_ok(path, STATE_READ_WRITE, ARCHIVE_PPC);
+	expect_found(s, STORE_BY_ROOT, "v1-0@x", "");
+	state_free(s);
+
+	/* a dry run finds them, and records nothing */
+	read_bytes(path, &before);
+	s = begin_ok(path, STATE_DRY_RUN, ARCHIVE_KVM);
+	expect_found(s, STORE_BY_ROOT, "v1-0@x", "c1 c2");
+	p1.key = "c7";
+	assert_int_equal(store_record_thread(state_store(s), &p1), 0);
+	expect_found(s, STORE_BY_ROOT, "v1-0@x", "c1 c2");
+	assert_int_equal(store_record_version(state_store(s), &ver), 0);
+	assert_int_equal(store_record_applied(state_store(s), &notice), 0);
+	state_free(s);
+	read_bytes(path, &after);
+	assert_int_equal(after.len, before.len);
+	assert_memory_equal(after.data, before.data, before.len);
+
+	buf_release(&before);
+	buf_release(&after);
+	free(path);
+}
+
 /*
  * The store interface: the digest calls store_free() on whatever store it
  * was given; for the state's store that must do nothing (state_free owns it).
@@ -1051,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(test_concurrent_processes),
 		cmocka_unit_test(test_listing),
 		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_thread_store),
 		cmocka_unit_test(test_store_interface),
 		cmocka_unit_test(test_relative_names),
 		cmocka_unit_test(test_busy_timeout_env),

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "message/email.h"
 #include "message/message.h"
+#include "render/model.h"
 #include "render/render.h"
 #include "run.h"
 #include "state/state.h"
@@ -45,11 +46,16 @@ static const char usage_text[] =
 	"      --input-format F   the kind of ARCHIVE: auto (default), git, mbox, maildir\n"
 	"      --list NAME        the list's name in the title (default: the List-Id of\n"
 	"                         the archive's mail, else the archive's directory name)\n"
-	"      --format FMT       output format: text (default), or email: the text digest\n"
-	"                         as one mail for 'sendmail -t' (with --from and --to)\n"
+	"      --format FMT       output format: text (default); markdown, html or json (by\n"
+	"                         series); or email: the text digest as one mail for\n"
+	"                         'sendmail -t' (with --from and --to)\n"
 	"      --from ADDRESS     the mail's From:\n"
 	"      --to ADDRESS       the mail's To: (repeat it, or separate with commas)\n"
 	"      --attach FMT       the digest in format FMT as a second part of the mail\n"
+	"      --archive-url URL  link each message: URL + Message-ID + '/' (http or https;\n"
+	"                         e.g. https://lore.kernel.org/kvm/)\n"
+	"      --mailmap FILE     merge people's names and addresses (git's .mailmap format)\n"
+	"      --orgmap FILE      count organisations too (gitdm's 'domain organisation' lines)\n"
 	"      --top N            rows in each top list (default 15)\n"
 	"      --abbrev N         hex digits of commit ids in the title (default 9, 4 to 40)\n"
 	"      --state FILE       the state database (default:\n"
@@ -93,6 +99,9 @@ enum {
 	OPT_FETCH,
 	OPT_ALL,
 	OPT_CONFIG,
+	OPT_ARCHIVE_URL,
+	OPT_MAILMAP,
+	OPT_ORGMAP,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +122,9 @@ static const struct option long_options[] = {
 	{"fetch", no_argument, NULL, OPT_FETCH},
 	{"all", no_argument, NULL, OPT_ALL},
 	{"config", required_argument, NULL, OPT_CONFIG},
+	{"archive-url", required_argument, NULL, OPT_ARCHIVE_URL},
+	{"mailmap", required_argument, NULL, OPT_MAILMAP},
+	{"orgmap", required_argument, NULL, OPT_ORGMAP},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -272,6 +284,19 @@ static int parse_options(int argc, char **argv, struct run_options *o, struct cl
 			break;
 		case OPT_INPUT_FORMAT:
 			o->input_format = optarg;
+			break;
+		case OPT_ARCHIVE_URL:
+			if (!render_url_is_safe(optarg))
+				return error_set(MD_ERR_USAGE, "--archive-url takes an http or https "
+							       "URL without blanks or quotes, not '%s'",
+						 optarg);
+			o->render.archive_url = optarg;
+			break;
+		case OPT_MAILMAP:
+			o->mailmap_path = optarg;
+			break;
+		case OPT_ORGMAP:
+			o->orgmap_path = optarg;
 			break;
 		case 'o':
 			o->output = optarg;

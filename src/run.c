@@ -14,7 +14,10 @@
 #include "message/email.h"
 #include "message/message.h"
 #include "feed.h"
+#include "people/mailmap.h"
+#include "people/orgmap.h"
 #include "progress.h"
+#include "render/model.h"
 #include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
@@ -405,8 +408,32 @@ cleanup:
 	return error;
 }
 
-int run_digest(const struct run_options *o)
+/*
+ * The links and maps of a run: the command line's (--archive-url,
+ * --mailmap, --orgmap) win over the configuration's (--all), whose URL is
+ * checked here as main checks the command line's.
+ */
+static int resolve_links_and_maps(struct run_options *o)
 {
+	if (!o->render.archive_url && o->archive_url) {
+		if (!render_url_is_safe(o->archive_url))
+			return error_set(MD_ERR_INPUT,
+					 "archive-url takes an http or https URL without blanks or "
+					 "quotes, not '%s'",
+					 o->archive_url);
+		o->render.archive_url = o->archive_url;
+	}
+	if (!o->mailmap_path)
+		o->mailmap_path = o->mailmap;
+	if (!o->orgmap_path)
+		o->orgmap_path = o->orgmap;
+	return 0;
+}
+
+int run_digest(const struct run_options *options)
+{
+	struct run_options resolved = *options;
+	const struct run_options *o = &resolved;
 	struct archive *archive = NULL;
 	struct state *state = NULL;
 	struct store *memory = NULL, *store;
@@ -418,6 +445,8 @@ int run_digest(const struct run_options *o)
 	struct state_run run = {0};
 	struct window w = {0};
 	struct digest d;
+	struct mailmap *mailmap = NULL;
+	struct orgmap *orgmap = NULL;
 	struct progress progress = {0};
 	unsigned long read = 0;
 	char *list_id_name = NULL, from[41], to[41];
@@ -430,6 +459,14 @@ int run_digest(const struct run_options *o)
 		error = error_set(MD_ERR_USAGE, "at most %d outputs", RUN_MAX_OUTPUTS);
 		goto cleanup;
 	}
+	if ((error = resolve_links_and_maps(&resolved)) < 0)
+		goto cleanup;
+	if (o->mailmap_path && (error = mailmap_read(&mailmap, o->mailmap_path)) < 0)
+		goto cleanup;
+	if (o->orgmap_path && (error = orgmap_read(&orgmap, o->orgmap_path)) < 0)
+		goto cleanup;
+	d.mailmap = mailmap;
+	d.orgmap = orgmap;
 	if (o->fetch && (error = archive_fetch(o->archive)) < 0)
 		goto cleanup;
 	if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0)
@@ -493,6 +530,8 @@ cleanup:
 	store_free(memory);
 	free(list_id_name);
 	digest_release(&d);
+	mailmap_free(mailmap);
+	orgmap_free(orgmap);
 	archive_free(archive);
 	return error;
 }

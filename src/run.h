@@ -33,6 +33,8 @@ struct run_options {
 	int dry_run;             /* --dry-run: read the state, record nothing */
 	const struct renderer *renderer;
 	struct render_options render;
+	const char *mailmap_path; /* --mailmap, --orgmap (the command line): NULL for none */
+	const char *orgmap_path;
 	int quiet;
 	int show_state;          /* --show-state: list what the state recorded */
 	/* Several outputs (--all, from the configuration); when noutputs is 0,
@@ -45,7 +47,8 @@ struct run_options {
 	const struct renderer *attach; /* --attach FORMAT: a second part, or NULL */
 	int fetch;               /* --fetch: update the archive from its remote first */
 	const char *label;       /* names the run in progress lines (--all: the list) */
-	/* From the configuration, for the richer formats (not read yet). */
+	/* From the configuration, for the richer formats; the command line's
+	 * render.archive_url, mailmap_path and orgmap_path win over them. */
 	const char *archive_url;
 	const char *mailmap;
 	const char *orgmap;

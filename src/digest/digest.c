@@ -9,6 +9,8 @@
 #include "patch/body.h"
 #include "patch/identity.h"
 #include "patch/subject.h"
+#include "people/mailmap.h"
+#include "people/orgmap.h"
 #include "series/msgid.h"
 #include "series/series.h"
 #include "stats/stats.h"
@@ -21,6 +23,7 @@ void digest_init(struct digest *d)
 	memset(d, 0, sizeof(*d));
 	d->domains = tally_new();
 	d->people = tally_new();
+	d->organisations = tally_new();
 	d->series = series_set_new();
 }
 
@@ -48,6 +51,7 @@ void digest_release(struct digest *d)
 	free(d->to);
 	tally_free(d->domains);
 	tally_free(d->people);
+	tally_free(d->organisations);
 	series_set_free(d->series);
 	memset(d, 0, sizeof(*d));
 }
@@ -71,20 +75,33 @@ void digest_set_window(struct digest *d, const char *list_name, const char *from
 	d->to = printable(to, strlen(to));
 }
 
+/* Mail whose domain the orgmap does not know counts here (gitdm's name). */
+#define DIGEST_UNKNOWN_ORGANISATION "(Unknown)"
+
 static void count_author(struct digest *d, const struct digest_message *m)
 {
 	struct buf key = BUF_INIT, shown = BUF_INIT, person = BUF_INIT;
+	const char *name, *addr, *org;
 
 	if (!*m->author_addr)
 		return; /* nobody to count */
-	address_append_domain(&key, m->author_addr);
+	mailmap_map(d->mailmap, m->author_name, m->author_addr, &name, &addr);
+	address_append_domain(&key, addr);
 	text_append_printable(&shown, key.data, key.len);
 	tally_add(d->domains, key.data, shown.data);
+	if (d->orgmap) {
+		org = orgmap_find(d->orgmap, key.data, m->date);
+		if (!org)
+			org = DIGEST_UNKNOWN_ORGANISATION;
+		buf_reset(&shown);
+		text_append_printable(&shown, org, strlen(org));
+		tally_add(d->organisations, org, shown.data);
+	}
 
 	buf_reset(&key);
 	buf_reset(&shown);
-	address_append_key(&key, m->author_addr);
-	address_append_person(&person, m->author_name, m->author_addr);
+	address_append_key(&key, addr);
+	address_append_person(&person, name, addr);
 	text_append_printable(&shown, person.data, person.len);
 	tally_add(d->people, key.data, shown.data);
 

@@ -18,6 +18,8 @@
 struct tally;
 struct series_set;
 struct series_info;
+struct mailmap;
+struct orgmap;
 
 /* One message as the digest needs it.  All strings UTF-8, never NULL. */
 struct digest_message {
@@ -64,6 +66,11 @@ struct digest {
 	char *to;
 	struct tally *domains; /* patch messages by author domain */
 	struct tally *people;  /* patch messages by author */
+	struct tally *organisations; /* patch messages by the organisation of the
+					author's domain (counted when orgmap is set) */
+	const struct mailmap *mailmap; /* people merged before counting; NULL:
+					  none (borrowed: set after digest_init) */
+	const struct orgmap *orgmap;   /* domains to organisations; NULL: none */
 	struct series_set *series; /* the window's series, replies and applied
 				      notices: complete after digest_finish() */
 	struct digest_entry *entries;

@@ -5,6 +5,9 @@
 
 static const struct renderer renderers[] = {
 	{"text", render_text},
+	{"markdown", render_markdown},
+	{"html", render_html},
+	{"json", render_json},
 };
 
 const struct renderer *render_find(const char *name)
@@ -19,5 +22,5 @@ const struct renderer *render_find(const char *name)
 
 const char *render_format_names(void)
 {
-	return "text";
+	return "text,markdown,html,json";
 }

@@ -3,9 +3,10 @@
 #define MLDIGEST_RENDER_RENDER_H
 
 /*
- * One printer interface, one renderer per format (text.c: the classic
- * digest).  A renderer writes a whole digest to a stream; run.c makes the
- * stream complete-or-nothing (see -o).
+ * One renderer per format: text.c, the classic digest; json.c, markdown.c
+ * and html.c, the digest organised by series, written once (model.c)
+ * through the printer interface (printer.h).  A renderer writes a whole
+ * digest to a stream; run.c makes the stream complete-or-nothing (see -o).
  */
 
 #include <stdio.h>
@@ -15,6 +16,8 @@
 struct render_options {
 	unsigned top;    /* rows in each top list (15) */
 	unsigned abbrev; /* hex digits of commit ids in the title (9) */
+	const char *archive_url; /* --archive-url: http(s) base of the links to
+				    messages, or NULL for none */
 };
 
 struct renderer {
@@ -30,5 +33,8 @@ const struct renderer *render_find(const char *name);
 const char *render_format_names(void);
 
 int render_text(FILE *out, const struct digest *d, const struct render_options *o);
+int render_markdown(FILE *out, const struct digest *d, const struct render_options *o);
+int render_html(FILE *out, const struct digest *d, const struct render_options *o);
+int render_json(FILE *out, const struct digest *d, const struct render_options *o);
 
 #endif

@@ -68,6 +68,11 @@ int render_text(FILE *out, const struct digest *d, const struct render_options *
 	put_top(out, d->domains, o->top, " ");
 	fprintf(out, "\nTop %u contributors (Based on Email Body)\n\n", o->top);
 	put_top(out, d->people, o->top, "  ");
+	if (d->orgmap) {
+		fprintf(out, "\nTop %u contributor organisations (Based on Email Body)\n\n",
+			o->top);
+		put_top(out, d->organisations, o->top, "  ");
+	}
 	fputs("\n===== Patch list in this time period =====\n\n", out);
 	put_applied(out, d);
 	fputs("\n===== Patch Commit Messages ====\n\n", out);

@@ -4,7 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <jansson.h>
+
+#include "render/model.h"
 #include "render/render.h"
+#include "render/tree.h"
 
 static char *render(const struct digest *d, unsigned top, unsigned abbrev)
 {
@@ -91,7 +95,198 @@ static void test_find(void **state)
 {
 	(void)state;
 	assert_non_null(render_find("text"));
+	assert_non_null(render_find("markdown"));
+	assert_non_null(render_find("html"));
+	assert_non_null(render_find("json"));
 	assert_null(render_find("nope"));
+}
+
+static char *render_as(const char *format, const struct digest *d, const char *url)
+{
+	struct render_options o = {.top = 15, .abbrev = 9, .archive_url = url};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	assert_int_equal(render_find(format)->render(fp, d, &o), 0);
+	fclose(fp);
+	return text;
+}
+
+/* Links: the base, the Message-ID percent-encoded, "/". */
+static void test_message_url(void **state)
+{
+	static const struct {
+		const char *base, *id, *want, *why;
+	} vectors[] = {
+		{"https://lore.kernel.org/kvm/", "20260127.1-2-a@b.org",
+		 "https://lore.kernel.org/kvm/20260127.1-2-a@b.org/", "lore's form: '@' kept"},
+		{"https://lore.kernel.org/kvm", "a@b", "https://lore.kernel.org/kvm/a@b/",
+		 "a '/' added to the base"},
+		{"https://x/", "a/b c%\"<>'()&#?`", "https://x/a%2Fb%20c%25%22%3C%3E%27%28%29%26%23%3F%60/",
+		 "what would end a path, an attribute or a Markdown link is encoded"},
+		{"https://x/", "\xc3\xa9@x", "https://x/%C3%A9@x/", "UTF-8 byte by byte"},
+		{"https://x/", "", "", "no id, no link"},
+		{"", "a@b", "", "no base, no link"},
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		buf_reset(&b);
+		render_append_message_url(&b, vectors[i].base, vectors[i].id);
+		if (strcmp(b.data, vectors[i].want))
+			fail_msg("%s: got '%s'", vectors[i].why, b.data);
+	}
+	buf_release(&b);
+}
+
+static void test_url_is_safe(void **state)
+{
+	static const struct {
+		const char *url;
+		int want;
+		const char *why;
+	} vectors[] = {
+		{"https://lore.kernel.org/kvm/", 1, "https"},
+		{"HTTP://example.org/", 1, "the scheme in any case"},
+		{"javascript:alert(1)", 0, "not http"},
+		{"data:text/html,x", 0, "not http"},
+		{"//example.org/", 0, "no scheme"},
+		{"https://x/\"onload=x", 0, "a quote would end the attribute"},
+		{"https://x/'x", 0, "a single quote too"},
+		{"https://x/ y", 0, "a blank"},
+		{"https://x/<b>", 0, "angle brackets"},
+		{"https://x/\ty", 0, "a control"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++)
+		if (render_url_is_safe(vectors[i].url) != vectors[i].want)
+			fail_msg("%s: %s", vectors[i].why, vectors[i].url);
+}
+
+static void test_diffstat(void **state)
+{
+	static const struct {
+		const char *body, *want, *why;
+	} vectors[] = {
+		{"Fix it.\n\nSigned-off-by: A <a@b>\n---\n a/x.c | 2 +-\n b/y.c | 1 +\n 2 files changed, 2 insertions(+), 1 deletion(-)",
+		 " a/x.c | 2 +-\n b/y.c | 1 +\n 2 files changed, 2 insertions(+), 1 deletion(-)",
+		 "the file lines and the summary"},
+		{" 1 file changed, 1 insertion(+)", " 1 file changed, 1 insertion(+)",
+		 "only a summary"},
+		{"Text | with a bar\n 1 file changed, 1 insertion(+)", " 1 file changed, 1 insertion(+)",
+		 "a line not starting with a blank is not a file line"},
+		{"No diffstat here.", "", "none"},
+		{"", "", "empty"},
+	};
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		buf_reset(&b);
+		render_append_diffstat(&b, vectors[i].body);
+		if (strcmp(b.data, vectors[i].want))
+			fail_msg("%s: got '%s'", vectors[i].why, b.data);
+	}
+	buf_release(&b);
+}
+
+/* The tree printer keeps what it is given; lookups never fail. */
+static void test_tree(void **state)
+{
+	struct tree_printer tp;
+	struct printer *p = &tp.printer;
+	const struct tree *t;
+
+	(void)state;
+	tree_printer_init(&tp);
+	p->begin_map(p);
+	p->map_key(p, "s");
+	p->string(p, "x");
+	p->map_key(p, "n");
+	p->integer(p, 42);
+	p->map_key(p, "b");
+	p->boolean(p, true);
+	p->map_key(p, "l");
+	p->begin_list(p);
+	for (int i = 0; i < 100; i++) {
+		p->begin_map(p);
+		p->map_key(p, "i");
+		p->integer(p, i);
+		p->end(p);
+	}
+	p->end(p);
+	p->map_key(p, "z");
+	p->null(p);
+	p->end(p);
+	t = tree_printer_value(&tp);
+	assert_string_equal(tree_str(t, "s"), "x");
+	assert_int_equal(tree_int(t, "n"), 42);
+	assert_true(tree_bool(t, "b"));
+	assert_int_equal(tree_count(tree_get(t, "l")), 100);
+	assert_int_equal(tree_int(tree_at(tree_get(t, "l"), 99), "i"), 99);
+	assert_int_equal(tree_get(t, "z")->type, TREE_NULL);
+	/* missing keys and wrong types read as empty */
+	assert_string_equal(tree_str(t, "n"), "");
+	assert_string_equal(tree_str(t, "nope"), "");
+	assert_int_equal(tree_count(tree_get(t, "s")), 0);
+	assert_int_equal(tree_at(tree_get(t, "l"), 100)->type, TREE_NULL);
+	tree_printer_release(&tp);
+}
+
+/* Every format renders an empty digest; the JSON parses. */
+static void test_empty_formats(void **state)
+{
+	struct digest d;
+	json_error_t error;
+	json_t *root;
+	char *text;
+
+	(void)state;
+	digest_init(&d);
+	digest_set_window(&d, "L<&>", "2026-01-27T08:00Z", "2026-01-28T08:00Z");
+	text = render_as("json", &d, NULL);
+	root = json_loads(text, 0, &error);
+	assert_non_null(root);
+	assert_int_equal(json_integer_value(json_object_get(root, "version")), RENDER_MODEL_VERSION);
+	assert_string_equal(json_string_value(json_object_get(root, "list")), "L<&>");
+	assert_true(json_is_true(json_object_get(json_object_get(root, "window"), "by_date")));
+	assert_int_equal(json_array_size(json_object_get(root, "series")), 0);
+	json_decref(root);
+	free(text);
+	text = render_as("html", &d, NULL);
+	assert_non_null(strstr(text, "<title>L&lt;&amp;&gt; mailing list update from 2026-01-27T08:00Z"));
+	free(text);
+	text = render_as("markdown", &d, NULL);
+	assert_non_null(strstr(text, "# L\\<\\&\\> mailing list update"));
+	free(text);
+	digest_release(&d);
+}
+
+/* A body holding backtick fences gets a longer fence in Markdown. */
+static void test_markdown_fence(void **state)
+{
+	struct digest d;
+	struct store *s = memstate_new();
+	char *text;
+
+	(void)state;
+	digest_init(&d);
+	add(&d, s, "c1", "[PATCH] Thing", "ann@a.org", "Text\n```\nnot the end\n``````\nstill\n");
+	assert_int_equal(digest_finish(&d, s), 0);
+	digest_set_window(&d, "L", "a", "b");
+	text = render_as("markdown", &d, "https://x/");
+	assert_non_null(strstr(text, "\n```````text\nText\n```\nnot the end\n``````\nstill\n```````\n"));
+	assert_non_null(strstr(text, "[\\[PATCH\\] Thing](<https://x/c1/>)"));
+	free(text);
+	digest_release(&d);
+	store_free(s);
 }
 
 int main(void)
@@ -100,6 +295,12 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_entries),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_message_url),
+		cmocka_unit_test(test_url_is_safe),
+		cmocka_unit_test(test_diffstat),
+		cmocka_unit_test(test_tree),
+		cmocka_unit_test(test_empty_formats),
+		cmocka_unit_test(test_markdown_fence),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,6 +29,13 @@
  *     hold its index yet; else it starts a series.  So a second "1/1" of
  *     the same author is a series of its own (b4 issue 31), and so is a
  *     re-sent series an hour later.
+ *  5. A cover letter no patch joined (a series of its cover letter alone)
+ *     that is the same (sender, version, total, title) as another cover
+ *     letter within SERIES_TIME_WINDOW of it is that cover letter sent
+ *     again (a git send-email that failed and was retried, the retry's
+ *     patches threaded to the first cover): it joins the series of the
+ *     nearest such cover letter that has patches, else of the first one,
+ *     as a duplicate.
  * The lead of a series is its cover letter, else its lowest index.  A
  * series' title, author, version, total, RFC and RESEND are the lead's.
  *
@@ -762,6 +769,106 @@ static void group_by_time(struct series_set *set)
 	strmap_release(&have_index, NULL);
 }
 
+/* The cover letters of one (sender, version, total, title), by place in set->all. */
+struct cover_list {
+	size_t *at;
+	size_t n;
+};
+
+static void free_cover_list(void *v)
+{
+	struct cover_list *list = v;
+
+	free(list->at);
+	free(list);
+}
+
+static bool is_cover(const struct node *p)
+{
+	return p->kind == NODE_PATCH && p->ps.has_index && p->ps.index == 0 && p->ps.total;
+}
+
+static void cover_key(struct buf *key, const struct node *p)
+{
+	buf_reset(key);
+	append_group_key(key, "cover", p);
+	buf_addf(key, "\x1f%s", p->title_lower);
+}
+
+/*
+ * The cover letter a lone cover letter `i` (in a series of its own) is a
+ * copy of: of the same key and within SERIES_TIME_WINDOW, the nearest that
+ * has patches, else the first; (size_t)-1 when none.
+ */
+static size_t resent_target(struct series_set *set, const struct cover_list *list, size_t i,
+			    const size_t *size)
+{
+	size_t k, best = (size_t)-1, first = (size_t)-1;
+	int64_t best_gap = 0;
+
+	for (k = 0; k < list->n; k++) {
+		size_t c = list->at[k];
+		int64_t gap = set->all[c]->date - set->all[i]->date;
+
+		if (gap < 0)
+			gap = -gap;
+		if (c == i || gap > SERIES_TIME_WINDOW ||
+		    uf_find(set->all, c) == uf_find(set->all, i))
+			continue;
+		if (first == (size_t)-1)
+			first = c;
+		if (size[uf_find(set->all, c)] > 1 && (best == (size_t)-1 || gap < best_gap)) {
+			best = c;
+			best_gap = gap;
+		}
+	}
+	return best != (size_t)-1 ? best : first;
+}
+
+/* Step 5: cover letters sent again. */
+static void group_resent_covers(struct series_set *set)
+{
+	size_t *size = xcalloc(set->nall ? set->nall : 1, sizeof(*size));
+	struct strmap covers; /* cover_key() -> struct cover_list */
+	struct buf key = BUF_INIT;
+	size_t i;
+	int inserted;
+
+	strmap_init(&covers);
+	for (i = 0; i < set->nall; i++) {
+		struct strmap_entry *e;
+		struct cover_list *list;
+
+		if (set->all[i]->kind == NODE_PATCH)
+			size[uf_find(set->all, i)]++;
+		if (!is_cover(set->all[i]))
+			continue;
+		cover_key(&key, set->all[i]);
+		e = strmap_put(&covers, key.data, &inserted);
+		if (inserted)
+			e->value = xcalloc(1, sizeof(struct cover_list));
+		list = e->value;
+		list->at = xrealloc(list->at, (list->n + 1) * sizeof(*list->at));
+		list->at[list->n++] = i;
+	}
+	for (i = 0; i < set->nall; i++) {
+		size_t target, to;
+
+		if (!is_cover(set->all[i]) || size[uf_find(set->all, i)] != 1)
+			continue;
+		cover_key(&key, set->all[i]);
+		target = resent_target(set, strmap_get(&covers, key.data), i, size);
+		if (target == (size_t)-1)
+			continue;
+		to = uf_find(set->all, target);
+		set->all[uf_find(set->all, i)]->uf = to;
+		size[to]++;
+	}
+	buf_release(&key);
+	strmap_release(&covers, free_cover_list);
+	free(size);
+}
+
 static int compare_members(const void *a, const void *b)
 {
 	const struct node *x = *(struct node *const *)a, *y = *(struct node *const *)b;
@@ -1429,6 +1536,7 @@ void series_set_finish(struct series_set *set)
 
 	group_by_references(set);
 	group_by_time(set);
+	group_resent_covers(set);
 	build_series(set);
 	link_versions(set);
 	attach_replies(set);

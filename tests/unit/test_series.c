@@ -475,6 +475,81 @@ static void test_second_one_of_one(void **state)
 	series_set_free(set);
 }
 
+/* The seed window (tests/data/seed-window): a send of "igvm: Supply MADT
+ * via IGVM parameter" retried twice, 14 and 18 minutes later; each retry's
+ * cover letter got no patch of its own (the retried patches are threaded
+ * to the first cover letter).  Times are the fixture's, bodies trimmed. */
+#define MADT_COVER "20260127085000.4025-26-osteffen@redhat.com"
+/* clang-format off */
+static const struct msg madt[] = {
+	{"567452329d4a", "20260127084800.4024-25-osteffen@redhat.com", MADT_COVER, "<" MADT_COVER ">",
+	 1769503680, "[PATCH v5 1/6] hw/acpi: Make BIOS linker optional",
+	 "Oliver Steffen", "osteffen@redhat.com", "", NULL, NULL},
+	{"630d57175ae5", MADT_COVER, "", "",
+	 1769503800, "[PATCH v5 0/6] igvm: Supply MADT via IGVM parameter",
+	 "Oliver Steffen", "osteffen@redhat.com", "", NULL, NULL},
+	{"844b7652a00a", "20260127085200.4026-27-osteffen@redhat.com", MADT_COVER, "<" MADT_COVER ">",
+	 1769503920, "[PATCH v5 2/6] hw/acpi: Add standalone function to build MADT",
+	 "Oliver Steffen", "osteffen@redhat.com", "", NULL, NULL},
+	{"3dea9b8211fa", "20260127090200.4031-32-osteffen@redhat.com", MADT_COVER, "<" MADT_COVER ">",
+	 1769504520, "[PATCH v5 1/6] hw/acpi: Make BIOS linker optional",
+	 "Oliver Steffen", "osteffen@redhat.com", "", NULL, NULL},
+	{"5a93c01b07d3", "20260127090400.4032-33-osteffen@redhat.com", "", "",
+	 1769504640, "[PATCH v5 0/6] igvm: Supply MADT via IGVM parameter",
+	 "Oliver Steffen", "osteffen@redhat.com", "", NULL, NULL},
+	{"5c0c31e648e0", "20260127090800.4034-35-osteffen@redhat.com", "", "",
+	 1769504880, "[PATCH v5 0/6] igvm: Supply MADT via IGVM parameter",
+	 "Oliver Steffen", "osteffen@redhat.com", "", NULL, NULL},
+};
+/* clang-format on */
+
+static void test_resent_cover(void **state)
+{
+	struct series_set *set = make_set(madt, ARRAY_SIZE(madt));
+	struct msg later[ARRAY_SIZE(madt)];
+	const struct series_info *s;
+	size_t i, covers = 0, duplicates = 0;
+
+	(void)state;
+	/* one series: the retried cover letters are copies of the first */
+	assert_int_equal(series_set_count(set), 1);
+	s = find_series(set, "630d57175ae5");
+	assert_int_equal(s->received, 2);
+	assert_int_equal(s->npatches, 6);
+	for (i = 0; i < s->npatches; i++) {
+		covers += s->patches[i].index == 0;
+		duplicates += s->patches[i].duplicate;
+	}
+	assert_int_equal(covers, 3);
+	assert_int_equal(duplicates, 3); /* two covers, one 1/6 */
+	assert_null(s->previous);
+	series_set_free(set);
+
+	/* the same cover letter two hours later is a series sent again */
+	memcpy(later, madt, sizeof(madt));
+	later[5].date += 2 * 3600;
+	set = make_set(later, ARRAY_SIZE(later));
+	assert_int_equal(series_set_count(set), 2);
+	s = find_series(set, "5c0c31e648e0");
+	assert_int_equal(s->npatches, 1);
+	assert_ptr_equal(s->previous, find_series(set, "630d57175ae5"));
+	series_set_free(set);
+
+	/* a first cover letter left alone joins the retry that has the patches */
+	memcpy(later, madt, sizeof(madt));
+	for (i = 0; i < ARRAY_SIZE(later); i++)
+		if (later[i].irt[0]) {
+			later[i].irt = "20260127090400.4032-33-osteffen@redhat.com";
+			later[i].refs = "<20260127090400.4032-33-osteffen@redhat.com>";
+		}
+	set = make_set(later, ARRAY_SIZE(later));
+	assert_int_equal(series_set_count(set), 1);
+	s = series_set_get(set, 0);
+	assert_string_equal(s->root_id, MADT_COVER);
+	assert_int_equal(s->npatches, 6);
+	series_set_free(set);
+}
+
 /* Not in corpus (kvm-ppc has no b4 cover letters): b4's change-id links
  * versions whose titles differ. */
 static void test_change_id(void **state)
@@ -1294,6 +1369,7 @@ int main(void)
 	    cmocka_unit_test(test_version_link),
 	    cmocka_unit_test(test_version_resend),
 	    cmocka_unit_test(test_second_one_of_one),
+	    cmocka_unit_test(test_resent_cover),
 	    cmocka_unit_test(test_change_id),
 	    cmocka_unit_test(test_split_series),
 	    cmocka_unit_test(test_replies_per_patch),

@@ -541,6 +541,65 @@ static void test_huge_headers(void **state)
 	buf_release(&raw);
 }
 
+/*
+ * The cap on encoded words (message.c MESSAGE_MAX_ENCODED_WORD, 1024 bytes,
+ * docs/limits.md): an encoded word of `text_len` bytes of text, then
+ * `after` in the same header block.  A word whose text is longer than the
+ * cap, in a block that goes on past the cap, is shown as written with its
+ * encoding letter read as 'X'; a shorter one GMime decodes.  Without the
+ * cap GMime decodes all of them (and takes quadratic time on "=?a?B?A"
+ * repeated, which hostile.sh times).
+ */
+static const struct {
+	size_t text_len;
+	const char *after;
+	int decoded;
+	const char *why;
+} encoded_word_cases[] = {
+    {1000, " tail\nTo: x@y.z\n", 1, "1000 bytes from start to end: decoded"},
+    {1100, " tail\nTo: x@y.z\n", 0, "1100 bytes, the block goes on: not decoded, X"},
+    {1023, " tail\nTo: x@y.z\n", 1, "1024 bytes from the third '?' to the '?' of '?=': decoded"},
+    {1024, " tail\nTo: x@y.z\n", 0, "1025 bytes from '?' to '?', one past the cap: not decoded"},
+    {1000, "", 1, "at the end of the block: decoded"},
+    {3000, " tail\nX-Junk: " /* then 1100 bytes of junk */, 0,
+     "3000 bytes, junk after: not decoded"},
+};
+
+static void test_encoded_word_cap(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(encoded_word_cases); i++) {
+		struct buf raw = BUF_INIT, want = BUF_INIT, text = BUF_INIT;
+		struct message *m;
+
+		for (j = 0; j < encoded_word_cases[i].text_len; j++)
+			buf_addch(&text, 'a' + j % 26);
+		buf_addf(&raw, "Subject: =?UTF-8?Q?%s?=%s", text.data, encoded_word_cases[i].after);
+		if (strstr(encoded_word_cases[i].after, "X-Junk"))
+			for (j = 0; j < 1100; j++)
+				buf_addch(&raw, 'j');
+		buf_addstr(&raw, "\n\nbody\n");
+		if (encoded_word_cases[i].decoded)
+			buf_addstr(&want, text.data);
+		else
+			buf_addf(&want, "=?UTF-8?X?%s?=", text.data);
+		if (*encoded_word_cases[i].after)
+			buf_addstr(&want, " tail");
+		m = parse(raw.data, raw.len, encoded_word_cases[i].why);
+		if (strcmp(m->subject, want.data))
+			fail_msg("case %zu (%s): subject '%.40s...' (%zu bytes), want '%.40s...' "
+				 "(%zu bytes)",
+				 i, encoded_word_cases[i].why, m->subject, strlen(m->subject),
+				 want.data, want.len);
+		message_free(m);
+		buf_release(&raw);
+		buf_release(&want);
+		buf_release(&text);
+	}
+}
+
 /* Every prefix of a MIME mail, and some bytes flipped: never a crash. */
 static void test_truncations(void **state)
 {
@@ -711,6 +770,7 @@ int main(void)
 	    cmocka_unit_test(test_nested_shallow),
 	    cmocka_unit_test(test_nested_deep),
 	    cmocka_unit_test(test_huge_headers),
+	    cmocka_unit_test(test_encoded_word_cap),
 	    cmocka_unit_test(test_truncations),
 	    cmocka_unit_test(test_real_mail),
 	};

@@ -18,6 +18,7 @@
 
 #include "message/message.h"
 #include "util/buf.h"
+#include "util/date.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define FFFD	      "\xef\xbf\xbd"
@@ -387,6 +388,78 @@ static void test_date(void **state)
 		message_free(m);
 		buf_release(&raw);
 	}
+}
+
+/*
+ * One parser for both: a message's date (message_parse) and the Maildir
+ * order (archive/maildir.c) both come from date_parse_rfc5322().  Odd dates
+ * on which GMime's parser (the message dates' until issue 8) and util/date.c
+ * disagreed, and some they agreed on: the message's date is the parser's,
+ * 0 when it is no date.
+ */
+static const char *const odd_dates[] = {
+    "Tue, 27 Jan 50 07:00:00 +0000",  /* GMime: 2050 */
+    "Tue, 27 Jan 69 07:00:00 +0000",  /* GMime: 2069 */
+    "Tue, 27 Jan 126 07:00:00 +0000", /* GMime: no date */
+    "Tue, 27 Jan 2026 07:00:00 A",    /* GMime: +01:00 */
+    "Tue, 27 Jan 2026 07:00:00 N",    /* GMime: -01:00 */
+    "Tue, 27 Jan 2026 07:00:00 Y",    /* GMime: +12:00 */
+    "Tue, 27 Jan 2026 07:00:00 Z",
+    "Tue, 27 Jan 2026 07:00:00 +2500",	       /* date.c was: +25:00 */
+    "Tue, 27 Jan 2026 07:00:00 +0060",	       /* date.c was: no date */
+    "Tue, 27 Jan 2026 07:00:00 +00",	       /* date.c was: no date */
+    "2026-01-27 07:00:00",		       /* date.c was: no date */
+    "2026-01-27T07:00:00Z",		       /* GMime: no date */
+    "Tue, 27 Jan 1900 07:00:00 +0000",	       /* GMime: no date */
+    "Tue, 27 Jan 2026 07:00:60 +0000",	       /* GMime: no date */
+    "Tue, 27-Jan-2026 07:00:00 +0000",	       /* date.c was: no date */
+    "Tue, 27 Jan 2026 07.00.00 +0000",	       /* GMime: midnight */
+    "Jan 27 2026 07:00:00",		       /* date.c was: no date */
+    "27 Jan 2026",			       /* date.c was: no date */
+    "\xc2\xa0 Wed Feb 26 03:35:21 2020 +1000", /* kvm-ppc; date.c was: no date */
+    "Tue, 30 Feb 2026 07:00:00 +0000",	       /* no date for both */
+    "Tue, 27 Jan 2026 25:00:00 +0000",
+    "Tuesday, 27 January 2026 07:00:00 +0000 (UTC)",
+    "(c) Tue, 27 (c) Jan 2026 07:00:00 +0000",
+    "garbage",
+};
+
+static void test_date_agreement(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(odd_dates); i++) {
+		struct buf raw = BUF_INIT;
+		struct message *m;
+		int64_t want = 0;
+
+		if (date_parse_rfc5322(odd_dates[i], strlen(odd_dates[i]), &want) < 0)
+			want = 0;
+		buf_addf(&raw, "Subject: x\nDate: %s\n\nbody\n", odd_dates[i]);
+		m = parse(raw.data, raw.len, odd_dates[i]);
+		if (m->date != want)
+			fail_msg("'%s': message date %lld, date_parse_rfc5322 %lld", odd_dates[i],
+				 (long long)m->date, (long long)want);
+		message_free(m);
+		buf_release(&raw);
+	}
+}
+
+/* Two of them for certain: RFC 5322's reading, not GMime's. */
+static void test_date_rfc5322(void **state)
+{
+	static const char y50[] = "Date: Tue, 27 Jan 50 07:00:00 +0000\n\n";
+	static const char mil[] = "Date: Tue, 27 Jan 2026 07:00:00 A\n\n";
+	struct message *m;
+
+	(void)state;
+	m = parse(y50, sizeof(y50) - 1, "a two-digit year 50");
+	assert_int_equal(m->date, -628880400); /* 1950-01-27T07:00Z, not 2050 */
+	message_free(m);
+	m = parse(mil, sizeof(mil) - 1, "a military zone");
+	assert_int_equal(m->date, 1769497200); /* 07:00 UTC, not 06:00 */
+	message_free(m);
 }
 
 /* ---- message_parse_address (in-body From:, rule 5) ----------------------- */
@@ -765,6 +838,8 @@ int main(void)
 	    cmocka_unit_test(test_body),
 	    cmocka_unit_test(test_headers),
 	    cmocka_unit_test(test_date),
+	    cmocka_unit_test(test_date_agreement),
+	    cmocka_unit_test(test_date_rfc5322),
 	    cmocka_unit_test(test_parse_address),
 	    cmocka_unit_test(test_parse_address_len),
 	    cmocka_unit_test(test_nested_shallow),

@@ -45,6 +45,17 @@
  * reaches it.  Trailing first-parent steps (~N, ^, ^1) count along the
  * inbox's sequence: the step before an epoch's root is the newest commit of
  * the epoch before, so HEAD~10 is ten messages back wherever they are.
+ *
+ * Broken repositories get a message of their own, not libgit2's "object
+ * not found".  libgit2 skips a pack it cannot open (one truncated, or that
+ * does not match its index) as if its objects were not there, so every pack
+ * is checked against its index when a repository is opened
+ * (archive_git_packs_check).  libgit2 1.5 does not know shallow clones: a
+ * walk reaching the boundary finds the parent missing; that, and a revision
+ * not found in a shallow clone, says so (archive_git_missing_parent,
+ * archive_git_revision_error).  Git stops at the boundary as at a root, but
+ * the archive's identity (its root commit) and a digest of the whole
+ * archive need what is beyond it.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -58,12 +69,15 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <git2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 /*
  * libgit2's process-wide settings (see archive_git_library_init).  Packs are
@@ -170,6 +184,86 @@ static const char *archive_git_message(void)
 }
 
 /*
+ * Whether the pack of index `name` in `dir` (objects/pack) is there and
+ * whole: its last 20 bytes (the pack's checksum) are those the index
+ * records (the 20 bytes before the index's own checksum), as git checks
+ * ("packfile does not match index").  Returns 0 when it is, else 1 with
+ * the reason in why[0..size).
+ */
+static int archive_git_pack_damaged(const char *dir, const char *name, char *why, size_t size)
+{
+	size_t base_len = strlen(name) - strlen(".idx");
+	unsigned char want[20], have[20];
+	struct buf idx = BUF_INIT, pack = BUF_INIT;
+	int idx_fd = -1, pack_fd = -1, damaged = 1;
+	struct stat st;
+
+	buf_addf(&idx, "%s/%s", dir, name);
+	buf_addf(&pack, "%s/%.*s.pack", dir, (int)base_len, name);
+	if ((idx_fd = open(idx.data, O_RDONLY | O_CLOEXEC)) < 0 || fstat(idx_fd, &st) < 0 ||
+	    st.st_size < 8 + 256 * 4 + 40 ||
+	    pread(idx_fd, want, sizeof(want), st.st_size - 40) != (ssize_t)sizeof(want)) {
+		snprintf(why, size, "pack index 'objects/pack/%s' cannot be read", name);
+		goto cleanup;
+	}
+	if ((pack_fd = open(pack.data, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(why, size, "pack 'objects/pack/%.*s.pack' is missing", (int)base_len,
+			 name);
+		goto cleanup;
+	}
+	if (fstat(pack_fd, &st) < 0 || st.st_size < 12 + 20 ||
+	    pread(pack_fd, have, sizeof(have), st.st_size - 20) != (ssize_t)sizeof(have) ||
+	    memcmp(want, have, sizeof(want))) {
+		snprintf(why, size,
+			 "pack 'objects/pack/%.*s.pack' does not match its index (truncated or "
+			 "damaged)",
+			 (int)base_len, name);
+		goto cleanup;
+	}
+	damaged = 0;
+cleanup:
+	if (pack_fd >= 0)
+		close(pack_fd);
+	if (idx_fd >= 0)
+		close(idx_fd);
+	buf_release(&pack);
+	buf_release(&idx);
+	return damaged;
+}
+
+/*
+ * Checks every pack of `e` (each .idx of objects/pack) against its index,
+ * as libgit2 does not say when it skips one: 0, or MD_ERR_INPUT with the
+ * message set.  Packs of alternates are not looked at.
+ */
+static int archive_git_packs_check(const struct archive_git_epoch *e)
+{
+	char why[ARCHIVE_GIT_MESSAGE_MAX];
+	struct buf dir = BUF_INIT;
+	struct dirent *entry;
+	size_t len;
+	DIR *d;
+	int error = 0;
+
+	buf_addf(&dir, "%sobjects/pack", git_repository_path(e->repo));
+	if (!(d = opendir(dir.data)))
+		goto cleanup; /* no packs: every object is loose */
+	while (error == 0 && (entry = readdir(d)) != NULL) {
+		len = strlen(entry->d_name);
+		if (len <= 4 || strcmp(entry->d_name + len - 4, ".idx"))
+			continue;
+		if (archive_git_pack_damaged(dir.data, entry->d_name, why, sizeof(why)))
+			error = error_set(MD_ERR_INPUT,
+					  "cannot read '%s': its objects are unreadable: %s",
+					  e->path, why);
+	}
+	closedir(d);
+cleanup:
+	buf_release(&dir);
+	return error;
+}
+
+/*
  * Opens the repository at `path` into `e` (path never searched upwards).
  * Returns 0, 1 when `path` is not a git repository (no message set), or
  * MD_ERR_INPUT with the message set.
@@ -192,7 +286,34 @@ static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
 	}
 	if ((error = git_repository_odb(&e->odb, e->repo)) < 0)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
-	return 0;
+	return archive_git_packs_check(e);
+}
+
+/*
+ * The message for the parent `parent` of commit `child` of `e`, which
+ * libgit2 did not find (lookup returned `lookup_error`): the boundary of a
+ * shallow clone, a missing object, or libgit2's own message.  Returns
+ * MD_ERR_INPUT with the message set.
+ */
+static int archive_git_missing_parent(const struct archive_git_epoch *e, const git_oid *child,
+				      const git_oid *parent, int lookup_error)
+{
+	char child_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(child_hex, sizeof(child_hex), child);
+	git_oid_tostr(parent_hex, sizeof(parent_hex), parent);
+	if (lookup_error == GIT_ENOTFOUND && git_repository_is_shallow(e->repo) == 1)
+		return error_set(MD_ERR_INPUT,
+				 "archive '%s' is a shallow clone: the parent of commit %s is "
+				 "missing (fetch the full history)",
+				 e->path, child_hex);
+	if (lookup_error == GIT_ENOTFOUND)
+		return error_set(MD_ERR_INPUT,
+				 "cannot read commit %s in '%s': it is missing (the parent of "
+				 "commit %s)",
+				 parent_hex, e->path, child_hex);
+	return error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", parent_hex, e->path,
+			 archive_git_message());
 }
 
 /* strerror(err) with a lowercase first letter, as our messages are. */
@@ -374,6 +495,7 @@ enum archive_git_found {
 	ARCHIVE_GIT_NOT_COMMIT, /* an object that does not peel to a commit */
 	ARCHIVE_GIT_NONE,	/* nothing */
 	ARCHIVE_GIT_AMBIGUOUS,	/* an abbreviated id of several objects */
+	ARCHIVE_GIT_MISSING,	/* a reference to an object the repository lacks: *object */
 	ARCHIVE_GIT_FAILED,	/* libgit2 failed: git_error_last() says why */
 };
 
@@ -386,9 +508,23 @@ static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commi
 						 git_repository *repo, const char *spec)
 {
 	git_object *obj = NULL, *peeled = NULL;
+	git_reference *ref = NULL, *resolved = NULL;
 	enum archive_git_found found;
+	git_odb *odb = NULL;
 	int error;
 
+	/*
+	 * A reference to an object that is not there (a damaged repository):
+	 * libgit2 1.5's revparse would say "not found" of the name, and leak.
+	 */
+	if (git_reference_dwim(&ref, repo, spec) == 0 &&
+	    git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved) &&
+	    git_repository_odb(&odb, repo) == 0 &&
+	    !git_odb_exists(odb, git_reference_target(resolved))) {
+		git_oid_cpy(object, git_reference_target(resolved));
+		found = ARCHIVE_GIT_MISSING;
+		goto cleanup;
+	}
 	if ((error = git_revparse_single(&obj, repo, spec)) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC ||
 		    error == GIT_EUNBORNBRANCH)
@@ -410,19 +546,49 @@ static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commi
 cleanup:
 	git_object_free(peeled);
 	git_object_free(obj);
+	git_odb_free(odb);
+	git_reference_free(resolved);
+	git_reference_free(ref);
 	return found;
+}
+
+/* Whether a repository of `g` is a shallow clone. */
+static int archive_git_is_shallow(const struct archive_git *g)
+{
+	size_t e;
+
+	for (e = 0; e < g->epochs_nr; e++)
+		if (git_repository_is_shallow(g->epochs[e].repo) == 1)
+			return 1;
+	return 0;
 }
 
 /*
  * The message for a revision that is not one commit (`found` is not
  * ARCHIVE_GIT_COMMIT); `path` names the archive, `where` the repository
- * whose libgit2 error it is.
+ * whose libgit2 error it is.  A revision not found in a shallow clone may
+ * be beyond its boundary: the message says so.
  */
 static int archive_git_revision_error(enum archive_git_found found, const char *spec,
+				      const git_oid *object, const struct archive_git *g,
 				      const char *path, const char *where)
 {
+	char hex[GIT_OID_HEXSZ + 1];
+
 	switch (found) {
+	case ARCHIVE_GIT_MISSING:
+		git_oid_tostr(hex, sizeof(hex), object);
+		return error_set(
+		    MD_ERR_INPUT,
+		    "cannot read '%s': its objects are unreadable: object %s, named by "
+		    "'%s', is missing",
+		    where, hex, spec);
 	case ARCHIVE_GIT_NONE:
+		if (archive_git_is_shallow(g))
+			return error_set(MD_ERR_INPUT,
+					 "archive '%s' is a shallow clone: revision '%s' is not "
+					 "in it (fetch the full history)",
+					 path, spec);
 		return error_set(MD_ERR_INPUT, "unknown revision '%s' in '%s'", spec, path);
 	case ARCHIVE_GIT_AMBIGUOUS:
 		return error_set(MD_ERR_INPUT, "ambiguous revision '%s' in '%s'", spec, path);
@@ -434,18 +600,10 @@ static int archive_git_revision_error(enum archive_git_found found, const char *
 	}
 }
 
-/* Resolves a revision of the one repository the way git does, peeled to a commit. */
-static int archive_git_resolve(git_oid *out, struct archive *a, const char *spec)
-{
-	struct archive_git *g = a->impl;
-	enum archive_git_found found;
-	git_oid object;
-
-	found = archive_git_lookup(&object, out, g->epochs[0].repo, spec);
-	if (found != ARCHIVE_GIT_COMMIT)
-		return archive_git_revision_error(found, spec, a->path, a->path);
-	return 0;
-}
+struct archive_git_rev;
+static int archive_git_inbox_step(struct archive_git_rev *rev, struct archive *a, size_t steps,
+				  const char *spec);
+static size_t archive_git_split_steps(const char *spec, size_t *steps);
 
 /*
  * The newest commit of epoch `e` (its HEAD) in *out: returns 1, 0 when it has
@@ -467,7 +625,8 @@ static int archive_git_head(git_oid *out, struct archive_git *g, size_t e)
 	if (found == ARCHIVE_GIT_NONE)
 		return 0;
 	if (found != ARCHIVE_GIT_COMMIT)
-		return archive_git_revision_error(found, "HEAD", epoch->path, epoch->path);
+		return archive_git_revision_error(found, "HEAD", &object, g, epoch->path,
+						  epoch->path);
 	return 1;
 }
 
@@ -574,18 +733,27 @@ static int archive_git_inbox_step(struct archive_git_rev *rev, struct archive *a
 	struct archive_git *g = a->impl;
 	git_commit *commit = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	int error = 0;
+	git_oid child;
+	int error = 0, stepped = 0;
 
 	for (; steps > 0; steps--) {
 		if ((error = git_commit_lookup(&commit, g->epochs[rev->epoch].repo, &rev->id)) <
 		    0) {
+			if (stepped) {
+				error = archive_git_missing_parent(&g->epochs[rev->epoch], &child,
+								   &rev->id, error);
+				goto cleanup;
+			}
 			git_oid_tostr(hex, sizeof(hex), &rev->id);
 			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
 					  g->epochs[rev->epoch].path, archive_git_message());
 			goto cleanup;
 		}
+		stepped = 0;
 		if (git_commit_parentcount(commit) > 0) {
+			git_oid_cpy(&child, &rev->id);
 			git_oid_cpy(&rev->id, git_commit_parent_id(commit, 0));
+			stepped = 1;
 		} else {
 			do {
 				if (rev->epoch == 0) {
@@ -608,6 +776,33 @@ cleanup:
 	return error;
 }
 
+/*
+ * Resolves a revision of the one repository the way git does, peeled to a
+ * commit.  Trailing first-parent steps (~N, ^) are taken here, one commit
+ * at a time, so that a missing parent is named (archive_git_inbox_step).
+ */
+static int archive_git_resolve(git_oid *out, struct archive *a, const char *spec)
+{
+	struct archive_git *g = a->impl;
+	struct archive_git_rev rev = {0};
+	enum archive_git_found found;
+	size_t steps, base_len;
+	git_oid object;
+	char *base;
+	int error;
+
+	base_len = archive_git_split_steps(spec, &steps);
+	base = xmemdupz(spec, base_len);
+	found = archive_git_lookup(&object, &rev.id, g->epochs[0].repo, base);
+	free(base);
+	if (found != ARCHIVE_GIT_COMMIT)
+		return archive_git_revision_error(found, spec, &object, g, a->path, a->path);
+	if ((error = archive_git_inbox_step(&rev, a, steps, spec)) < 0)
+		return error;
+	git_oid_cpy(out, &rev.id);
+	return 0;
+}
+
 /* Resolves a revision of an inbox (see the top of this file for the rules). */
 static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive *a,
 				     const char *spec)
@@ -626,9 +821,10 @@ static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive
 	commits = xcalloc(g->epochs_nr, sizeof(*commits));
 	for (e = 0; e < g->epochs_nr; e++) {
 		found[e] = archive_git_lookup(&objects[e], &commits[e], g->epochs[e].repo, base);
-		if (found[e] == ARCHIVE_GIT_FAILED || found[e] == ARCHIVE_GIT_AMBIGUOUS) {
-			error =
-			    archive_git_revision_error(found[e], spec, a->path, g->epochs[e].path);
+		if (found[e] == ARCHIVE_GIT_FAILED || found[e] == ARCHIVE_GIT_AMBIGUOUS ||
+		    found[e] == ARCHIVE_GIT_MISSING) {
+			error = archive_git_revision_error(found[e], spec, &objects[e], g, a->path,
+							   g->epochs[e].path);
 			goto cleanup;
 		}
 		if (found[e] == ARCHIVE_GIT_NONE)
@@ -636,18 +832,20 @@ static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive
 		if (candidates++ && archive_git_is_id(base) &&
 		    !git_oid_equal(&objects[e], &objects[chosen])) {
 			/* Two objects of that prefix, in two epochs. */
-			error = archive_git_revision_error(ARCHIVE_GIT_AMBIGUOUS, spec, a->path,
-							   a->path);
+			error = archive_git_revision_error(ARCHIVE_GIT_AMBIGUOUS, spec, NULL, g,
+							   a->path, a->path);
 			goto cleanup;
 		}
 		chosen = e; /* a name: the newest epoch's */
 	}
 	if (candidates == 0) {
-		error = archive_git_revision_error(ARCHIVE_GIT_NONE, spec, a->path, a->path);
+		error =
+		    archive_git_revision_error(ARCHIVE_GIT_NONE, spec, NULL, g, a->path, a->path);
 		goto cleanup;
 	}
 	if (found[chosen] != ARCHIVE_GIT_COMMIT) {
-		error = archive_git_revision_error(found[chosen], spec, a->path, a->path);
+		error = archive_git_revision_error(found[chosen], spec, &objects[chosen], g,
+						   a->path, a->path);
 		goto cleanup;
 	}
 	if (candidates > 1 && archive_git_is_id(base) &&
@@ -676,13 +874,18 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 	struct archive_git_commit *c;
 	git_commit *commit = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	git_oid id;
+	git_oid id, child;
 	int error = 0;
 
 	*found = 0;
 	git_oid_cpy(&id, to);
 	for (;;) {
 		if ((error = git_commit_lookup(&commit, repo, &id)) < 0) {
+			if (g->nr > 0 && !git_oid_equal(&id, to)) {
+				error =
+				    archive_git_missing_parent(&g->epochs[e], &child, &id, error);
+				goto cleanup;
+			}
 			git_oid_tostr(hex, sizeof(hex), &id);
 			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
 					  g->epochs[e].path, archive_git_message());
@@ -700,6 +903,7 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 
 		if (git_commit_parentcount(commit) == 0)
 			break;
+		git_oid_cpy(&child, &id);
 		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
 		if (from && git_oid_equal(&id, from)) {
 			*found = 1;
@@ -1233,43 +1437,46 @@ static void archive_git_library_shutdown(void)
 static int archive_git_root_id(struct archive *a, char out[41])
 {
 	struct archive_git *g = a->impl;
-	const char *path = g->epochs[0].path;
-	git_revwalk *walk = NULL;
-	git_oid id, root;
-	int error, found = 0;
+	struct archive_git_epoch *epoch = &g->epochs[0];
+	git_commit *commit = NULL;
+	git_oid id, child;
+	int error;
 
 	assert(!g->reader);
-	if (git_repository_head_unborn(g->epochs[0].repo) == 1) {
-		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", path);
+	if (git_repository_head_unborn(epoch->repo) == 1) {
+		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 		goto cleanup;
 	}
-	if ((error = git_revwalk_new(&walk, g->epochs[0].repo)) < 0 ||
-	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
-	    (error = git_revwalk_push_head(walk)) < 0) {
+	if ((error = git_reference_name_to_id(&id, epoch->repo, "HEAD")) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
-			error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", path);
+			error =
+			    error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 		else
-			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", path,
+			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
 					  archive_git_message());
 		goto cleanup;
 	}
-	while ((error = git_revwalk_next(&id, walk)) == 0) {
-		git_oid_cpy(&root, &id);
-		found = 1;
-	}
-	if (error != GIT_ITEROVER) {
-		error =
-		    error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
+	/* Down the first-parent chain, one commit at a time, to name a missing one. */
+	if ((error = git_commit_lookup(&commit, epoch->repo, &id)) < 0) {
+		error = archive_git_revision_error(error == GIT_ENOTFOUND ? ARCHIVE_GIT_MISSING
+									  : ARCHIVE_GIT_FAILED,
+						   "HEAD", &id, g, epoch->path, epoch->path);
 		goto cleanup;
 	}
-	if (!found) {
-		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", path);
-		goto cleanup;
+	while (git_commit_parentcount(commit) > 0) {
+		git_oid_cpy(&child, &id);
+		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
+		git_commit_free(commit);
+		commit = NULL;
+		if ((error = git_commit_lookup(&commit, epoch->repo, &id)) < 0) {
+			error = archive_git_missing_parent(epoch, &child, &id, error);
+			goto cleanup;
+		}
 	}
-	git_oid_tostr(out, 41, &root);
+	git_oid_tostr(out, 41, &id);
 	error = 0;
 cleanup:
-	git_revwalk_free(walk);
+	git_commit_free(commit);
 	return error;
 }
 

@@ -66,6 +66,7 @@
 #include <gmime/gmime.h>
 
 #include "util/buf.h"
+#include "util/date.h"
 #include "util/error.h"
 
 /* Multiparts nested deeper than this are not searched for the body. */
@@ -708,18 +709,19 @@ static char *references_read(GMimeObject *object)
 	return s;
 }
 
+/*
+ * The Date, read by util/date.c, not GMime's parser: Maildir order and the
+ * message's date then agree on every date (docs/QUIRKS.md, "Dates").
+ */
 static int64_t date_read(GMimeObject *object)
 {
 	char *value = header_unfolded(object, "Date");
-	GDateTime *date;
 	int64_t t = 0;
 
 	if (!value)
 		return 0;
-	if ((date = g_mime_utils_header_decode_date(value))) {
-		t = g_date_time_to_unix(date);
-		g_date_time_unref(date);
-	}
+	if (date_parse_rfc5322(value, strlen(value), &t) < 0)
+		t = 0;
 	g_free(value);
 	return t;
 }

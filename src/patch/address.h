@@ -14,7 +14,19 @@
 /* Appends the person's key: the address, ASCII lower-cased. */
 void address_append_key(struct buf *out, const char *addr);
 
-/* Appends the domain: the lower-cased part after the last '@' ("" without one). */
+/*
+ * The domain of an address without one: `joe` (a local address, which
+ * GMime accepts), `joe@`, or a domain of white space and controls only
+ * (which would print as nothing).  Parentheses cannot be in a domain, so it
+ * is never a real one.
+ */
+#define ADDRESS_NO_DOMAIN "(no domain)"
+
+/*
+ * Appends the domain: the lower-cased part after the last '@', or
+ * ADDRESS_NO_DOMAIN when there is none: the person still counts in the top
+ * domains, under that name, so that both top lists count every patch.
+ */
 void address_append_domain(struct buf *out, const char *addr);
 
 /*

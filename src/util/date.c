@@ -101,10 +101,25 @@ static int date_skip_cfws(struct date_cursor *c)
 				return MD_ERR_INPUT;
 		} else if (ch == ')' && depth > 0) {
 			depth--;
+		} else if (depth == 0 && ch == 0xc2 && c->pos + 1 < c->len &&
+			   (unsigned char)c->s[c->pos + 1] == 0xa0) {
+			c->pos++; /* U+00A0 NO-BREAK SPACE, as some mailers write */
 		} else if (depth == 0 && ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n') {
 			break;
 		}
 		c->pos++;
+	}
+	return 0;
+}
+
+/* Skips CFWS, then one `sep` and CFWS again when there is one. */
+static int date_skip_separator(struct date_cursor *c, int sep)
+{
+	if (date_skip_cfws(c) < 0)
+		return MD_ERR_INPUT;
+	if (date_peek(c) == sep) {
+		c->pos++;
+		return date_skip_cfws(c);
 	}
 	return 0;
 }
@@ -153,16 +168,18 @@ static int date_name_index(const char *word, size_t len, const char *const *name
 	return -1;
 }
 
-/* hh:mm or hh:mm:ss. */
+/* hh:mm or hh:mm:ss; or with '.' for ':' (hh.mm.ss, as some mailers write). */
 static int date_time_of_day(struct date_cursor *c, int *hour, int *minute, int *second)
 {
+	int sep;
+
 	*second = 0;
-	if (!date_number(c, 2, hour) || date_peek(c) != ':')
+	if (!date_number(c, 2, hour) || ((sep = date_peek(c)) != ':' && sep != '.'))
 		return MD_ERR_INPUT;
 	c->pos++;
 	if (date_number(c, 2, minute) != 2)
 		return MD_ERR_INPUT;
-	if (date_peek(c) == ':') {
+	if (date_peek(c) == sep) {
 		c->pos++;
 		if (date_number(c, 2, second) != 2)
 			return MD_ERR_INPUT;
@@ -200,9 +217,18 @@ static int date_zone(struct date_cursor *c, int *offset)
 	*offset = 0;
 	if (ch == '+' || ch == '-') {
 		c->pos++;
-		if (date_number(c, 4, &value) != 4 || value % 100 > 59)
-			return MD_ERR_INPUT;
-		*offset = (value / 100 * 60 + value % 100) * (ch == '-' ? -1 : 1);
+		switch (date_number(c, 4, &value)) {
+		case 4: /* +hhmm; an offset out of range (+2500, +0060) is UTC */
+			if (value / 100 <= 23 && value % 100 <= 59)
+				*offset = (value / 100 * 60 + value % 100) * (ch == '-' ? -1 : 1);
+			break;
+		case 2: /* +hh */
+			if (value <= 23)
+				*offset = value * 60 * (ch == '-' ? -1 : 1);
+			break;
+		default: /* anything else: UTC, as an unknown zone name */
+			break;
+		}
 		return 0;
 	}
 	if (!date_is_alpha(ch))
@@ -214,50 +240,128 @@ static int date_zone(struct date_cursor *c, int *offset)
 	return 0;
 }
 
+/* The time of day when one follows (else midnight), then the zone. */
+static int date_time_and_zone(struct date_cursor *c, int *hour, int *minute, int *second,
+			      int *offset)
+{
+	*hour = *minute = *second = 0;
+	if (date_is_digit(date_peek(c)) &&
+	    (date_time_of_day(c, hour, minute, second) < 0 || date_skip_cfws(c) < 0))
+		return MD_ERR_INPUT;
+	return date_zone(c, offset);
+}
+
+/*
+ * The ISO 8601-like form some mailers write: yyyy-mm-dd, then optionally
+ * 'T' or blanks and the time, then the zone ("Z", "+hh:mm" or another
+ * date_zone()).
+ */
+static int date_parse_isoish(struct date_cursor *c, int64_t *out)
+{
+	int year, month, day, hour, minute, second, offset, zh, zm;
+	int ch;
+
+	if (date_number(c, 4, &year) != 4 || date_peek(c) != '-')
+		return MD_ERR_INPUT;
+	c->pos++;
+	if (date_number(c, 2, &month) != 2 || date_peek(c) != '-')
+		return MD_ERR_INPUT;
+	c->pos++;
+	if (date_number(c, 2, &day) != 2)
+		return MD_ERR_INPUT;
+	if (date_peek(c) == 'T' || date_peek(c) == 't')
+		c->pos++;
+	if (date_skip_cfws(c) < 0)
+		return MD_ERR_INPUT;
+	if (date_is_digit(date_peek(c))) {
+		if (date_time_of_day(c, &hour, &minute, &second) < 0)
+			return MD_ERR_INPUT;
+		if (date_peek(c) == '.' || date_peek(c) == ',') /* a fraction of a second */
+			for (c->pos++; date_is_digit(date_peek(c)); c->pos++)
+				;
+	} else {
+		hour = minute = second = 0;
+	}
+	ch = date_peek(c);
+	if (ch == 'Z' || ch == 'z') {
+		offset = 0;
+	} else if ((ch == '+' || ch == '-') && c->pos + 6 <= c->len && c->s[c->pos + 3] == ':') {
+		/* +hh:mm */
+		c->pos++;
+		if (date_number(c, 2, &zh) != 2 || date_peek(c) != ':')
+			return MD_ERR_INPUT;
+		c->pos++;
+		if (date_number(c, 2, &zm) != 2)
+			return MD_ERR_INPUT;
+		offset = zh <= 23 && zm <= 59 ? (zh * 60 + zm) * (ch == '-' ? -1 : 1) : 0;
+	} else if (date_skip_cfws(c) < 0 || date_zone(c, &offset) < 0) {
+		return MD_ERR_INPUT;
+	}
+	return date_make(out, year, month, day, hour, minute, second, offset);
+}
+
+/* Whether the cursor is at four digits and a '-': the ISO-like form. */
+static int date_at_isoish(const struct date_cursor *c)
+{
+	size_t i;
+
+	if (c->pos + 5 > c->len)
+		return 0;
+	for (i = 0; i < 4; i++)
+		if (!date_is_digit((unsigned char)c->s[c->pos + i]))
+			return 0;
+	return c->s[c->pos + 4] == '-';
+}
+
 int date_parse_rfc5322(const char *s, size_t len, int64_t *out)
 {
 	struct date_cursor c = {s, len, 0};
 	int day, month, hour, minute, second, offset;
 	int64_t year;
 	char word[16];
-	size_t wlen;
+	size_t wlen, pos;
 
 	if (date_skip_cfws(&c) < 0)
 		return MD_ERR_INPUT;
+	if (date_at_isoish(&c))
+		return date_parse_isoish(&c, out);
 	/* [day-of-week ","] */
 	if (date_is_alpha(date_peek(&c))) {
 		wlen = date_word(&c, word, sizeof(word));
 		if (date_name_index(word, wlen, date_weekdays, 7) >= 0) {
-			if (date_skip_cfws(&c) < 0)
-				return MD_ERR_INPUT;
-			if (date_peek(&c) == ',')
-				c.pos++;
-			if (date_skip_cfws(&c) < 0)
+			if (date_skip_separator(&c, ',') < 0)
 				return MD_ERR_INPUT;
 			wlen = date_is_alpha(date_peek(&c)) ? date_word(&c, word, sizeof(word)) : 0;
 		}
 		if (wlen > 0) {
-			/* asctime: month day hh:mm:ss year [zone] */
+			/* asctime: month day hh:mm:ss year [zone]; or month day year [hh:mm:ss] */
 			if ((month = date_name_index(word, wlen, date_months, 12)) < 0)
 				return MD_ERR_INPUT;
 			if (date_skip_cfws(&c) < 0 || !date_number(&c, 2, &day) ||
-			    date_skip_cfws(&c) < 0 ||
-			    date_time_of_day(&c, &hour, &minute, &second) < 0 ||
-			    date_skip_cfws(&c) < 0 || date_year(&c, &year) < 0 ||
-			    date_skip_cfws(&c) < 0 || date_zone(&c, &offset) < 0)
+			    date_skip_cfws(&c) < 0)
 				return MD_ERR_INPUT;
+			pos = c.pos;
+			if (date_time_of_day(&c, &hour, &minute, &second) == 0) {
+				if (date_skip_cfws(&c) < 0 || date_year(&c, &year) < 0 ||
+				    date_skip_cfws(&c) < 0 || date_zone(&c, &offset) < 0)
+					return MD_ERR_INPUT;
+			} else {
+				c.pos = pos;
+				if (date_year(&c, &year) < 0 || date_skip_cfws(&c) < 0 ||
+				    date_time_and_zone(&c, &hour, &minute, &second, &offset) < 0)
+					return MD_ERR_INPUT;
+			}
 			return date_make(out, year, month + 1, day, hour, minute, second, offset);
 		}
 	}
-	/* day month year hh:mm[:ss] [zone] */
-	if (!date_number(&c, 2, &day) || date_skip_cfws(&c) < 0)
+	/* day month year [hh:mm[:ss]] [zone], fields separated by blanks or '-' */
+	if (!date_number(&c, 2, &day) || date_skip_separator(&c, '-') < 0)
 		return MD_ERR_INPUT;
 	wlen = date_word(&c, word, sizeof(word));
 	if ((month = date_name_index(word, wlen, date_months, 12)) < 0)
 		return MD_ERR_INPUT;
-	if (date_skip_cfws(&c) < 0 || date_year(&c, &year) < 0 || date_skip_cfws(&c) < 0 ||
-	    date_time_of_day(&c, &hour, &minute, &second) < 0 || date_skip_cfws(&c) < 0 ||
-	    date_zone(&c, &offset) < 0)
+	if (date_skip_separator(&c, '-') < 0 || date_year(&c, &year) < 0 ||
+	    date_skip_cfws(&c) < 0 || date_time_and_zone(&c, &hour, &minute, &second, &offset) < 0)
 		return MD_ERR_INPUT;
 	return date_make(out, year, month + 1, day, hour, minute, second, offset);
 }

@@ -17,14 +17,19 @@
 
 /*
  * A Date header's value, s[0..len) (no NUL needed; folded lines and
- * comments allowed): "Tue, 27 Jan 2026 07:00:00 +0000 (UTC)".  Accepted
- * besides RFC 5322's own syntax (its obsolete forms included): no day of
- * the week, full day and month names, any case, no seconds, two- and
- * three-digit years (RFC 5322 4.3: 00-49 are 2000-2049, 50-999 add 1900),
- * the named zones UT, UTC, GMT, EST/EDT, CST/CDT, MST/MDT, PST/PDT, a
- * missing or unknown zone (UTC, as RFC 5322 says of military zones), and
- * asctime's order ("Tue Jan 27 07:00:00 2026").  Anything after the zone is
- * ignored.  Out-of-range fields (Feb 30, 25:00) are an error.
+ * comments allowed): "Tue, 27 Jan 2026 07:00:00 +0000 (UTC)".  The one
+ * parser of Date headers: message dates (message.c) and the Maildir order
+ * both use it.  Accepted besides RFC 5322's own syntax (its obsolete forms
+ * included): no day of the week, full day and month names, any case, no
+ * seconds, no time (midnight), '.' for ':' in the time, day-month-year
+ * joined by '-', two- and three-digit years (RFC 5322 4.3: 00-49 are
+ * 2000-2049, 50-999 add 1900), the named zones UT, UTC, GMT, EST/EDT,
+ * CST/CDT, MST/MDT, PST/PDT, "+hh", a missing, unknown or out-of-range
+ * zone (UTC, as RFC 5322 says of military zones), asctime's order ("Tue
+ * Jan 27 07:00:00 2026", or the year before the time), the ISO-like
+ * "2026-01-27 07:00:00" and "2026-01-27T07:00:00+01:00", and U+00A0 as
+ * white space.  Anything after the zone is ignored.  Out-of-range fields
+ * (Feb 30, 25:00) are an error.  docs/QUIRKS.md "Dates" has the reasons.
  */
 int date_parse_rfc5322(const char *s, size_t len, int64_t *out);
 

@@ -87,13 +87,29 @@ rm -f "$(object_file missing-blob.git "$(git -C "$A" rev-parse "$C:m")")"
 bad "a missing blob" "^mldigest: cannot read commit $C in '$TMP/missing-blob.git': " \
 	"$TMP/missing-blob.git" "$MID..$SEED_TO"
 
-# A truncated pack.  libgit2 then finds no object of it, so the message is
-# "unknown revision" (naming the archive), not what is wrong with the pack.
+# A truncated pack.  libgit2 skips a pack it cannot open, as if its objects
+# were not there ("unknown revision"): mldigest checks each pack against its
+# index and names the pack.  With and without the state, with and without a
+# window (the state reads the archive's root commit first).
 cp -R "$A" "$TMP/truncated-pack.git" || exit 1 # a copy: a local clone links the pack
 P=$(ls "$TMP"/truncated-pack.git/objects/pack/*.pack)
 chmod u+w "$P" && truncate -s $(($(stat -c %s "$P") / 2)) "$P"
-bad "a truncated pack" "^mldigest: .*'$TMP/truncated-pack.git'" \
-	"$TMP/truncated-pack.git" "$MID..$SEED_TO"
+TRUNCATED="^mldigest: cannot read '$TMP/truncated-pack.git': its objects are unreadable: pack 'objects/pack/$(basename "$P")' does not match its index \(truncated or damaged\)$"
+bad "a truncated pack" "$TRUNCATED" "$TMP/truncated-pack.git" "$MID..$SEED_TO"
+bad "a truncated pack, no window" "$TRUNCATED" "$TMP/truncated-pack.git"
+expect_error "a truncated pack, no state" 2 "$TRUNCATED" --no-state "$TMP/truncated-pack.git"
+# A pack without its index is not looked at by git either; an index without its pack is.
+cp -R "$A" "$TMP/no-pack.git" && rm -f "$TMP"/no-pack.git/objects/pack/*.pack || exit 1
+bad "an index without its pack" \
+	"^mldigest: cannot read '$TMP/no-pack.git': its objects are unreadable: pack 'objects/pack/pack-[0-9a-f]+\.pack' is missing$" \
+	"$TMP/no-pack.git" "$MID..$SEED_TO"
+
+# A reference to a missing commit: HEAD's commit object deleted.
+loose missing-head.git
+rm -f "$(object_file missing-head.git "$(git -C "$A" rev-parse HEAD)")"
+bad "HEAD names a missing commit" \
+	"^mldigest: cannot read '$TMP/missing-head.git': its objects are unreadable: object $(git -C "$A" rev-parse HEAD), named by 'HEAD', is missing$" \
+	"$TMP/missing-head.git" "$MID..HEAD"
 
 # A commit whose m is a tree (made with plumbing), between two good ones.
 git init -q --bare "$TMP/tree.git" || exit 1
@@ -115,15 +131,25 @@ STATE=$TMP/tree.sqlite ORIG=$TMP/tree.orig bad "a commit whose m is a tree" \
 	"^mldigest: cannot read commit $(cat "$TMP/tree-commit") in '$TMP/tree.git': 'm' is a tree, not a blob$" \
 	"$TMP/tree.git" HEAD~2..HEAD
 
-# A shallow clone whose history stops after FROM.  libgit2 1.5 does not
-# know shallow clones: with a state, finding the archive's root commit (its
-# identity) fails on the missing parent; without, FROM is unknown.
+# A shallow clone whose history stops after FROM (made from a file:// URL,
+# as a local clone is never shallow).  libgit2 1.5 does not know shallow
+# clones: mldigest names the boundary commit whose parent is missing.  With
+# the state, any window fails (the archive's identity is its root commit);
+# without, a window inside the clone's history works.
 git clone -q --bare --depth 20 --no-local "file://$A" "$TMP/shallow.git" 2>/dev/null || exit 1
-bad "FROM below a shallow clone's boundary" "^mldigest: cannot read '$TMP/shallow.git': " \
-	"$TMP/shallow.git" "$SEED_FROM..$SEED_TO"
+BOUNDARY=$(cat "$TMP/shallow.git/shallow")
+SHALLOW="^mldigest: archive '$TMP/shallow.git' is a shallow clone: the parent of commit $BOUNDARY is missing \(fetch the full history\)$"
+bad "FROM below a shallow clone's boundary" "$SHALLOW" "$TMP/shallow.git" "$SEED_FROM..$SEED_TO"
+bad "a shallow clone, a window inside it, with the state" "$SHALLOW" \
+	"$TMP/shallow.git" "HEAD~5..HEAD"
 expect_error "FROM below a shallow clone's boundary, no state" 2 \
-	"^mldigest: unknown revision '$SEED_FROM' in '$TMP/shallow.git'$" \
+	"^mldigest: archive '$TMP/shallow.git' is a shallow clone: revision '$SEED_FROM' is not in it \(fetch the full history\)$" \
 	--no-state "$TMP/shallow.git" "$SEED_FROM..$SEED_TO"
+expect_error "HEAD~N past a shallow clone's boundary, no state" 2 "$SHALLOW" \
+	--no-state "$TMP/shallow.git" "HEAD~25..HEAD"
+expect_error "the whole of a shallow clone, no state" 2 "$SHALLOW" --no-state "$TMP/shallow.git"
+check "a shallow clone, a window inside it, no state: digested" \
+	"$MLDIGEST" -q --no-state -o "$TMP/shallow.txt" "$TMP/shallow.git" "HEAD~19..HEAD"
 
 # A damaged gzip mbox.
 gzip -c "$DATA/seed-window/seed-window.mbox" | head -c 2000 >"$TMP/damaged.mbox.gz"

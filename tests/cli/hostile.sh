@@ -337,6 +337,23 @@ has "... dropped from an encoded subject" "New:  enc[2J]0;toded"
 has "... dropped from an in-body From:" '"In[2Jbody" <inbody@example.org>'
 has "... dropped from a quoted-printable body" "qp [2J end"
 
+# Authors without a domain: a local address, an empty domain, a domain of
+# controls.  Each counts under "(no domain)", never as an empty line.
+{
+	sep
+	printf 'From: joe\nSubject: [PATCH] local\n\nb\n\n'
+	sep
+	printf 'From: Ann <ann@>\nSubject: [PATCH] empty domain\n\nb\n\n'
+	sep
+	printf 'From: Eve <eve@\x01\x1b>\nSubject: [PATCH] control domain\n\nb\n'
+	sentinel
+} >"$TMP/nodomain.mbox"
+hostile "authors without a domain" "$TMP/nodomain.mbox"
+check "... counted under (no domain)" grep -qx '      3 (no domain)' "$TMP/out"
+check "... no empty line in the domain list" \
+	[ "$(sed -n '/^Top 15 contributor Email domains/,/^Top 15 contributors/p' "$TMP/out" |
+		grep -c '^ *[0-9][0-9]* *$')" -eq 0 ]
+
 # The same controls in a git archive's message, and in the archive's name.
 git init -q --bare "$TMP/evil.git" || exit 1
 {

@@ -57,13 +57,35 @@ static void test_key_and_domain(void **state)
 	address_append_domain(&b, "Kim.Phillips@AMD.com");
 	assert_string_equal(b.data, "amd.com");
 	buf_reset(&b);
-	/* the part after the last '@' is the domain */
-	address_append_domain(&b, "\"a@b\"@Example.ORG");
-	assert_string_equal(b.data, "example.org");
-	buf_reset(&b);
-	address_append_domain(&b, "no-at-sign");
-	assert_string_equal(b.data, "");
 	buf_release(&b);
+}
+
+static const struct {
+	const char *addr, *domain, *why;
+} domain_cases[] = {
+	{"Kim.Phillips@AMD.com", "amd.com", "lower-cased"},
+	{"\"a@b\"@Example.ORG", "example.org", "the part after the last '@'"},
+	{"joe", "(no domain)", "From: joe (a local address): not an empty line in the list"},
+	{"joe@", "(no domain)", "nothing after the '@'"},
+	{"joe@ \x01\x1b\t", "(no domain)", "a domain that would print as nothing"},
+	{"joe@\xff", "\xff", "bytes that are not UTF-8 print (as U+FFFD): kept"},
+	{"", "(no domain)", "no address (digest.c does not count it)"},
+};
+
+static void test_domain(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(domain_cases); i++) {
+		struct buf b = BUF_INIT;
+
+		address_append_domain(&b, domain_cases[i].addr);
+		if (strcmp(b.data, domain_cases[i].domain))
+			fail_msg("case %zu (%s): domain '%s', want '%s'", i, domain_cases[i].why,
+				 b.data, domain_cases[i].domain);
+		buf_release(&b);
+	}
 }
 
 int main(void)
@@ -71,6 +93,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_person_and_sender),
 		cmocka_unit_test(test_key_and_domain),
+		cmocka_unit_test(test_domain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -850,14 +850,22 @@ static void test_missing_objects(void **state)
 	char want[600];
 
 	(void)state;
-	/* The root commit x1 is gone: the whole window cannot be walked. */
+	/* The root commit x1 is gone: the whole window cannot be walked; x2 names it. */
 	a = open_ok("broken.git");
 	error_clear();
 	assert_int_equal(archive_set_window(a, NULL, NULL), MD_ERR_INPUT);
-	snprintf(want, sizeof(want), "cannot read commit %s in '%s': ", commit_hex("x1"),
-		 archive_path(a));
-	if (strncmp(error_message(), want, strlen(want)))
-		fail_msg("'%s', want '%s...'", error_message(), want);
+	snprintf(want, sizeof(want),
+		 "cannot read commit %s in '%s': it is missing (the parent of "
+		 "commit %s)",
+		 commit_hex("x1"), archive_path(a), commit_hex("x2"));
+	assert_string_equal(error_message(), want);
+	archive_free(a);
+
+	/* HEAD~3 steps past x1 (one commit at a time, so that x1 is named). */
+	a = open_ok("broken.git");
+	error_clear();
+	assert_int_equal(archive_set_window(a, "HEAD~3", NULL), MD_ERR_INPUT);
+	assert_string_equal(error_message(), want);
 	archive_free(a);
 
 	/* x3's blob is gone: x2..x3 is a window, and reading it fails naming x3. */

@@ -144,6 +144,21 @@ static void test_no_address(void **state)
 	assert_string_equal(f->d.entries[0].sender, "");
 }
 
+/* From: joe (no domain): counted under "(no domain)", never as an empty line. */
+static void test_no_domain(void **state)
+{
+	struct fixture *f = *state;
+	struct tally_row rows[2];
+
+	add(f, mail("c1", "[PATCH] Local", "Joe", "joe", "b\n"));
+	add(f, mail("c2", "[PATCH] Remote", "Ann", "ann@x.org", "b\n"));
+	assert_int_equal(tally_top(f->d.domains, rows, 2), 2);
+	assert_string_equal(rows[0].shown, "x.org");
+	assert_string_equal(rows[1].shown, "(no domain)");
+	assert_int_equal(tally_top(f->d.people, rows, 2), 2);
+	assert_string_equal(rows[0].shown, "Joe <joe>");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -152,6 +167,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_author_and_sender, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_controls_dropped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_address, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_domain, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,6 +18,7 @@
 
 #include "message/message.h"
 #include "util/buf.h"
+#include "util/date.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define FFFD	      "\xef\xbf\xbd"
@@ -389,6 +390,78 @@ static void test_date(void **state)
 	}
 }
 
+/*
+ * One parser for both: a message's date (message_parse) and the Maildir
+ * order (archive/maildir.c) both come from date_parse_rfc5322().  Odd dates
+ * on which GMime's parser (the message dates' until issue 8) and util/date.c
+ * disagreed, and some they agreed on: the message's date is the parser's,
+ * 0 when it is no date.
+ */
+static const char *const odd_dates[] = {
+    "Tue, 27 Jan 50 07:00:00 +0000",  /* GMime: 2050 */
+    "Tue, 27 Jan 69 07:00:00 +0000",  /* GMime: 2069 */
+    "Tue, 27 Jan 126 07:00:00 +0000", /* GMime: no date */
+    "Tue, 27 Jan 2026 07:00:00 A",    /* GMime: +01:00 */
+    "Tue, 27 Jan 2026 07:00:00 N",    /* GMime: -01:00 */
+    "Tue, 27 Jan 2026 07:00:00 Y",    /* GMime: +12:00 */
+    "Tue, 27 Jan 2026 07:00:00 Z",
+    "Tue, 27 Jan 2026 07:00:00 +2500",	       /* date.c was: +25:00 */
+    "Tue, 27 Jan 2026 07:00:00 +0060",	       /* date.c was: no date */
+    "Tue, 27 Jan 2026 07:00:00 +00",	       /* date.c was: no date */
+    "2026-01-27 07:00:00",		       /* date.c was: no date */
+    "2026-01-27T07:00:00Z",		       /* GMime: no date */
+    "Tue, 27 Jan 1900 07:00:00 +0000",	       /* GMime: no date */
+    "Tue, 27 Jan 2026 07:00:60 +0000",	       /* GMime: no date */
+    "Tue, 27-Jan-2026 07:00:00 +0000",	       /* date.c was: no date */
+    "Tue, 27 Jan 2026 07.00.00 +0000",	       /* GMime: midnight */
+    "Jan 27 2026 07:00:00",		       /* date.c was: no date */
+    "27 Jan 2026",			       /* date.c was: no date */
+    "\xc2\xa0 Wed Feb 26 03:35:21 2020 +1000", /* kvm-ppc; date.c was: no date */
+    "Tue, 30 Feb 2026 07:00:00 +0000",	       /* no date for both */
+    "Tue, 27 Jan 2026 25:00:00 +0000",
+    "Tuesday, 27 January 2026 07:00:00 +0000 (UTC)",
+    "(c) Tue, 27 (c) Jan 2026 07:00:00 +0000",
+    "garbage",
+};
+
+static void test_date_agreement(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(odd_dates); i++) {
+		struct buf raw = BUF_INIT;
+		struct message *m;
+		int64_t want = 0;
+
+		if (date_parse_rfc5322(odd_dates[i], strlen(odd_dates[i]), &want) < 0)
+			want = 0;
+		buf_addf(&raw, "Subject: x\nDate: %s\n\nbody\n", odd_dates[i]);
+		m = parse(raw.data, raw.len, odd_dates[i]);
+		if (m->date != want)
+			fail_msg("'%s': message date %lld, date_parse_rfc5322 %lld", odd_dates[i],
+				 (long long)m->date, (long long)want);
+		message_free(m);
+		buf_release(&raw);
+	}
+}
+
+/* Two of them for certain: RFC 5322's reading, not GMime's. */
+static void test_date_rfc5322(void **state)
+{
+	static const char y50[] = "Date: Tue, 27 Jan 50 07:00:00 +0000\n\n";
+	static const char mil[] = "Date: Tue, 27 Jan 2026 07:00:00 A\n\n";
+	struct message *m;
+
+	(void)state;
+	m = parse(y50, sizeof(y50) - 1, "a two-digit year 50");
+	assert_int_equal(m->date, -628880400); /* 1950-01-27T07:00Z, not 2050 */
+	message_free(m);
+	m = parse(mil, sizeof(mil) - 1, "a military zone");
+	assert_int_equal(m->date, 1769497200); /* 07:00 UTC, not 06:00 */
+	message_free(m);
+}
+
 /* ---- message_parse_address (in-body From:, rule 5) ----------------------- */
 
 /* clang-format off */
@@ -539,6 +612,65 @@ static void test_huge_headers(void **state)
 	assert_true(strncmp(m->references, "<r0@x.org> <r1@x.org>", 21) == 0);
 	message_free(m);
 	buf_release(&raw);
+}
+
+/*
+ * The cap on encoded words (message.c MESSAGE_MAX_ENCODED_WORD, 1024 bytes,
+ * docs/limits.md): an encoded word of `text_len` bytes of text, then
+ * `after` in the same header block.  A word whose text is longer than the
+ * cap, in a block that goes on past the cap, is shown as written with its
+ * encoding letter read as 'X'; a shorter one GMime decodes.  Without the
+ * cap GMime decodes all of them (and takes quadratic time on "=?a?B?A"
+ * repeated, which hostile.sh times).
+ */
+static const struct {
+	size_t text_len;
+	const char *after;
+	int decoded;
+	const char *why;
+} encoded_word_cases[] = {
+    {1000, " tail\nTo: x@y.z\n", 1, "1000 bytes from start to end: decoded"},
+    {1100, " tail\nTo: x@y.z\n", 0, "1100 bytes, the block goes on: not decoded, X"},
+    {1023, " tail\nTo: x@y.z\n", 1, "1024 bytes from the third '?' to the '?' of '?=': decoded"},
+    {1024, " tail\nTo: x@y.z\n", 0, "1025 bytes from '?' to '?', one past the cap: not decoded"},
+    {1000, "", 1, "at the end of the block: decoded"},
+    {3000, " tail\nX-Junk: " /* then 1100 bytes of junk */, 0,
+     "3000 bytes, junk after: not decoded"},
+};
+
+static void test_encoded_word_cap(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(encoded_word_cases); i++) {
+		struct buf raw = BUF_INIT, want = BUF_INIT, text = BUF_INIT;
+		struct message *m;
+
+		for (j = 0; j < encoded_word_cases[i].text_len; j++)
+			buf_addch(&text, 'a' + j % 26);
+		buf_addf(&raw, "Subject: =?UTF-8?Q?%s?=%s", text.data, encoded_word_cases[i].after);
+		if (strstr(encoded_word_cases[i].after, "X-Junk"))
+			for (j = 0; j < 1100; j++)
+				buf_addch(&raw, 'j');
+		buf_addstr(&raw, "\n\nbody\n");
+		if (encoded_word_cases[i].decoded)
+			buf_addstr(&want, text.data);
+		else
+			buf_addf(&want, "=?UTF-8?X?%s?=", text.data);
+		if (*encoded_word_cases[i].after)
+			buf_addstr(&want, " tail");
+		m = parse(raw.data, raw.len, encoded_word_cases[i].why);
+		if (strcmp(m->subject, want.data))
+			fail_msg("case %zu (%s): subject '%.40s...' (%zu bytes), want '%.40s...' "
+				 "(%zu bytes)",
+				 i, encoded_word_cases[i].why, m->subject, strlen(m->subject),
+				 want.data, want.len);
+		message_free(m);
+		buf_release(&raw);
+		buf_release(&want);
+		buf_release(&text);
+	}
 }
 
 /* Every prefix of a MIME mail, and some bytes flipped: never a crash. */
@@ -706,11 +838,14 @@ int main(void)
 	    cmocka_unit_test(test_body),
 	    cmocka_unit_test(test_headers),
 	    cmocka_unit_test(test_date),
+	    cmocka_unit_test(test_date_agreement),
+	    cmocka_unit_test(test_date_rfc5322),
 	    cmocka_unit_test(test_parse_address),
 	    cmocka_unit_test(test_parse_address_len),
 	    cmocka_unit_test(test_nested_shallow),
 	    cmocka_unit_test(test_nested_deep),
 	    cmocka_unit_test(test_huge_headers),
+	    cmocka_unit_test(test_encoded_word_cap),
 	    cmocka_unit_test(test_truncations),
 	    cmocka_unit_test(test_real_mail),
 	};

@@ -30,8 +30,8 @@
  * Checked, besides memory safety (every body is a heap copy of exactly its
  * bytes, no NUL after it):
  *  - every string the set hands out is valid UTF-8 without NUL and without
- *    terminal control, never NULL (root_id and the unknown ids: valid UTF-8
- *    without NUL, see check_series()); so is every series_append_*() output;
+ *    terminal control, never NULL, root_id and the unknown ids too; so is
+ *    every series_append_*() output;
  *  - counts and links are consistent: lead is among the patches, received
  *    <= total, indexes of patches at most SERIES_MAX_TOTAL or counted as
  *    not, trailers and applied entries point into their series, an earlier
@@ -313,14 +313,8 @@ static void check_series(const struct series_info *s)
 	unsigned *indexes;
 	size_t i, j, n, nindexes = 0;
 
-	/*
-	 * Not printable: root_id, when it is an id the patches answer, is the
-	 * In-Reply-To or References id as written, with its controls (series.c
-	 * set_refs() copies ids without text_append_printable(), unlike the
-	 * Message-IDs); so are the unknown ids.  Valid UTF-8 still.
-	 */
 	FUZZ_CHECK(s->root_id != NULL, "series root_id", NULL, 0, 0);
-	fuzz_check_string("series root_id", s->root_id);
+	check_printable("series root_id", s->root_id);
 	check_printable("series title", s->title);
 	FUZZ_CHECK(s->title_key != NULL, "series title_key", NULL, 0, 0);
 	fuzz_check_string("series title_key", s->title_key);
@@ -412,7 +406,7 @@ static void check_set(const struct series_set *set)
 	for (i = 0; i < series_set_applied_count(set); i++)
 		check_applied(series_set_applied(set, i));
 	for (i = 0; i < series_set_unknown_count(set); i++)
-		fuzz_check_string("unknown id", series_set_unknown_id(set, i));
+		check_printable("unknown id", series_set_unknown_id(set, i));
 }
 
 static void check_span(const char *what, size_t off, size_t len, size_t size)

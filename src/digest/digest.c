@@ -186,23 +186,26 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	}
 }
 
-/* The first id of a References value (its thread's root), or "". */
+/* The first id of a References value (its thread's root), printable; or "". */
 static void append_root(struct buf *out, const char *references)
 {
 	struct msgid_span ids[1];
 
 	if (msgid_parse_ends(references, strlen(references), ids, 1))
-		buf_add(out, references + ids[0].off, ids[0].len);
+		text_append_printable(out, references + ids[0].off, ids[0].len);
 }
 
-/* Records a patch so that later windows can continue its series. */
+/*
+ * Records a patch so that later windows can continue its series.  The ids
+ * and the change-id are kept printable, as the series module compares
+ * them (series.h).
+ */
 static int record_thread(struct store *store, const struct digest_message *m,
 			 const char *subject, const struct patch_subject *ps)
 {
-	struct buf root = BUF_INIT, title_key = BUF_INIT, change_id = BUF_INIT;
+	struct buf id = BUF_INIT, root = BUF_INIT, title_key = BUF_INIT, change_id = BUF_INIT;
 	struct store_thread_message t = {
 		.key = m->key,
-		.message_id = m->message_id,
 		.in_reply_to = m->in_reply_to,
 		.date = m->date,
 		.subject = subject,
@@ -213,18 +216,24 @@ static int record_thread(struct store *store, const struct digest_message *m,
 	};
 	int error;
 
+	text_append_printable(&id, m->message_id, strlen(m->message_id));
 	append_root(&root, m->references);
 	if (subject_is_lead(ps)) {
+		struct buf raw = BUF_INIT;
 		char *title = xmemdupz(subject + ps->title.off, ps->title.len);
 
 		series_append_title_key(&title_key, m->author_addr, title);
 		free(title);
-		msgid_find_change_id(m->body, m->body_len, &change_id);
+		if (msgid_find_change_id(m->body, m->body_len, &raw))
+			text_append_printable(&change_id, raw.data, raw.len);
+		buf_release(&raw);
 	}
+	t.message_id = id.len ? id.data : "";
 	t.root_id = root.len ? root.data : "";
 	t.title_key = title_key.len ? title_key.data : "";
 	t.change_id = change_id.len ? change_id.data : "";
 	error = store_record_thread(store, &t);
+	buf_release(&id);
 	buf_release(&root);
 	buf_release(&title_key);
 	buf_release(&change_id);

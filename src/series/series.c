@@ -274,16 +274,21 @@ static bool same_version(const struct patch_subject *a, const struct patch_subje
 
 static void add_ref(char **refs, size_t *n, const char *id, size_t len, const char *self)
 {
+	char *clean;
 	size_t i;
 
 	if (!len || len > MSGID_MAX_LEN || *n >= SERIES_MAX_REFS)
 		return;
+	/* as the Message-IDs are kept: printable, so the two compare */
+	clean = printable(id, len);
 	for (i = 0; i < *n; i++)
-		if (strlen(refs[i]) == len && !memcmp(refs[i], id, len))
-			return;
-	if (strlen(self) == len && !memcmp(self, id, len))
+		if (!strcmp(refs[i], clean))
+			break;
+	if (i < *n || !*clean || !strcmp(self, clean)) {
+		free(clean);
 		return;
-	refs[(*n)++] = xmemdupz(id, len);
+	}
+	refs[(*n)++] = clean;
 }
 
 static void set_refs(struct node *n, const char *in_reply_to, const char *references)
@@ -325,7 +330,7 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 {
 	struct buf b = BUF_INIT;
 	struct inbody_from from;
-	size_t skip_off = 0, skip_len = 0;
+	size_t skip_off = 0, skip_len = 0, k;
 
 	if (author_find_inbody_from(m->body, m->body_len, &from)) {
 		skip_off = from.line_off;
@@ -345,6 +350,12 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 	buf_release(&b);
 	n->links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->links));
 	n->nlinks = msgid_find_links(m->body, m->body_len, n->links, MSGID_MAX_LINKS);
+	for (k = 0; k < n->nlinks; k++) { /* printable, as the Message-IDs */
+		char *id = pstr(n->links[k].id);
+
+		free(n->links[k].id);
+		n->links[k].id = id;
+	}
 	if (!n->nlinks) {
 		free(n->links);
 		n->links = NULL;

@@ -60,6 +60,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -1131,7 +1132,7 @@ struct header_fields {
 
 /* Set to 0 to read every mail with GMime (tests compare the two ways). */
 int message_fast_path = 1;
-unsigned long message_fast_path_hits;
+atomic_ulong message_fast_path_hits;
 
 static bool is_token_char(char c)
 {
@@ -1394,7 +1395,7 @@ int message_parse(struct message **out, const char *raw, size_t len)
 	if (message_fast_path && well_formed &&
 	    header_fields_scan(&f, &values, &charset, (const char *)bytes->data, bytes->len,
 			       &body_off)) {
-		message_fast_path_hits++;
+		atomic_fetch_add_explicit(&message_fast_path_hits, 1, memory_order_relaxed);
 		message_fill(m, &f);
 		text_append(&body, charset, (const char *)bytes->data + body_off,
 			    bytes->len - body_off);

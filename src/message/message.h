@@ -9,6 +9,7 @@
  * No field is ever NULL: a missing header is "".
  */
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -51,7 +52,7 @@ int message_parse_address(const char *value, size_t len, char **name, char **add
  */
 extern int message_fast_path;
 /* Mails read by the fast path so far (for tests and benchmarks). */
-extern unsigned long message_fast_path_hits;
+extern atomic_ulong message_fast_path_hits;
 
 /* Starts and stops the library (GMime); call once per process. */
 void message_library_init(void);

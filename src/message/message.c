@@ -365,14 +365,26 @@ static bool is_field_name_char(char c)
 	return c > ' ' && c < 0x7f && c != ':';
 }
 
+/*
+ * Every field of every mail is looked up here: the first letter, which
+ * rules out most fields (Received, DKIM-Signature, X-..., To), is looked
+ * at before any comparison.
+ */
 static bool header_is_kept(const char *name, size_t len)
 {
 	size_t i;
+	char c;
 
-	if (len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8))
-		return true;
+	if (!len)
+		return false;
+	c = g_ascii_tolower(name[0]);
+	if (c != 'c' && c != 'd' && c != 'f' && c != 'i' && c != 'l' && c != 'm' && c != 'r' &&
+	    c != 's' && c != 'x')
+		return false;
+	if (c == 'c')
+		return len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8);
 	for (i = 0; i < G_N_ELEMENTS(kept_headers); i++)
-		if (strlen(kept_headers[i]) == len &&
+		if (g_ascii_tolower(kept_headers[i][0]) == c && strlen(kept_headers[i]) == len &&
 		    !g_ascii_strncasecmp(name, kept_headers[i], len))
 			return true;
 	return false;
@@ -630,6 +642,25 @@ static char *rfc2047_unpad(const char *s)
 	return buf_detach(&out, NULL);
 }
 
+/* The fast path's switch (declared with it, below). */
+int message_fast_path = 1;
+
+/*
+ * Printable ASCII and single spaces only, and no "=?": text that GMime's
+ * RFC 2047 decoder (g_mime_utils_header_decode_text) gives back as it is,
+ * so header_text() need not call it (cli-fastpath compares the two on
+ * every test mail).  Tabs and runs of spaces are left to GMime.
+ */
+static bool text_is_plain_ascii(const char *s)
+{
+	for (; *s; s++) {
+		if (*s < ' ' || *s >= 0x7f || (*s == ' ' && s[1] == ' ') ||
+		    (*s == '=' && s[1] == '?'))
+			return false;
+	}
+	return true;
+}
+
 /*
  * The header readers below take a field's raw value, as GMime's parser keeps
  * it (folded, NUL-terminated), or NULL when the field is absent: the same
@@ -649,6 +680,12 @@ static char *header_text(const char *raw)
 		return xstrdup("");
 	fixed = rfc2047_unpad(raw);
 	unfolded = g_mime_utils_header_unfold(fixed ? fixed : raw);
+	if (message_fast_path && text_is_plain_ascii(unfolded)) {
+		s = xstrdup(unfolded); /* what decode_text gives for it */
+		g_free(unfolded);
+		free(fixed);
+		return s;
+	}
 	decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
 	s = utf8_dup(decoded);
 	g_free(decoded);
@@ -1114,8 +1151,7 @@ struct header_fields {
 };
 
 /*
- * Mail that GMime would read as one text/plain part with no transfer
- * encoding (most of a list's mail: patches from git send-email, plain
+ * Mail that GMime would read as one text/plain part (most of a list's mail: patches from git send-email, plain
  * replies) is read without GMime's parser, which builds some 26 objects per
  * mail and took most of the run.  Its header block (already filtered and
  * defused, header_block_filter) is split here into fields; the values are
@@ -1125,13 +1161,13 @@ struct header_fields {
  * that is not only well-formed fields ending in an empty line, a field name
  * followed by white space, a second Content-Type or
  * Content-Transfer-Encoding, a Content-Type other than text/plain with
- * plain `name=value` parameters, a transfer encoding other than 7bit, 8bit
- * or binary.  tests/unit/test_message_fast.c checks that both ways give
+ * plain `name=value` parameters, a transfer encoding other than 7bit, 8bit,
+ * binary, quoted-printable or base64 (those two are decoded with GMime's
+ * own decoders).  tests/unit/test_message_fast.c checks that both ways give
  * the same fields on every mail of the test corpora.
  */
 
-/* Set to 0 to read every mail with GMime (tests compare the two ways). */
-int message_fast_path = 1;
+/* message_fast_path (above): set to 0 to read every mail with GMime. */
 atomic_ulong message_fast_path_hits;
 
 static bool is_token_char(char c)
@@ -1213,26 +1249,61 @@ static bool content_type_is_plain(const char *v, size_t n, const char **charset,
 	}
 }
 
-/* A Content-Transfer-Encoding GMime does not decode. */
-static bool transfer_encoding_is_identity(const char *v, size_t n)
+/*
+ * The Content-Transfer-Encoding s[0..n) names, as GMime reads it, when it
+ * is one the fast path decodes: none (7bit, 8bit, binary), quoted-printable
+ * or base64, alone but for white space.  Returns -1 for anything else.
+ */
+static int transfer_encoding_read(const char *v, size_t n)
 {
 	const char *end = v + n;
+	size_t len;
 
 	while (v < end && is_space(*v))
 		v++;
 	while (end > v && is_space(end[-1]))
 		end--;
-	return span_is(v, (size_t)(end - v), "7bit") || span_is(v, (size_t)(end - v), "8bit") ||
-	       span_is(v, (size_t)(end - v), "binary");
+	len = (size_t)(end - v);
+	if (span_is(v, len, "7bit") || span_is(v, len, "8bit") || span_is(v, len, "binary"))
+		return GMIME_CONTENT_ENCODING_DEFAULT;
+	if (span_is(v, len, "quoted-printable"))
+		return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	if (span_is(v, len, "base64"))
+		return GMIME_CONTENT_ENCODING_BASE64;
+	return -1;
+}
+
+/*
+ * Appends the body s[0..n), decoded from `encoding` as GMime's data
+ * wrapper does (its decoder, in one step: the decoders carry their state
+ * across steps, so one step gives what a stream of them does), then as
+ * text in `charset` (text_append).
+ */
+static void body_append_decoded(struct buf *out, int encoding, const char *charset,
+				const char *s, size_t n)
+{
+	GMimeEncoding state;
+	struct buf decoded = BUF_INIT;
+
+	if (encoding == GMIME_CONTENT_ENCODING_DEFAULT || !n) {
+		text_append(out, charset, s, n);
+		return;
+	}
+	g_mime_encoding_init_decode(&state, (GMimeContentEncoding)encoding);
+	buf_grow(&decoded, g_mime_encoding_outlen(&state, n));
+	decoded.len = g_mime_encoding_flush(&state, s, n, decoded.data);
+	decoded.data[decoded.len] = '\0';
+	text_append(out, charset, decoded.data, decoded.len);
+	buf_release(&decoded);
 }
 
 /*
  * Splits the header block at s[0..n) (header_block_filter's output) into
  * fields: sets *f (values copied into `values`, NUL-terminated), *charset
- * and *body.  Returns false when the mail is not for the fast path.
+ * (malloc'd, or NULL), *encoding and *body.  Returns false when the mail is not for the fast path.
  */
 static bool header_fields_scan(struct header_fields *f, struct buf *values, char **charset,
-			       const char *s, size_t n, size_t *body)
+			       int *encoding, const char *s, size_t n, size_t *body)
 {
 	/* One slot per field we read, then Content-Type and Content-Transfer-Encoding. */
 	static const char *const names[] = {
@@ -1291,7 +1362,8 @@ static bool header_fields_scan(struct header_fields *f, struct buf *values, char
 		}
 		p = next;
 	}
-	if (seen[10] && !transfer_encoding_is_identity(s + off[10], len[10]))
+	*encoding = GMIME_CONTENT_ENCODING_DEFAULT;
+	if (seen[10] && (*encoding = transfer_encoding_read(s + off[10], len[10])) < 0)
 		return false;
 	cs = NULL;
 	cs_len = 0;
@@ -1386,6 +1458,7 @@ int message_parse(struct message **out, const char *raw, size_t len)
 	char *charset = NULL;
 	size_t body_off;
 	bool well_formed;
+	int encoding;
 
 	assert(out && (raw || !len) && parser_options);
 	if (len > MESSAGE_MAX_SIZE)
@@ -1393,12 +1466,12 @@ int message_parse(struct message **out, const char *raw, size_t len)
 	m = xcalloc(1, sizeof(*m));
 	bytes = header_block_filter(raw ? raw : "", len, &well_formed);
 	if (message_fast_path && well_formed &&
-	    header_fields_scan(&f, &values, &charset, (const char *)bytes->data, bytes->len,
-			       &body_off)) {
+	    header_fields_scan(&f, &values, &charset, &encoding, (const char *)bytes->data,
+			       bytes->len, &body_off)) {
 		atomic_fetch_add_explicit(&message_fast_path_hits, 1, memory_order_relaxed);
 		message_fill(m, &f);
-		text_append(&body, charset, (const char *)bytes->data + body_off,
-			    bytes->len - body_off);
+		body_append_decoded(&body, encoding, charset, (const char *)bytes->data + body_off,
+				    bytes->len - body_off);
 		g_byte_array_free(bytes, TRUE);
 	} else {
 		message_parse_gmime(m, &body, bytes);

@@ -86,6 +86,8 @@
 #define GIT_MWINDOW_SIZE   ((size_t)8 << 20)
 #define GIT_MAPPED_LIMIT   ((size_t)32 << 20)
 #define GIT_CACHE_MAX_SIZE ((ssize_t)1 << 20)
+/* Commits up to this size are cached while a window FROM..TO is set. */
+#define ARCHIVE_GIT_COMMIT_CACHE_OBJECT ((size_t)4096)
 
 /*
  * Messages read ahead by each reader, at most.  The caller holds one more
@@ -192,6 +194,7 @@ int archive_git_read_ahead = 1;
 int archive_git_readers;
 
 static void archive_git_reader_free(struct archive_git *g);
+static int archive_git_no_cache(git_object_t type);
 
 /* libgit2's last message, for ours. */
 static const char *archive_git_message(void)
@@ -917,10 +920,20 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	g->started = 0;
 	g->inline_read = 0;
 
+	/*
+	 * Resolving FROM (HEAD~1000) walks the commits the window is then made
+	 * of, once more: commits are cached while the window is set (within
+	 * GIT_CACHE_MAX_SIZE), so that they are read once.
+	 */
+	if (from)
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT,
+				 ARCHIVE_GIT_COMMIT_CACHE_OBJECT);
 	if (g->inbox)
 		error = archive_git_inbox_window(a, from, to, &from_id, &to_id);
 	else
 		error = archive_git_repo_window(a, from, to, &from_id, &to_id);
+	if (from)
+		archive_git_no_cache(GIT_OBJECT_COMMIT);
 	if (error < 0)
 		goto cleanup;
 	if (g->nr == 0) {

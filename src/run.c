@@ -186,16 +186,32 @@ static void message_key(struct buf *out, const struct archive_message *am,
 		buf_addf(out, "#%lu", am->position);
 }
 
+/*
+ * The archive's prepare hook (archive_set_prepare): messages are parsed as
+ * they are read, on the archive's reader threads where it has them.
+ */
+static void *prepare_message(const char *raw, size_t len)
+{
+	struct message *m = NULL;
+
+	return message_parse(&m, raw, len) < 0 ? NULL : m;
+}
+
+static void discard_message(void *m)
+{
+	message_free(m);
+}
+
 /* Digests one message of the archive, when it falls in the window. */
 static int digest_one(struct digest *d, struct store *store, struct window *w,
 		      const struct archive_message *am, char **list_id_name)
 {
-	struct message *m = NULL;
+	struct message *m = am->prepared;
 	struct buf key = BUF_INIT;
 	int64_t date;
 	int error;
 
-	if ((error = message_parse(&m, am->raw, am->len)) < 0)
+	if (!m && (error = message_parse(&m, am->raw, am->len)) < 0)
 		return error;
 	date = m->date ? m->date : am->time;
 	if (!window_has(w, date))
@@ -481,6 +497,7 @@ int run_digest(const struct run_options *options)
 	store = state ? state_store(state) : (memory = memstate_new());
 
 	progress_start(&progress, o->label, archive_window_size(archive), o->quiet);
+	archive_set_prepare(archive, prepare_message, discard_message);
 	while ((error = archive_next(archive, &am)) > 0) {
 		progress_update(&progress, ++read);
 		if ((error = digest_one(&d, store, &w, &am, &list_id_name)) < 0)

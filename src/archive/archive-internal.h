@@ -42,6 +42,8 @@ struct archive {
 	char root_id[41];     /* "" until archive_root_id() found it */
 	size_t window_size;
 	int window_set;
+	archive_prepare_fn prepare; /* archive_set_prepare(), or NULL */
+	void (*discard)(void *prepared);
 };
 
 /* strerror(err) with a lowercase first letter, into out; returns out. */
@@ -74,5 +76,11 @@ extern const struct archive_ops archive_maildir_ops;
  * when a window's first message is asked for.
  */
 extern int archive_git_read_ahead;
+
+/*
+ * Reader threads for git archives: 0 (the default) one per processor, at
+ * most 4; tests set it to read the same windows with 1, 2 or 3.
+ */
+extern int archive_git_readers;
 
 #endif

@@ -313,11 +313,26 @@ size_t archive_window_size(const struct archive *a)
 	return a->window_size;
 }
 
+void archive_set_prepare(struct archive *a, archive_prepare_fn prepare,
+			 void (*discard)(void *prepared))
+{
+	assert(a && (!prepare || discard));
+	a->prepare = prepare;
+	a->discard = discard;
+}
+
 int archive_next(struct archive *a, struct archive_message *out)
 {
+	int status;
+
 	assert(a && out);
 	assert(a->window_set); /* archive_set_window() first */
-	return a->ops->next(a, out);
+	out->prepared = NULL;
+	status = a->ops->next(a, out);
+	/* Kinds that do not prepare on a thread of their own: here. */
+	if (status > 0 && a->prepare && !out->prepared)
+		out->prepared = a->prepare(out->raw, out->len);
+	return status;
 }
 
 const char *archive_name(const struct archive *a)

@@ -24,7 +24,24 @@ struct archive_message {
 	unsigned long position; /* 1-based place in the archive's reading order:
 				   in the whole file (mbox) or Maildir, in the
 				   window (git, where `id` names the message) */
+	void *prepared;   /* what the prepare hook made of the message
+			     (archive_set_prepare), the caller's; or NULL */
 };
+
+/*
+ * Work done on each message as it is read, before archive_next() hands it
+ * on in out->prepared (the caller's from then on): `prepare` gets the raw
+ * message and returns a pointer, or NULL.  Git archives run it on their
+ * reader threads, ahead of the caller and on several messages at once; the
+ * other kinds in archive_next().  So `prepare` must be safe to call from
+ * any thread, several at once, and must not set errors or print.
+ * `discard` frees what was prepared but never handed on (the archive is
+ * freed, or its window set again, before the end).  Call before the first
+ * archive_next() of a window.
+ */
+typedef void *(*archive_prepare_fn)(const char *raw, size_t len);
+void archive_set_prepare(struct archive *a, archive_prepare_fn prepare,
+			 void (*discard)(void *prepared));
 
 /*
  * Opens the archive at `path` (a git repository, bare or not; the path is

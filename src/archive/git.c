@@ -8,25 +8,33 @@
  * its tree; a deletion has `d` instead.  archive_set_window() walks the
  * window once (git rev-list --first-parent FROM..TO, epoch after epoch in an
  * inbox), keeping each commit's id, tree id, time and epoch.  The messages
- * are then read ahead on a thread of their own (the reader), started by the
- * first archive_next(): it reads each commit's tree and `m` blob, oldest
- * first, from its epoch's repository, into a queue of at most
- * ARCHIVE_GIT_QUEUE messages, while the caller parses the ones before.
- * archive_next() takes them off in order and keeps only the current one.
+ * are then read ahead on threads of their own (the readers, one per
+ * processor, at most 4), started by the first archive_next(): reader t of n
+ * reads the commits t, t + n, t + 2n, ... (each commit's tree and `m`
+ * blob, from its epoch's repository), runs the prepare hook on each message
+ * (archive_set_prepare: run.c parses the mail there, so parsing runs on
+ * every core too), and puts one slot per commit into its own queue of at
+ * most ARCHIVE_GIT_QUEUE, while the caller digests the ones before.
+ * archive_next() takes the slots off the queues in turn, so in archive
+ * order, and keeps only the current message.
  *
- * libgit2 objects must not be used by two threads at once, so from the
- * reader's start to its end (archive_git_reader_free, which archive_free()
- * and archive_set_window() call) the reader alone uses the repositories and
- * their object databases: anything else that needs them runs before the
- * first archive_next() or stops the reader first.  The caller only reads the
- * window's commit list, which does not change meanwhile, and takes the
- * blobs the reader hands on (a blob is an uncached buffer with an atomic
- * reference count and no pointer back to the repository, so the caller may
- * free it while the reader reads on).
+ * libgit2 objects must not be used by two threads at once, so reader 0 uses
+ * the archive's repositories and the others open their own (libgit2 shares
+ * the packs and their mapped windows between repositories of one process,
+ * under its own locks).  From the readers' start to their end
+ * (archive_git_reader_free, which archive_free() and archive_set_window()
+ * call) the readers alone use the repositories and their object databases:
+ * anything else that needs them runs before the first archive_next() or
+ * stops the readers first.  The caller only reads the window's commit list,
+ * which does not change meanwhile, and takes the blobs the readers hand on
+ * (a blob is an uncached buffer with an atomic reference count and no
+ * pointer back to the repository, so the caller may free it while the
+ * reader reads on).
  * libgit2's error message is per thread: the reader writes each error into
  * the message's slot, and archive_next() sets it (error_set) when it gets
  * there, after the messages before it.  When no thread can be started the
- * messages are read in archive_next() itself, one at a time.
+ * messages are read in archive_next() itself, one at a time (and archive.c
+ * runs the prepare hook there).
  *
  * A message larger than ARCHIVE_GIT_MESSAGE_MAX_SIZE (64 MiB, as mbox and
  * Maildir) is skipped with a warning naming its commit: its size comes
@@ -91,12 +99,17 @@
 #define GIT_MWINDOW_SIZE   ((size_t)8 << 20)
 #define GIT_MAPPED_LIMIT   ((size_t)32 << 20)
 #define GIT_CACHE_MAX_SIZE ((ssize_t)1 << 20)
+/* Commits up to this size are cached while a window FROM..TO is set. */
+#define ARCHIVE_GIT_COMMIT_CACHE_OBJECT ((size_t)4096)
 
 /*
- * Messages read ahead, at most.  The caller holds one more (the current
- * message) and the reader one it is reading.  The reader, once the queue is
- * full, sleeps until it is half empty, so that it is woken once per
- * ARCHIVE_GIT_QUEUE / 2 messages, not for each.
+ * Messages read ahead by each reader, at most.  The caller holds one more
+ * (the current message) and each reader one it is reading.  A reader, once
+ * its queue is full, sleeps until it is half empty; the caller, once the
+ * queue it needs is empty, sleeps until it is half full (or the reader is
+ * at its last commit): each is woken once per ARCHIVE_GIT_QUEUE / 2
+ * messages, not for each (a wake-up costs about as much as parsing a
+ * plain mail).
  */
 #define ARCHIVE_GIT_QUEUE 32
 
@@ -117,33 +130,15 @@ struct archive_git_commit {
 	unsigned int epoch; /* the repository it is in: an index into archive_git.epochs */
 };
 
-/* One entry of the queue: a message, or an error met reading the window. */
+/* One entry of a queue: a message, or an error met reading the window. */
 struct archive_git_slot {
-	int status;	      /* 1: a message in `blob`; ARCHIVE_GIT_SKIPPED: a warning in
-				 `message`; negative: an error, in `message` */
+	int status;	      /* 1: a message in `blob`; 0: a commit without one;
+				 ARCHIVE_GIT_SKIPPED: a warning in `message`;
+				 negative: an error, in `message` */
 	size_t commit;	      /* the commit's index in the window */
 	git_odb_object *blob; /* the caller's once taken off the queue */
+	void *prepared;	      /* what the prepare hook made of it, or NULL */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
-};
-
-/*
- * The reader thread and its queue.  Fields marked "lock" are read and
- * written under `lock` only; the others by the caller's thread only.
- */
-struct archive_git_reader {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t not_empty; /* the caller waits here for a message */
-	pthread_cond_t not_full;  /* the reader waits here for room */
-	/* lock: the queue, `count` slots from `head` on, oldest first */
-	struct archive_git_slot slots[ARCHIVE_GIT_QUEUE];
-	size_t head;	    /* lock: the oldest slot */
-	size_t count;	    /* lock: slots in use */
-	int done;	    /* lock: the reader has gone through the window */
-	int stop;	    /* lock: the reader is to end at once */
-	int reader_waiting; /* lock: the reader waits for room */
-	int caller_waiting; /* lock: the caller waits for a message */
-	int running;	    /* a thread was started and not yet joined */
 };
 
 /* One repository: the archive's, or one epoch of a v2 inbox. */
@@ -153,27 +148,66 @@ struct archive_git_epoch {
 	char *path;	      /* for messages: the archive's path, or DIR/git/N.git */
 };
 
+struct archive_git;
+
+/*
+ * One reader thread and its queue.  Reader t of n reads the commits
+ * t, t + n, t + 2n, ... of the window, each into its own queue, in order,
+ * one slot per commit (deletions too, so that the caller knows whose turn
+ * it is).  Fields marked "lock" are read and written under `lock` only;
+ * the others by the caller's thread only, or by the reader alone while it
+ * runs.
+ */
+struct archive_git_reader {
+	struct archive_git *g;
+	size_t first; /* the first commit it reads; then every readers_nr-th */
+	/* Its repositories: reader 0 uses the archive's, the others their own. */
+	struct archive_git_epoch *epochs;
+	int own_epochs;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty; /* the caller waits here for a message */
+	pthread_cond_t not_full;  /* the reader waits here for room */
+	/* lock: the queue, `count` slots from `head` on, oldest first */
+	struct archive_git_slot slots[ARCHIVE_GIT_QUEUE];
+	size_t head;	    /* lock: the oldest slot */
+	size_t count;	    /* lock: slots in use */
+	int done;	    /* lock: the reader has gone through its commits */
+	int stop;	    /* lock: the reader is to end at once */
+	int reader_waiting; /* lock: the reader waits for room */
+	int caller_waiting; /* lock: the caller waits for a message */
+	int running;	    /* a thread was started and not yet joined */
+	int sync_ready;	    /* the mutex and conditions were initialised */
+};
+
 struct archive_git {
 	/* The repository (one), or the inbox's epochs 0, 1, ... in order. */
 	struct archive_git_epoch *epochs;
 	size_t epochs_nr;
 	int inbox; /* a v2 inbox directory (revisions are looked up in every epoch) */
-	/* The window, oldest first; the reader reads it too, while it runs. */
+	/* The window, oldest first; the readers read it too, while they run. */
 	struct archive_git_commit *commits;
 	size_t nr;
 	size_t alloc;
-	size_t pos;	      /* the next commit to read */
+	size_t pos;	      /* the next commit to hand on */
 	git_odb_object *blob; /* the current message, until the next read */
 	int started;	      /* archive_next() chose how to read the window */
 	int inline_read;      /* no reader thread: archive_next() reads */
-	/* The reader thread, from the first archive_next() on; or NULL. */
-	struct archive_git_reader *reader;
+	/* The prepare hook (archive_set_prepare), copied when the readers start. */
+	archive_prepare_fn prepare;
+	void (*discard)(void *prepared);
+	/* The reader threads, from the first archive_next() on; or NULL. */
+	struct archive_git_reader *readers;
+	size_t readers_nr;    /* started */
+	size_t readers_alloc; /* set up, or tried */
 };
 
 /* 0 makes archive_next() read without a thread (archive-internal.h). */
 int archive_git_read_ahead = 1;
+int archive_git_readers;
 
 static void archive_git_reader_free(struct archive_git *g);
+static int archive_git_no_cache(git_object_t type);
 
 /* libgit2's last message, for ours. */
 static const char *archive_git_message(void)
@@ -1089,10 +1123,20 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	g->started = 0;
 	g->inline_read = 0;
 
+	/*
+	 * Resolving FROM (HEAD~1000) walks the commits the window is then made
+	 * of, once more: commits are cached while the window is set (within
+	 * GIT_CACHE_MAX_SIZE), so that they are read once.
+	 */
+	if (from)
+		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT,
+				 ARCHIVE_GIT_COMMIT_CACHE_OBJECT);
 	if (g->inbox)
 		error = archive_git_inbox_window(a, from, to, &from_id, &to_id);
 	else
 		error = archive_git_repo_window(a, from, to, &from_id, &to_id);
+	if (from)
+		archive_git_no_cache(GIT_OBJECT_COMMIT);
 	if (error < 0)
 		goto cleanup;
 	if (g->nr == 0) {
@@ -1127,10 +1171,11 @@ cleanup:
  * whole message in message[0..size) when the archive is broken.  Sets no
  * error and prints no warning itself (neither is for the reader thread).
  */
-static int archive_git_read(struct archive_git *g, const struct archive_git_commit *c,
-			    git_odb_object **out, char *message, size_t size)
+static int archive_git_read(const struct archive_git_epoch *epochs,
+			    const struct archive_git_commit *c, git_odb_object **out, char *message,
+			    size_t size)
 {
-	const struct archive_git_epoch *epoch = &g->epochs[c->epoch];
+	const struct archive_git_epoch *epoch = &epochs[c->epoch];
 	char hex[GIT_OID_HEXSZ + 1], why[64];
 	git_odb_object *blob = NULL;
 	git_tree *tree = NULL;
@@ -1201,20 +1246,35 @@ static void archive_git_message_fill(struct archive_message *out, const struct a
 	out->position = (unsigned long)(c - g->commits) + 1;
 }
 
-/* The reader thread: reads the window into the queue, oldest first. */
+/* Frees what a slot holds. */
+static void archive_git_slot_clear(const struct archive_git *g, struct archive_git_slot *slot)
+{
+	git_odb_object_free(slot->blob);
+	slot->blob = NULL;
+	if (slot->prepared && g->discard)
+		g->discard(slot->prepared);
+	slot->prepared = NULL;
+}
+
+/* A reader thread: reads its commits of the window into its queue, oldest first. */
 static void *archive_git_reader_main(void *arg)
 {
-	struct archive_git *g = arg;
-	struct archive_git_reader *r = g->reader;
+	struct archive_git_reader *r = arg;
+	struct archive_git *g = r->g;
 	struct archive_git_slot *slot;
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 	git_odb_object *blob;
+	void *prepared;
 	size_t i;
 	int status, stop = 0;
 
-	for (i = 0; i < g->nr && !stop; i++) {
+	for (i = r->first; i < g->nr && !stop; i += g->readers_nr) {
 		message[0] = '\0';
-		status = archive_git_read(g, &g->commits[i], &blob, message, sizeof(message));
+		prepared = NULL;
+		status = archive_git_read(r->epochs, &g->commits[i], &blob, message,
+					  sizeof(message));
+		if (status == 1 && g->prepare)
+			prepared = g->prepare(git_odb_object_data(blob), git_odb_object_size(blob));
 
 		pthread_mutex_lock(&r->lock);
 		while (r->count == ARCHIVE_GIT_QUEUE && !r->stop) {
@@ -1223,20 +1283,26 @@ static void *archive_git_reader_main(void *arg)
 			r->reader_waiting = 0;
 		}
 		stop = r->stop;
-		if (!stop && status != 0) {
+		if (!stop) {
 			slot = &r->slots[(r->head + r->count) % ARCHIVE_GIT_QUEUE];
 			slot->status = status;
 			slot->commit = i;
 			slot->blob = blob;
+			slot->prepared = prepared;
 			blob = NULL;
+			prepared = NULL;
 			if (status < 0 || status == ARCHIVE_GIT_SKIPPED)
 				memcpy(slot->message, message, sizeof(message));
 			r->count++;
-			if (r->caller_waiting)
+			/* The caller is woken for half a queue at a time, not for each. */
+			if (r->caller_waiting &&
+			    (r->count >= ARCHIVE_GIT_QUEUE / 2 || i + g->readers_nr >= g->nr))
 				pthread_cond_signal(&r->not_empty);
 		}
 		pthread_mutex_unlock(&r->lock);
 		git_odb_object_free(blob); /* when told to stop */
+		if (prepared && g->discard)
+			g->discard(prepared);
 	}
 
 	pthread_mutex_lock(&r->lock);
@@ -1247,79 +1313,163 @@ static void *archive_git_reader_main(void *arg)
 	return NULL;
 }
 
-/*
- * Starts the reader thread on the window.  Returns 0, or -1 when no thread
- * could be started (the window is then read inline).
- */
-static int archive_git_reader_start(struct archive_git *g)
+/* Readers to start: archive_git_readers, else one per processor, at most 4. */
+static size_t archive_git_readers_wanted(void)
 {
-	struct archive_git_reader *r;
+	long n = archive_git_readers;
 
-	r = xcalloc(1, sizeof(*r));
-	if (pthread_mutex_init(&r->lock, NULL) != 0) {
-		free(r);
-		return -1;
+	if (n <= 0)
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	return n > 4 ? 4 : (size_t)n;
+}
+
+/*
+ * Opens reader r's own repositories, the archive's again (libgit2 objects
+ * are not shared between threads; packs are, inside libgit2).  Returns 0 or
+ * -1 (no message: the reader is then not started).
+ */
+static int archive_git_reader_open(struct archive_git_reader *r)
+{
+	const struct archive_git *g = r->g;
+	size_t e;
+
+	r->epochs = xcalloc(g->epochs_nr, sizeof(*r->epochs));
+	r->own_epochs = 1;
+	for (e = 0; e < g->epochs_nr; e++) {
+		if (git_repository_open_ext(&r->epochs[e].repo, g->epochs[e].path,
+					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+		    git_repository_odb(&r->epochs[e].odb, r->epochs[e].repo) < 0)
+			return -1;
+		r->epochs[e].path = g->epochs[e].path; /* borrowed, for messages */
 	}
+	return 0;
+}
+
+/* Sets up reader t (not started).  Returns 0, or -1 when it cannot be. */
+static int archive_git_reader_init(struct archive_git *g, size_t t)
+{
+	struct archive_git_reader *r = &g->readers[t];
+
+	r->g = g;
+	r->first = t;
+	if (t == 0)
+		r->epochs = g->epochs;
+	else if (archive_git_reader_open(r) < 0)
+		return -1;
+	if (pthread_mutex_init(&r->lock, NULL) != 0)
+		return -1;
 	if (pthread_cond_init(&r->not_empty, NULL) != 0) {
 		pthread_mutex_destroy(&r->lock);
-		free(r);
 		return -1;
 	}
 	if (pthread_cond_init(&r->not_full, NULL) != 0) {
 		pthread_cond_destroy(&r->not_empty);
 		pthread_mutex_destroy(&r->lock);
-		free(r);
 		return -1;
 	}
-	g->reader = r;
-	if (pthread_create(&r->thread, NULL, archive_git_reader_main, g) != 0) {
-		archive_git_reader_free(g);
-		return -1;
-	}
-	r->running = 1;
+	r->sync_ready = 1;
 	return 0;
 }
 
 /*
- * Stops the reader thread (it ends after the message it is reading), waits
- * for it, and frees the queue with the messages left in it.  The repository
- * is the caller's again.  Does nothing when there is no reader.
+ * Starts the reader threads on the window.  Returns 0, or -1 when none
+ * could be started (the window is then read inline).  Fewer readers than
+ * wanted are used when the repositories cannot be opened again.
  */
-static void archive_git_reader_free(struct archive_git *g)
+static int archive_git_reader_start(struct archive_git *g, archive_prepare_fn prepare,
+				    void (*discard)(void *))
 {
-	struct archive_git_reader *r = g->reader;
-	size_t i;
+	size_t want = archive_git_readers_wanted(), t;
 
-	if (!r)
-		return;
-	if (r->running) {
-		pthread_mutex_lock(&r->lock);
-		r->stop = 1;
-		pthread_cond_signal(&r->not_full);
-		pthread_mutex_unlock(&r->lock);
-		pthread_join(r->thread, NULL);
+	if (want > g->nr)
+		want = g->nr ? g->nr : 1;
+	g->prepare = prepare;
+	g->discard = discard;
+	g->readers = xcalloc(want, sizeof(*g->readers));
+	g->readers_alloc = want;
+	for (t = 0; t < want; t++)
+		if (archive_git_reader_init(g, t) < 0)
+			break;
+	/* Reader t reads every readers_nr-th commit: the count is fixed before any starts. */
+	g->readers_nr = t;
+	for (t = 0; t < g->readers_nr; t++) {
+		if (pthread_create(&g->readers[t].thread, NULL, archive_git_reader_main,
+				   &g->readers[t]) != 0)
+			break;
+		g->readers[t].running = 1;
 	}
-	for (i = 0; i < r->count; i++)
-		git_odb_object_free(r->slots[(r->head + i) % ARCHIVE_GIT_QUEUE].blob);
-	pthread_cond_destroy(&r->not_full);
-	pthread_cond_destroy(&r->not_empty);
-	pthread_mutex_destroy(&r->lock);
-	free(r);
-	g->reader = NULL;
+	if (g->readers_nr == 0 || t < g->readers_nr) {
+		archive_git_reader_free(g);
+		return -1;
+	}
+	return 0;
 }
 
 /*
- * archive_next() with the reader thread: takes the oldest slot off the
- * queue, printing the warnings of skipped messages on the way.
+ * Stops the reader threads (each ends after the message it is reading),
+ * waits for them, and frees the queues with the messages left in them.
+ * The repositories are the caller's again.  Does nothing when there are no
+ * readers.
+ */
+static void archive_git_reader_free(struct archive_git *g)
+{
+	struct archive_git_reader *r;
+	size_t t, i, e;
+
+	if (!g->readers)
+		return;
+	for (t = 0; t < g->readers_alloc; t++) {
+		r = &g->readers[t];
+		if (r->running) {
+			pthread_mutex_lock(&r->lock);
+			r->stop = 1;
+			pthread_cond_signal(&r->not_full);
+			pthread_mutex_unlock(&r->lock);
+		}
+	}
+	for (t = 0; t < g->readers_alloc; t++) {
+		r = &g->readers[t];
+		if (r->running)
+			pthread_join(r->thread, NULL);
+		for (i = 0; i < r->count; i++)
+			archive_git_slot_clear(g, &r->slots[(r->head + i) % ARCHIVE_GIT_QUEUE]);
+		if (r->sync_ready) {
+			pthread_cond_destroy(&r->not_full);
+			pthread_cond_destroy(&r->not_empty);
+			pthread_mutex_destroy(&r->lock);
+		}
+		if (r->own_epochs) {
+			for (e = 0; e < g->epochs_nr; e++) {
+				git_odb_free(r->epochs[e].odb);
+				git_repository_free(r->epochs[e].repo);
+			}
+			free(r->epochs);
+		}
+	}
+	free(g->readers);
+	g->readers = NULL;
+	g->readers_nr = 0;
+	g->readers_alloc = 0;
+}
+
+/*
+ * archive_next() with the reader threads: takes the next commit's slot off
+ * its reader's queue, skipping deletions and printing the warnings of
+ * skipped messages on the way.
  */
 static int archive_git_next_queued(struct archive_git *g, struct archive_message *out)
 {
-	struct archive_git_reader *r = g->reader;
+	struct archive_git_reader *r;
 	struct archive_git_slot *slot;
 	char skipped[ARCHIVE_GIT_MESSAGE_MAX];
 	int status;
 
 	for (;;) {
+		if (g->pos >= g->nr)
+			return 0;
+		r = &g->readers[g->pos % g->readers_nr];
 		pthread_mutex_lock(&r->lock);
 		while (r->count == 0 && !r->done) {
 			r->caller_waiting = 1;
@@ -1327,12 +1477,14 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 			r->caller_waiting = 0;
 		}
 		if (r->count == 0) {
+			/* Not reached: each reader queues every commit of its share. */
 			pthread_mutex_unlock(&r->lock);
 			return 0;
 		}
 		slot = &r->slots[r->head];
 		r->head = (r->head + 1) % ARCHIVE_GIT_QUEUE;
 		r->count--;
+		g->pos++;
 		status = slot->status; /* the reader writes the slot again only under the lock */
 		if (status == ARCHIVE_GIT_SKIPPED) {
 			memcpy(skipped, slot->message, sizeof(skipped));
@@ -1340,15 +1492,18 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 			g->blob = slot->blob;
 			slot->blob = NULL;
 			archive_git_message_fill(out, g, &g->commits[slot->commit], g->blob);
-		} else {
+			out->prepared = slot->prepared;
+			slot->prepared = NULL;
+		} else if (status < 0) {
 			error_set(status, "%s", slot->message);
 		}
 		if (r->reader_waiting && r->count <= ARCHIVE_GIT_QUEUE / 2)
 			pthread_cond_signal(&r->not_full);
 		pthread_mutex_unlock(&r->lock);
-		if (status != ARCHIVE_GIT_SKIPPED)
+		if (status == ARCHIVE_GIT_SKIPPED)
+			warning("%s", skipped); /* here, on the caller's thread, in archive order */
+		else if (status != 0)
 			return status;
-		warning("%s", skipped); /* here, on the caller's thread, in archive order */
 	}
 }
 
@@ -1361,7 +1516,8 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 
 	while (g->pos < g->nr) {
 		c = &g->commits[g->pos++];
-		if ((error = archive_git_read(g, c, &g->blob, message, sizeof(message))) < 0)
+		if ((error = archive_git_read(g->epochs, c, &g->blob, message, sizeof(message))) <
+		    0)
 			return error_set(error, "%s", message);
 		if (error == ARCHIVE_GIT_SKIPPED) {
 			warning("%s", message);
@@ -1383,7 +1539,8 @@ static int archive_git_next(struct archive *a, struct archive_message *out)
 	g->blob = NULL;
 	if (!g->started) {
 		g->started = 1;
-		g->inline_read = !archive_git_read_ahead || archive_git_reader_start(g) < 0;
+		g->inline_read = !archive_git_read_ahead ||
+				 archive_git_reader_start(g, a->prepare, a->discard) < 0;
 	}
 	if (g->inline_read)
 		return archive_git_next_inline(g, out);
@@ -1442,7 +1599,7 @@ static int archive_git_root_id(struct archive *a, char out[41])
 	git_oid id, child;
 	int error;
 
-	assert(!g->reader);
+	assert(!g->readers);
 	if (git_repository_head_unborn(epoch->repo) == 1) {
 		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 		goto cleanup;

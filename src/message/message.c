@@ -60,6 +60,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -365,14 +366,26 @@ static bool is_field_name_char(char c)
 	return c > ' ' && c < 0x7f && c != ':';
 }
 
+/*
+ * Every field of every mail is looked up here: the first letter, which
+ * rules out most fields (Received, DKIM-Signature, X-..., To), is looked
+ * at before any comparison.
+ */
 static bool header_is_kept(const char *name, size_t len)
 {
 	size_t i;
+	char c;
 
-	if (len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8))
-		return true;
+	if (!len)
+		return false;
+	c = g_ascii_tolower(name[0]);
+	if (c != 'c' && c != 'd' && c != 'f' && c != 'i' && c != 'l' && c != 'm' && c != 'r' &&
+	    c != 's' && c != 'x')
+		return false;
+	if (c == 'c')
+		return len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8);
 	for (i = 0; i < G_N_ELEMENTS(kept_headers); i++)
-		if (strlen(kept_headers[i]) == len &&
+		if (g_ascii_tolower(kept_headers[i][0]) == c && strlen(kept_headers[i]) == len &&
 		    !g_ascii_strncasecmp(name, kept_headers[i], len))
 			return true;
 	return false;
@@ -485,9 +498,10 @@ static void part_headers_defuse(char *s, size_t n)
  * line is not a field, the mail has no header block: an empty line is put
  * in front, so that all of it is the body (GMime would drop it).  Then the
  * header blocks, top-level and of what may be MIME parts, are defused
- * (rfc2047_defuse).
+ * (rfc2047_defuse).  *well_formed is set when every line of the header
+ * block was a field (the block holds the kept fields only).
  */
-static GByteArray *header_block_filter(const char *raw, size_t len)
+static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_formed)
 {
 	const char *p = raw, *end = raw + len, *nl, *next, *q;
 	GByteArray *bytes = g_byte_array_sized_new((guint)len + 2);
@@ -538,6 +552,7 @@ static GByteArray *header_block_filter(const char *raw, size_t len)
 		start += rest;
 	}
 	part_headers_defuse((char *)bytes->data + start, bytes->len - start);
+	*well_formed = !no_headers && !block_goes_on;
 	return bytes;
 }
 
@@ -628,24 +643,50 @@ static char *rfc2047_unpad(const char *s)
 	return buf_detach(&out, NULL);
 }
 
-static GMimeHeader *header_get(GMimeObject *object, const char *name)
+/* The fast path's switch (declared with it, below). */
+int message_fast_path = 1;
+
+/*
+ * Printable ASCII and single spaces only, and no "=?": text that GMime's
+ * RFC 2047 decoder (g_mime_utils_header_decode_text) gives back as it is,
+ * so header_text() need not call it (cli-fastpath compares the two on
+ * every test mail).  Tabs and runs of spaces are left to GMime.
+ */
+static bool text_is_plain_ascii(const char *s)
 {
-	return object ? g_mime_header_list_get_header(g_mime_object_get_header_list(object), name)
-		      : NULL;
+	for (; *s; s++) {
+		if (*s < ' ' || *s >= 0x7f || (*s == ' ' && s[1] == ' ') ||
+		    (*s == '=' && s[1] == '?'))
+			return false;
+	}
+	return true;
 }
 
-/* The first `name` header, unfolded and decoded, malloc'd ("" when none). */
-static char *header_text(GMimeObject *object, const char *name)
+/*
+ * The header readers below take a field's raw value, as GMime's parser keeps
+ * it (folded, NUL-terminated), or NULL when the field is absent: the same
+ * value whether it came from GMime's header list or from the fast path
+ * (header_fields_scan).
+ */
+
+/*
+ * The field's unfolded, RFC 2047-decoded value, malloc'd ("" when none):
+ * what g_mime_header_get_value() gives, decode_text(unfold(raw)).
+ */
+static char *header_text(const char *raw)
 {
-	GMimeHeader *header = header_get(object, name);
-	const char *raw;
 	char *fixed, *unfolded, *decoded, *s;
 
-	if (!header || !(raw = g_mime_header_get_raw_value(header)))
+	if (!raw)
 		return xstrdup("");
-	if (!(fixed = rfc2047_unpad(raw)))
-		return utf8_dup(g_mime_header_get_value(header));
-	unfolded = g_mime_utils_header_unfold(fixed);
+	fixed = rfc2047_unpad(raw);
+	unfolded = g_mime_utils_header_unfold(fixed ? fixed : raw);
+	if (message_fast_path && text_is_plain_ascii(unfolded)) {
+		s = xstrdup(unfolded); /* what decode_text gives for it */
+		g_free(unfolded);
+		free(fixed);
+		return s;
+	}
 	decoded = g_mime_utils_header_decode_text(parser_options, unfolded);
 	s = utf8_dup(decoded);
 	g_free(decoded);
@@ -654,20 +695,15 @@ static char *header_text(GMimeObject *object, const char *name)
 	return s;
 }
 
-/* The first `name` header, raw and unfolded, or NULL; g_free() it. */
-static char *header_unfolded(GMimeObject *object, const char *name)
+/* The raw value unfolded, or NULL; g_free() it. */
+static char *header_unfolded(const char *raw)
 {
-	GMimeHeader *header = header_get(object, name);
-	const char *raw;
-
-	if (!header || !(raw = g_mime_header_get_raw_value(header)))
-		return NULL;
-	return g_mime_utils_header_unfold(raw);
+	return raw ? g_mime_utils_header_unfold(raw) : NULL;
 }
 
-static char *message_id_read(GMimeObject *object)
+static char *message_id_read(const char *raw)
 {
-	char *value = header_unfolded(object, "Message-ID"), *id, *s;
+	char *value = header_unfolded(raw), *id, *s;
 
 	if (!value)
 		return xstrdup("");
@@ -678,9 +714,9 @@ static char *message_id_read(GMimeObject *object)
 	return s;
 }
 
-static char *in_reply_to_read(GMimeObject *object)
+static char *in_reply_to_read(const char *raw)
 {
-	char *value = header_unfolded(object, "In-Reply-To"), *s;
+	char *value = header_unfolded(raw), *s;
 	GMimeReferences *refs;
 
 	if (!value)
@@ -700,9 +736,9 @@ static char *in_reply_to_read(GMimeObject *object)
 	return s;
 }
 
-static char *references_read(GMimeObject *object)
+static char *references_read(const char *raw)
 {
-	char *value = header_unfolded(object, "References"), *s;
+	char *value = header_unfolded(raw), *s;
 
 	s = utf8_dup(value);
 	g_free(value);
@@ -713,9 +749,9 @@ static char *references_read(GMimeObject *object)
  * The Date, read by util/date.c, not GMime's parser: Maildir order and the
  * message's date then agree on every date (docs/QUIRKS.md, "Dates").
  */
-static int64_t date_read(GMimeObject *object)
+static int64_t date_read(const char *raw)
 {
-	char *value = header_unfolded(object, "Date");
+	char *value = header_unfolded(raw);
 	int64_t t = 0;
 
 	if (!value)
@@ -967,9 +1003,9 @@ static char *mailbox_name(const char *value, InternetAddressMailbox *mailbox)
 	return name;
 }
 
-static void from_read(struct message *m, GMimeObject *object)
+static void from_read(struct message *m, const char *raw)
 {
-	char *value = header_unfolded(object, "From"), *fixed;
+	char *value = header_unfolded(raw), *fixed;
 	InternetAddressList *list;
 	InternetAddressMailbox *mailbox;
 
@@ -1105,6 +1141,254 @@ static void body_read(struct buf *out, GMimeMessage *gm)
 	}
 }
 
+/* ---- the fast path -------------------------------------------------------- */
+
+/*
+ * The raw values of the top-level fields we read, NUL-terminated, or NULL
+ * when absent: from GMime's header list, or from header_fields_scan().
+ */
+struct header_fields {
+	const char *from, *subject, *date, *message_id, *in_reply_to, *references, *list_id,
+	    *original_from, *reply_to;
+};
+
+/*
+ * Mail that GMime would read as one text/plain part (most of a list's mail: patches from git send-email, plain
+ * replies) is read without GMime's parser, which builds some 26 objects per
+ * mail and took most of the run.  Its header block (already filtered and
+ * defused, header_block_filter) is split here into fields; the values are
+ * then read by the same functions, with the same GMime utilities, as when
+ * GMime parses the mail, and the body is the bytes after the empty line,
+ * as GMime's part content is.  Anything else goes to GMime: a header block
+ * that is not only well-formed fields ending in an empty line, a field name
+ * followed by white space, a second Content-Type or
+ * Content-Transfer-Encoding, a Content-Type other than text/plain with
+ * plain `name=value` parameters, a transfer encoding other than 7bit, 8bit,
+ * binary, quoted-printable or base64 (those two are decoded with GMime's
+ * own decoders).  tests/unit/test_message_fast.c checks that both ways give
+ * the same fields on every mail of the test corpora.
+ */
+
+/* message_fast_path (above): set to 0 to read every mail with GMime. */
+atomic_ulong message_fast_path_hits;
+
+static bool is_token_char(char c)
+{
+	return c > ' ' && c < 0x7f && !strchr("()<>@,;:\\\"/[]?=", c);
+}
+
+/* s[0..n) equals the lower-case `word`, in any case. */
+static bool span_is(const char *s, size_t n, const char *word)
+{
+	return strlen(word) == n && !g_ascii_strncasecmp(s, word, n);
+}
+
+/*
+ * Reads a Content-Type value that GMime would read as text/plain with
+ * simple parameters; sets *charset (a span of `v`, len 0 when none).
+ * Returns false for anything else.
+ */
+static bool content_type_is_plain(const char *v, size_t n, const char **charset,
+				  size_t *charset_len)
+{
+	const char *p = v, *end = v + n, *name, *value;
+	size_t name_len, value_len;
+
+	*charset = NULL;
+	*charset_len = 0;
+	while (p < end && is_space(*p))
+		p++;
+	name = p;
+	while (p < end && is_token_char(*p))
+		p++;
+	if (!span_is(name, (size_t)(p - name), "text") || p == end || *p != '/')
+		return false;
+	name = ++p;
+	while (p < end && is_token_char(*p))
+		p++;
+	if (!span_is(name, (size_t)(p - name), "plain"))
+		return false;
+	for (;;) {
+		while (p < end && is_space(*p))
+			p++;
+		if (p == end)
+			return true;
+		if (*p++ != ';')
+			return false;
+		while (p < end && is_space(*p))
+			p++;
+		if (p == end)
+			return false; /* a trailing ';': GMime's business */
+		name = p;
+		while (p < end && is_token_char(*p))
+			p++;
+		name_len = (size_t)(p - name);
+		if (!name_len || p == end || *p != '=' || name[name_len - 1] == '*')
+			return false;
+		p++;
+		if (p < end && *p == '"') {
+			value = ++p;
+			while (p < end && *p != '"' && *p != '\\' && *p >= ' ' && *p < 0x7f)
+				p++;
+			if (p == end || *p != '"')
+				return false;
+			value_len = (size_t)(p - value);
+			p++;
+		} else {
+			value = p;
+			while (p < end && is_token_char(*p))
+				p++;
+			value_len = (size_t)(p - value);
+		}
+		if (!value_len)
+			return false;
+		if (span_is(name, name_len, "charset")) {
+			if (*charset)
+				return false; /* twice: GMime's business */
+			*charset = value;
+			*charset_len = value_len;
+		}
+	}
+}
+
+/*
+ * The Content-Transfer-Encoding s[0..n) names, as GMime reads it, when it
+ * is one the fast path decodes: none (7bit, 8bit, binary), quoted-printable
+ * or base64, alone but for white space.  Returns -1 for anything else.
+ */
+static int transfer_encoding_read(const char *v, size_t n)
+{
+	const char *end = v + n;
+	size_t len;
+
+	while (v < end && is_space(*v))
+		v++;
+	while (end > v && is_space(end[-1]))
+		end--;
+	len = (size_t)(end - v);
+	if (span_is(v, len, "7bit") || span_is(v, len, "8bit") || span_is(v, len, "binary"))
+		return GMIME_CONTENT_ENCODING_DEFAULT;
+	if (span_is(v, len, "quoted-printable"))
+		return GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE;
+	if (span_is(v, len, "base64"))
+		return GMIME_CONTENT_ENCODING_BASE64;
+	return -1;
+}
+
+/*
+ * Appends the body s[0..n), decoded from `encoding` as GMime's data
+ * wrapper does (its decoder, in one step: the decoders carry their state
+ * across steps, so one step gives what a stream of them does), then as
+ * text in `charset` (text_append).
+ */
+static void body_append_decoded(struct buf *out, int encoding, const char *charset,
+				const char *s, size_t n)
+{
+	GMimeEncoding state;
+	struct buf decoded = BUF_INIT;
+
+	if (encoding == GMIME_CONTENT_ENCODING_DEFAULT || !n) {
+		text_append(out, charset, s, n);
+		return;
+	}
+	g_mime_encoding_init_decode(&state, (GMimeContentEncoding)encoding);
+	buf_grow(&decoded, g_mime_encoding_outlen(&state, n));
+	decoded.len = g_mime_encoding_flush(&state, s, n, decoded.data);
+	decoded.data[decoded.len] = '\0';
+	text_append(out, charset, decoded.data, decoded.len);
+	buf_release(&decoded);
+}
+
+/*
+ * Splits the header block at s[0..n) (header_block_filter's output) into
+ * fields: sets *f (values copied into `values`, NUL-terminated), *charset
+ * (malloc'd, or NULL), *encoding and *body.  Returns false when the mail is not for the fast path.
+ */
+static bool header_fields_scan(struct header_fields *f, struct buf *values, char **charset,
+			       int *encoding, const char *s, size_t n, size_t *body)
+{
+	/* One slot per field we read, then Content-Type and Content-Transfer-Encoding. */
+	static const char *const names[] = {
+		"From",	      "Subject", "Date",	    "Message-ID", "In-Reply-To",
+		"References", "List-Id", "X-Original-From", "Reply-To",	  "Content-Type",
+		"Content-Transfer-Encoding",
+	};
+	size_t off[G_N_ELEMENTS(names)], len[G_N_ELEMENTS(names)];
+	bool seen[G_N_ELEMENTS(names)] = {false};
+	const char *p = s, *end = s + n, *nl, *next, *colon, *value, *cs;
+	const char **slots[] = {&f->from,	  &f->subject,	&f->date,	   &f->message_id,
+				&f->in_reply_to,  &f->references, &f->list_id, &f->original_from,
+				&f->reply_to};
+	size_t i, cs_len;
+
+	memset(f, 0, sizeof(*f));
+	*charset = NULL;
+	for (;;) {
+		if (p == end)
+			return false; /* no empty line: GMime's business */
+		if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {
+			*body = (size_t)(p - s) + (*p == '\n' ? 1 : 2);
+			break;
+		}
+		if (*p == ' ' || *p == '\t')
+			return false; /* not reached: continuations are read with their field */
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (!colon)
+			return false;
+		for (nl = p; nl < colon; nl++)
+			if (!is_field_name_char(*nl))
+				return false; /* white space before the colon, or a line end */
+		value = colon + 1;
+		/* the field ends before the next line that is not a continuation */
+		for (next = value;; next = nl + 1) {
+			nl = memchr(next, '\n', (size_t)(end - next));
+			if (!nl || nl + 1 == end || (nl[1] != ' ' && nl[1] != '\t'))
+				break;
+		}
+		next = nl ? nl + 1 : end;
+		for (i = 0; i < G_N_ELEMENTS(names); i++) {
+			if (!span_is(p, (size_t)(colon - p), names[i]))
+				continue;
+			if (seen[i]) {
+				if (i >= G_N_ELEMENTS(slots))
+					return false; /* a second Content-*: GMime's business */
+				break;
+			}
+			seen[i] = true;
+			off[i] = (size_t)(value - s);
+			/* GMime's raw value: without the line end closing the field */
+			len[i] = (size_t)((nl ? nl : end) - value);
+			if (len[i] && value[len[i] - 1] == '\r')
+				len[i]--;
+			break;
+		}
+		p = next;
+	}
+	*encoding = GMIME_CONTENT_ENCODING_DEFAULT;
+	if (seen[10] && (*encoding = transfer_encoding_read(s + off[10], len[10])) < 0)
+		return false;
+	cs = NULL;
+	cs_len = 0;
+	if (seen[9] && !content_type_is_plain(s + off[9], len[9], &cs, &cs_len))
+		return false;
+
+	/* Copy the values, NUL-terminated, into one buffer; then point at them. */
+	buf_reset(values);
+	for (i = 0; i < G_N_ELEMENTS(slots); i++) {
+		if (!seen[i])
+			continue;
+		buf_add(values, s + off[i], len[i]);
+		buf_addch(values, '\0');
+		off[i] = values->len - len[i] - 1;
+	}
+	for (i = 0; i < G_N_ELEMENTS(slots); i++)
+		if (seen[i])
+			*slots[i] = values->data + off[i];
+	if (cs)
+		*charset = xmemdupz(cs, cs_len);
+	return true;
+}
+
 /* ---- the message --------------------------------------------------------- */
 
 static char *or_empty(char *s)
@@ -1112,39 +1396,90 @@ static char *or_empty(char *s)
 	return s ? s : xstrdup("");
 }
 
-int message_parse(struct message **out, const char *raw, size_t len)
+/* Fills m's header fields from their raw values. */
+static void message_fill(struct message *m, const struct header_fields *f)
 {
-	struct message *m;
-	struct buf body = BUF_INIT;
+	m->subject = header_text(f->subject);
+	m->list_id = header_text(f->list_id);
+	m->original_from = header_text(f->original_from);
+	m->reply_to = header_text(f->reply_to);
+	m->message_id = message_id_read(f->message_id);
+	m->in_reply_to = in_reply_to_read(f->in_reply_to);
+	m->references = references_read(f->references);
+	m->date = date_read(f->date);
+	from_read(m, f->from);
+}
+
+/* The raw value of GMime's first `name` field, or NULL. */
+static const char *header_raw(GMimeObject *object, const char *name)
+{
+	GMimeHeader *header =
+	    g_mime_header_list_get_header(g_mime_object_get_header_list(object), name);
+
+	return header ? g_mime_header_get_raw_value(header) : NULL;
+}
+
+/* Reads the mail in `bytes` with GMime's parser. */
+static void message_parse_gmime(struct message *m, struct buf *body, GByteArray *bytes)
+{
+	struct header_fields f;
 	GMimeStream *stream;
 	GMimeParser *parser;
 	GMimeMessage *gm;
 
-	assert(out && (raw || !len) && parser_options);
-	if (len > MESSAGE_MAX_SIZE)
-		len = MESSAGE_MAX_SIZE;
-	m = xcalloc(1, sizeof(*m));
-	stream = g_mime_stream_mem_new_with_byte_array(header_block_filter(raw ? raw : "", len));
+	stream = g_mime_stream_mem_new_with_byte_array(bytes);
 	parser = g_mime_parser_new_with_stream(stream);
 	g_mime_parser_set_format(parser, GMIME_FORMAT_MESSAGE);
 	gm = g_mime_parser_construct_message(parser, parser_options);
 	if (gm) {
 		GMimeObject *object = (GMimeObject *)gm;
 
-		m->subject = header_text(object, "Subject");
-		m->list_id = header_text(object, "List-Id");
-		m->original_from = header_text(object, "X-Original-From");
-		m->reply_to = header_text(object, "Reply-To");
-		m->message_id = message_id_read(object);
-		m->in_reply_to = in_reply_to_read(object);
-		m->references = references_read(object);
-		m->date = date_read(object);
-		from_read(m, object);
-		body_read(&body, gm);
+		f.from = header_raw(object, "From");
+		f.subject = header_raw(object, "Subject");
+		f.date = header_raw(object, "Date");
+		f.message_id = header_raw(object, "Message-ID");
+		f.in_reply_to = header_raw(object, "In-Reply-To");
+		f.references = header_raw(object, "References");
+		f.list_id = header_raw(object, "List-Id");
+		f.original_from = header_raw(object, "X-Original-From");
+		f.reply_to = header_raw(object, "Reply-To");
+		message_fill(m, &f);
+		body_read(body, gm);
 		g_object_unref(gm);
 	}
 	g_object_unref(parser);
-	g_object_unref(stream);
+	g_object_unref(stream); /* frees bytes */
+}
+
+int message_parse(struct message **out, const char *raw, size_t len)
+{
+	struct message *m;
+	struct buf body = BUF_INIT, values = BUF_INIT;
+	struct header_fields f;
+	GByteArray *bytes;
+	char *charset = NULL;
+	size_t body_off;
+	bool well_formed;
+	int encoding;
+
+	assert(out && (raw || !len) && parser_options);
+	if (len > MESSAGE_MAX_SIZE)
+		len = MESSAGE_MAX_SIZE;
+	m = xcalloc(1, sizeof(*m));
+	bytes = header_block_filter(raw ? raw : "", len, &well_formed);
+	if (message_fast_path && well_formed &&
+	    header_fields_scan(&f, &values, &charset, &encoding, (const char *)bytes->data,
+			       bytes->len, &body_off)) {
+		atomic_fetch_add_explicit(&message_fast_path_hits, 1, memory_order_relaxed);
+		message_fill(m, &f);
+		body_append_decoded(&body, encoding, charset, (const char *)bytes->data + body_off,
+				    bytes->len - body_off);
+		g_byte_array_free(bytes, TRUE);
+	} else {
+		message_parse_gmime(m, &body, bytes);
+	}
+	free(charset);
+	buf_release(&values);
 	m->subject = or_empty(m->subject);
 	m->from_name = or_empty(m->from_name);
 	m->from_addr = or_empty(m->from_addr);

@@ -9,6 +9,7 @@
  * No field is ever NULL: a missing header is "".
  */
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,15 @@ void message_free(struct message *m);
  * returns 0, or returns -1 (and sets nothing) when no address is found.
  */
 int message_parse_address(const char *value, size_t len, char **name, char **addr);
+
+/*
+ * 1 (the default): plain single-part text/plain mail is read without
+ * GMime's parser (message.c says which); 0: every mail goes through GMime.
+ * Tests set it to compare the two ways.
+ */
+extern int message_fast_path;
+/* Mails read by the fast path so far (for tests and benchmarks). */
+extern atomic_ulong message_fast_path_hits;
 
 /* Starts and stops the library (GMime); call once per process. */
 void message_library_init(void);

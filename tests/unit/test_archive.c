@@ -58,7 +58,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "archive/archive-internal.h" /* archive_git_read_ahead */
+#include "archive/archive-internal.h" /* archive_git_read_ahead, archive_git_readers */
+#include "util/buf.h"
 #include "archive/archive.h"
 #include "util/error.h"
 
@@ -1389,6 +1390,70 @@ static void test_root_id(void **state)
 	archive_free(a);
 }
 
+/*
+ * The prepare hook: a copy of each message, made on the reader threads (or
+ * in archive_next()), handed on with the message; what is never handed on
+ * is discarded (ASan: no leak).
+ */
+static void *prepare_copy(const char *raw, size_t len)
+{
+	return xmemdupz(raw, len);
+}
+
+static void test_prepare(void **state)
+{
+	struct archive_message m;
+	struct archive *a;
+	size_t n = 0;
+	int r;
+
+	(void)state;
+	a = open_ok("long.git");
+	archive_set_prepare(a, prepare_copy, free);
+	assert_int_equal(archive_set_window(a, NULL, spec("@L149", (char[64]){0}, 64)), 0);
+	while ((r = archive_next(a, &m)) > 0) {
+		assert_non_null(m.prepared);
+		assert_memory_equal(m.prepared, m.raw, m.len);
+		free(m.prepared);
+		n++;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(n, 134);
+	/* Left in the middle: what was read ahead is discarded. */
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	assert_int_equal(archive_next(a, &m), 1);
+	free(m.prepared);
+	pause_ms(20);
+	archive_free(a);
+}
+
+/* Reads with 1 and with 3 reader threads (the default is one per processor). */
+static int one_reader_setup(void **state)
+{
+	(void)state;
+	archive_git_readers = 1;
+	return 0;
+}
+
+static int three_readers_setup(void **state)
+{
+	(void)state;
+	archive_git_readers = 3;
+	return 0;
+}
+
+static int readers_teardown(void **state)
+{
+	(void)state;
+	archive_git_readers = 0;
+	return 0;
+}
+
+/* clang-format off */
+#define ONE_READER_TEST(f) {#f " (1 reader)", f, one_reader_setup, readers_teardown, NULL}
+#define THREE_READERS_TEST(f) {#f " (3 readers)", f, three_readers_setup, readers_teardown, NULL}
+/* clang-format on */
+
 /* Reads without the reader thread, as when none can be started. */
 static int inline_setup(void **state)
 {
@@ -1428,6 +1493,20 @@ int main(void)
 	    cmocka_unit_test(test_inbox_errors),
 	    cmocka_unit_test(test_inbox_open_errors),
 	    cmocka_unit_test(test_root_id),
+	    cmocka_unit_test(test_prepare),
+	    ONE_READER_TEST(test_windows),
+	    ONE_READER_TEST(test_error_in_order),
+	    ONE_READER_TEST(test_stop_early),
+	    ONE_READER_TEST(test_prepare),
+	    THREE_READERS_TEST(test_windows),
+	    THREE_READERS_TEST(test_long_windows),
+	    THREE_READERS_TEST(test_error_in_order),
+	    THREE_READERS_TEST(test_stop_early),
+	    THREE_READERS_TEST(test_seed_window),
+	    THREE_READERS_TEST(test_inbox_windows),
+	    THREE_READERS_TEST(test_inbox_order),
+	    THREE_READERS_TEST(test_prepare),
+	    INLINE_TEST(test_prepare),
 	    INLINE_TEST(test_windows),
 	    INLINE_TEST(test_work_tree),
 	    INLINE_TEST(test_m_is_tree),

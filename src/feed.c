@@ -1,19 +1,103 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "feed.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "patch/author.h"
+#include "patch/subject.h"
 #include "series/relay.h"
+#include "series/series.h"
 #include "util/buf.h"
 
-int feed_message(struct digest *d, struct store *store, const struct message *m, const char *key,
-		 const char *commit, int64_t date)
+/* A message with its people found and its series data prepared. */
+struct feed_prepared {
+	struct message *m;
+	bool owned; /* m is ours to free */
+	struct buf from_name, from_addr; /* the header From:, a relay undone */
+	char *ib_name, *ib_addr;	 /* the in-body From: (rule 5), or NULL */
+	size_t ib_off, ib_len;		 /* its line, to drop from the shown body */
+	struct series_prepared *series;
+};
+
+static struct feed_prepared *prepare(struct message *m, bool owned)
 {
+	struct feed_prepared *p = xcalloc(1, sizeof(*p));
+	struct buf subject = BUF_INIT;
+	struct patch_subject ps;
 	struct inbody_from ib;
-	struct buf from_name = BUF_INIT, from_addr = BUF_INIT;
-	char *ib_name = NULL, *ib_addr = NULL;
+	struct series_message sm;
+
+	p->m = m;
+	p->owned = owned;
+	buf_init(&p->from_name);
+	buf_init(&p->from_addr);
+	/* a relay's rewrite of From: counts for the person it relays */
+	relay_resolve(m->from_name, m->from_addr, m->original_from, m->reply_to, &p->from_name,
+		      &p->from_addr);
+	if (author_find_inbody_from(m->body, m->body_len, &ib)) {
+		p->ib_off = ib.line_off;
+		p->ib_len = ib.line_len;
+		if (message_parse_address(m->body + ib.value_off, ib.value_len, &p->ib_name,
+					  &p->ib_addr) == 0 &&
+		    !*p->ib_addr) {
+			free(p->ib_name);
+			free(p->ib_addr);
+			p->ib_name = p->ib_addr = NULL;
+		}
+	}
+	subject_clean(m->subject, strlen(m->subject), &subject);
+	subject_parse(&ps, subject.data, subject.len);
+	memset(&sm, 0, sizeof(sm));
+	sm.key = ""; /* set when it is added (feed_add) */
+	sm.message_id = m->message_id;
+	sm.in_reply_to = m->in_reply_to;
+	sm.references = m->references;
+	sm.date = m->date;
+	sm.subject = subject.data;
+	sm.parsed = &ps;
+	sm.sender_name = p->from_name.len ? p->from_name.data : "";
+	sm.sender_addr = p->from_addr.len ? p->from_addr.data : "";
+	sm.author_name = p->ib_addr ? p->ib_name : sm.sender_name;
+	sm.author_addr = p->ib_addr ? p->ib_addr : sm.sender_addr;
+	sm.body = m->body;
+	sm.body_len = m->body_len;
+	p->series = series_prepare(&sm);
+	buf_release(&subject);
+	return p;
+}
+
+struct feed_prepared *feed_prepare(const char *raw, size_t len)
+{
+	struct message *m = NULL;
+
+	return message_parse(&m, raw, len) < 0 ? NULL : prepare(m, true);
+}
+
+const struct message *feed_prepared_message(const struct feed_prepared *p)
+{
+	return p->m;
+}
+
+void feed_prepared_free(struct feed_prepared *p)
+{
+	if (!p)
+		return;
+	if (p->owned)
+		message_free(p->m);
+	buf_release(&p->from_name);
+	buf_release(&p->from_addr);
+	free(p->ib_name);
+	free(p->ib_addr);
+	series_prepared_free(p->series);
+	free(p);
+}
+
+int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, const char *key,
+	     const char *commit, int64_t date)
+{
+	const struct message *m = p->m;
 	struct digest_message dm;
 	int error;
 
@@ -25,31 +109,26 @@ int feed_message(struct digest *d, struct store *store, const struct message *m,
 	dm.references = m->references;
 	dm.date = date;
 	dm.subject = m->subject;
-	/* a relay's rewrite of From: counts for the person it relays */
-	relay_resolve(m->from_name, m->from_addr, m->original_from, m->reply_to, &from_name,
-		      &from_addr);
-	dm.from_name = from_name.len ? from_name.data : "";
-	dm.from_addr = from_addr.len ? from_addr.data : "";
-	dm.author_name = dm.from_name;
-	dm.author_addr = dm.from_addr;
+	dm.from_name = p->from_name.len ? p->from_name.data : "";
+	dm.from_addr = p->from_addr.len ? p->from_addr.data : "";
+	dm.author_name = p->ib_addr ? p->ib_name : dm.from_name;
+	dm.author_addr = p->ib_addr ? p->ib_addr : dm.from_addr;
 	dm.body = m->body;
 	dm.body_len = m->body_len;
-	if (author_find_inbody_from(m->body, m->body_len, &ib)) {
-		dm.inbody_from_off = ib.line_off;
-		dm.inbody_from_len = ib.line_len;
-		if (message_parse_address(m->body + ib.value_off, ib.value_len, &ib_name,
-					  &ib_addr) == 0 &&
-		    *ib_addr) {
-			dm.author_name = ib_name;
-			dm.author_addr = ib_addr;
-		}
-	}
+	dm.inbody_from_off = p->ib_off;
+	dm.inbody_from_len = p->ib_len;
+	dm.series = p->series; /* taken by the digest */
+	p->series = NULL;
 	error = digest_add_message(d, store, &dm);
-	buf_release(&from_name);
-	buf_release(&from_addr);
-	free(ib_name);
-	free(ib_addr);
+	feed_prepared_free(p);
 	return error;
+}
+
+int feed_message(struct digest *d, struct store *store, const struct message *m, const char *key,
+		 const char *commit, int64_t date)
+{
+	/* not owned: freed by the caller; prepare() does not change it */
+	return feed_add(d, store, prepare((struct message *)m, false), key, commit, date);
 }
 
 char *feed_list_name(const char *list_id)

@@ -15,6 +15,25 @@
 #include "message/message.h"
 
 /*
+ * A message made ready for the digest where it is read (run.c's archive
+ * prepare hook, on the archive's reader threads): parsed, its author and
+ * sender found, the costly part of its series data done (series.h
+ * series_prepare).  Safe on any thread, several at once; sets no error.
+ * NULL when memory runs out.
+ */
+struct feed_prepared;
+struct feed_prepared *feed_prepare(const char *raw, size_t len);
+const struct message *feed_prepared_message(const struct feed_prepared *p);
+void feed_prepared_free(struct feed_prepared *p);
+
+/*
+ * Adds a prepared message to the digest, in archive order, and frees it
+ * (in every case).  `key`, `commit` and `date` as for feed_message().
+ */
+int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, const char *key,
+	     const char *commit, int64_t date);
+
+/*
  * Adds `m` to the digest.  `key` makes it "the same message" across runs
  * (store.h), `commit` is its commit id ("" when none), `date` its date.
  * Returns 0, or the store's error.

@@ -190,32 +190,36 @@ static void message_key(struct buf *out, const struct archive_message *am,
  * The archive's prepare hook (archive_set_prepare): messages are parsed as
  * they are read, on the archive's reader threads where it has them.
  */
+/* The archive's prepare hook: parsing and the per-message work of the
+ * digest, on the reader threads (feed.h). */
 static void *prepare_message(const char *raw, size_t len)
 {
-	struct message *m = NULL;
-
-	return message_parse(&m, raw, len) < 0 ? NULL : m;
+	return feed_prepare(raw, len);
 }
 
-static void discard_message(void *m)
+static void discard_message(void *p)
 {
-	message_free(m);
+	feed_prepared_free(p);
 }
 
 /* Digests one message of the archive, when it falls in the window. */
 static int digest_one(struct digest *d, struct store *store, struct window *w,
 		      const struct archive_message *am, char **list_id_name)
 {
-	struct message *m = am->prepared;
+	struct feed_prepared *p = am->prepared;
+	const struct message *m;
 	struct buf key = BUF_INIT;
 	int64_t date;
 	int error;
 
-	if (!m && (error = message_parse(&m, am->raw, am->len)) < 0)
-		return error;
+	if (!p && !(p = feed_prepare(am->raw, am->len)))
+		return error_set(MD_ERR_NOMEM, "out of memory");
+	m = feed_prepared_message(p);
 	date = m->date ? m->date : am->time;
-	if (!window_has(w, date))
-		goto cleanup;
+	if (!window_has(w, date)) {
+		feed_prepared_free(p);
+		return 0;
+	}
 	if (!w->messages++) {
 		memcpy(w->first_id, am->id, sizeof(w->first_id));
 		w->first_date = date;
@@ -225,10 +229,8 @@ static int digest_one(struct digest *d, struct store *store, struct window *w,
 	if (!*list_id_name && *m->list_id)
 		*list_id_name = feed_list_name(m->list_id);
 	message_key(&key, am, m);
-	error = feed_message(d, store, m, key.data, am->id, date);
-cleanup:
+	error = feed_add(d, store, p, key.data, am->id, date); /* frees p */
 	buf_release(&key);
-	message_free(m);
 	return error;
 }
 

@@ -287,7 +287,9 @@ int digest_add_message(struct digest *d, struct store *store, const struct diges
 			add_lead(d, m, subject.data, &ps, duplicate);
 		}
 	}
-	if (!error)
+	if (m->series)
+		series_add_prepared(d->series, m->series, m->key, m->date);
+	else
 		add_to_series(d, m, subject.data, &ps);
 	buf_release(&subject);
 	return error;

@@ -18,6 +18,7 @@
 struct tally;
 struct series_set;
 struct series_info;
+struct series_prepared;
 struct mailmap;
 struct orgmap;
 
@@ -38,6 +39,8 @@ struct digest_message {
 	size_t body_len;
 	size_t inbody_from_off; /* the in-body From: line to drop from the */
 	size_t inbody_from_len; /* shown body; len 0 for none */
+	struct series_prepared *series; /* series_prepare() of this message, taken
+					   by digest_add_message(); NULL: made there */
 };
 
 enum digest_entry_kind {

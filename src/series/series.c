@@ -463,20 +463,16 @@ static void node_free(struct node *n)
 	free(n);
 }
 
-static void add_node(struct series_set *set, const struct series_message *m, bool earlier)
+/*
+ * A node of `m`, with everything that needs only the message (its body is
+ * scanned here and not kept): no set is touched, so it may be made on any
+ * thread (series_prepare).
+ */
+static struct node *make_node(const struct series_message *m, bool earlier)
 {
-	struct node *n, *old;
+	struct node *n = xcalloc(1, sizeof(*n));
 	struct buf b = BUF_INIT;
-	struct strmap_entry *e;
-	int inserted;
 
-	old = strmap_get(&set->keys, m->key);
-	if (old) {
-		if (!old->earlier || earlier)
-			return;	  /* the same message again */
-		old->dead = true; /* the window's copy replaces the state's */
-	}
-	n = xcalloc(1, sizeof(*n));
 	n->earlier = earlier;
 	n->key = pstr(m->key);
 	n->message_id = pstr(m->message_id);
@@ -521,14 +517,31 @@ static void add_node(struct series_set *set, const struct series_message *m, boo
 		set_trailers(n, m, false);
 		set_notice(n, m);
 	}
+	return n;
+}
 
+/* Puts `n` in the set (which owns it from then on), or frees it when the set
+ * holds its message already. */
+static void insert_node(struct series_set *set, struct node *n)
+{
+	struct node *old = strmap_get(&set->keys, n->key);
+	struct strmap_entry *e;
+	int inserted;
+
+	if (old) {
+		if (!old->earlier || n->earlier) {
+			node_free(n); /* the same message again */
+			return;
+		}
+		old->dead = true; /* the window's copy replaces the state's */
+	}
 	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
 	set->nodes[set->nnodes++] = n;
 	e = strmap_put(&set->keys, n->key, &inserted);
 	e->value = n;
 	if (*n->message_id) {
 		e = strmap_put(&set->ids, n->message_id, &inserted);
-		if (inserted || (((struct node *)e->value)->earlier && !earlier) ||
+		if (inserted || (((struct node *)e->value)->earlier && !n->earlier) ||
 		    ((struct node *)e->value)->dead)
 			e->value = n;
 	}
@@ -536,12 +549,50 @@ static void add_node(struct series_set *set, const struct series_message *m, boo
 
 void series_add_message(struct series_set *set, const struct series_message *m)
 {
-	add_node(set, m, false);
+	struct node *old = strmap_get(&set->keys, m->key);
+
+	if (old && !old->earlier)
+		return; /* not worth scanning again */
+	insert_node(set, make_node(m, false));
 }
 
 void series_add_earlier(struct series_set *set, const struct series_message *m)
 {
-	add_node(set, m, true);
+	if (strmap_get(&set->keys, m->key))
+		return;
+	insert_node(set, make_node(m, true));
+}
+
+struct series_prepared {
+	struct node *node;
+};
+
+struct series_prepared *series_prepare(const struct series_message *m)
+{
+	struct series_prepared *p = xmalloc(sizeof(*p));
+
+	p->node = make_node(m, false);
+	return p;
+}
+
+void series_prepared_free(struct series_prepared *p)
+{
+	if (!p)
+		return;
+	node_free(p->node);
+	free(p);
+}
+
+void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,
+			 int64_t date)
+{
+	struct node *n = p->node;
+
+	free(p);
+	free(n->key);
+	n->key = pstr(key);
+	n->date = date;
+	insert_node(set, n);
 }
 
 /* ---- results ---- */

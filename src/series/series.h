@@ -85,6 +85,20 @@ void series_set_free(struct series_set *set);
 void series_add_message(struct series_set *set, const struct series_message *m);
 
 /*
+ * The same in two steps, so that the costly part (scanning the body for
+ * trailers, notices, links and the shown body) runs where the message is
+ * parsed, on any thread, several at once: series_prepare() needs no set
+ * and copies what it needs of `m` (its key and date may be unknown yet);
+ * series_add_prepared() adds it to `set` with its key and date, in archive
+ * order, and takes it.  series_prepared_free() frees one never added.
+ */
+struct series_prepared;
+struct series_prepared *series_prepare(const struct series_message *m);
+void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,
+			 int64_t date);
+void series_prepared_free(struct series_prepared *p);
+
+/*
  * Adds a message the state remembers from an earlier window: a patch of a
  * series the window continues (the state's patches of a split series), or
  * the lead of an earlier version.  It groups, names and counts like a

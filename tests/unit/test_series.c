@@ -550,6 +550,52 @@ static void test_resent_cover(void **state)
 	series_set_free(set);
 }
 
+/* series_prepare() + series_add_prepared() (the reader threads' way) give
+ * what series_add_message() gives; a prepared message never added is freed. */
+static void test_prepared(void **state)
+{
+	struct series_set *set = series_set_new();
+	const struct series_info *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(madt); i++) {
+		struct buf subject = BUF_INIT;
+		struct series_message sm;
+
+		subject_clean(madt[i].subject, strlen(madt[i].subject), &subject);
+		memset(&sm, 0, sizeof(sm));
+		sm.key = ""; /* not known yet where it is prepared */
+		sm.message_id = madt[i].mid;
+		sm.in_reply_to = madt[i].irt;
+		sm.references = madt[i].refs;
+		sm.subject = subject.data;
+		sm.author_name = sm.sender_name = madt[i].name;
+		sm.author_addr = sm.sender_addr = madt[i].addr;
+		sm.body = madt[i].body;
+		series_add_prepared(set, series_prepare(&sm), madt[i].key, madt[i].date);
+		buf_release(&subject);
+	}
+	/* the same key again is dropped, and freed */
+	{
+		struct series_message sm = {.key = "", .message_id = "x@y", .in_reply_to = "",
+					    .references = "", .subject = "[PATCH] x",
+					    .author_name = "", .author_addr = "", .sender_name = "",
+					    .sender_addr = "", .body = ""};
+
+		series_add_prepared(set, series_prepare(&sm), madt[0].key, 1);
+		series_prepared_free(series_prepare(&sm));
+		series_prepared_free(NULL);
+	}
+	series_set_finish(set);
+	assert_int_equal(series_set_count(set), 1);
+	s = find_series(set, "630d57175ae5");
+	assert_int_equal(s->received, 2);
+	assert_int_equal(s->npatches, 6);
+	assert_int_equal(s->lead->date, 1769503800);
+	series_set_free(set);
+}
+
 /* Not in corpus (kvm-ppc has no b4 cover letters): b4's change-id links
  * versions whose titles differ. */
 static void test_change_id(void **state)
@@ -1370,6 +1416,7 @@ int main(void)
 	    cmocka_unit_test(test_version_resend),
 	    cmocka_unit_test(test_second_one_of_one),
 	    cmocka_unit_test(test_resent_cover),
+	    cmocka_unit_test(test_prepared),
 	    cmocka_unit_test(test_change_id),
 	    cmocka_unit_test(test_split_series),
 	    cmocka_unit_test(test_replies_per_patch),

@@ -469,6 +469,36 @@ static enum clause_result match_line(const char *body, size_t line_off, size_t l
  * followed by a blank ("This is a reasonable cleanup ..., so"); len 0 when
  * the line ends with a mark or is blank.
  */
+/*
+ * Whether s[0..len) holds, ASCII case ignored, the start of a VERB
+ * ("applied", "queued", "pushed", "pulled", "merged", "committed",
+ * "picked"): without one no clause of it is a notice, and match_line()'s
+ * tokenising can be skipped (most own lines of most replies).  One pass.
+ */
+static bool mentions_verb(const char *s, size_t len)
+{
+	static const char *const stems[] = {"applied", "queued", "pushed", "pulled",
+					    "merged",  "committed", "picked", NULL};
+	size_t i, k;
+
+	for (i = 0; i < len; i++) {
+		int c = lower((unsigned char)s[i]);
+
+		if (c != 'a' && c != 'q' && c != 'p' && c != 'm' && c != 'c')
+			continue;
+		for (k = 0; stems[k]; k++)
+			if (stems[k][0] == c && prefix_nocase(s + i, len - i, stems[k]))
+				return true;
+	}
+	return false;
+}
+
+/* One of ".!?:;," (what ends a clause before a blank); NUL too, as strchr() had it. */
+static bool is_clause_end(char c)
+{
+	return c == '.' || c == '!' || c == '?' || c == ':' || c == ';' || c == ',' || c == '\0';
+}
+
 static void open_clause(const char *body, const char *line, size_t len, size_t *off,
 			size_t *out_len)
 {
@@ -478,10 +508,10 @@ static void open_clause(const char *body, const char *line, size_t len, size_t *
 		len--;
 	*off = (size_t)(line - body);
 	*out_len = 0;
-	if (!len || strchr(".!?:;,", line[len - 1]) || len > APPLIED_MAX_LINE)
+	if (!len || is_clause_end(line[len - 1]) || len > APPLIED_MAX_LINE)
 		return;
 	for (i = 0; i + 1 < len; i++)
-		if (strchr(".!?:;,", line[i]) && is_blank(line[i + 1]))
+		if (is_clause_end(line[i]) && is_blank(line[i + 1]))
 			start = i + 1;
 	start = skip_blanks(line, len, start);
 	*off += start;
@@ -760,6 +790,8 @@ bool applied_classify(const char *body, size_t len, struct applied_notice *out)
 			struct applied_notice scratch;
 			enum clause_result r;
 
+			if (!mentions_verb(line, llen) && !mentions_verb(body + head_off, head_len))
+				continue;
 			scratch.patches[0] = '\0';
 			r = match_line(body, off, llen, head_off, head_len, &scratch);
 			if (r == CLAUSE_NO)

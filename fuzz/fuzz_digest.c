@@ -65,7 +65,7 @@ static void render_all(const struct digest *d)
 	size_t len;
 	FILE *out;
 
-	for (name = strtok_r(names, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+	for (name = strtok_r(names, ", ", &save); name; name = strtok_r(NULL, ", ", &save)) {
 		r = render_find(name);
 		FUZZ_CHECK(r != NULL, "a listed format has a renderer", name, strlen(name), 0);
 		text = NULL;

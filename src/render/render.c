@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "render/render.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct renderer renderers[] = {
@@ -22,5 +23,14 @@ const struct renderer *render_find(const char *name)
 
 const char *render_format_names(void)
 {
-	return "text,markdown,html,json";
+	static char names[64];
+	size_t i, used = 0;
+
+	/* from the table, so a new renderer is listed; built once (the table is
+	 * constant, and every caller reads it before any thread starts) */
+	if (!names[0])
+		for (i = 0; i < sizeof(renderers) / sizeof(renderers[0]); i++)
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%s%s",
+						 i ? ", " : "", renderers[i].name);
+	return names;
 }

@@ -83,6 +83,6 @@ expect_error "a bad orgmap date" 2 "^mldigest: cannot read orgmap '$TMP/bad.orgm
 expect_error "a missing mailmap" 2 "^mldigest: cannot read mailmap '$TMP/none': No such file or directory$" --no-state --mailmap "$TMP/none" "$TMP/kvm.git" "$W"
 expect_error "a javascript: archive URL" 1 "^mldigest: --archive-url takes an http or https URL" --no-state --archive-url 'javascript:alert(1)//' "$TMP/kvm.git" "$W"
 expect_error "an archive URL with a quote" 1 "^mldigest: --archive-url takes an http or https URL" --no-state --archive-url 'https://x/"onmouseover=alert(1)' "$TMP/kvm.git" "$W"
-expect_error "an unknown format" 1 "^mldigest: unknown format 'pdf' \(formats: text,markdown,html,json, email\)$" --no-state --format pdf "$TMP/kvm.git" "$W"
+expect_error "an unknown format" 1 "^mldigest: unknown format 'pdf' \(formats: text, markdown, html, json, email\)$" --no-state --format pdf "$TMP/kvm.git" "$W"
 
 finish

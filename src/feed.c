@@ -18,6 +18,8 @@ struct feed_prepared {
 	struct buf from_name, from_addr; /* the header From:, a relay undone */
 	char *ib_name, *ib_addr;	 /* the in-body From: (rule 5), or NULL */
 	size_t ib_off, ib_len;		 /* its line, to drop from the shown body */
+	const char *sender_name, *sender_addr; /* rule 6: from_name, from_addr or "" */
+	const char *author_name, *author_addr; /* rule 5: the in-body From:, else the sender */
 	struct series_prepared *series;
 };
 
@@ -47,6 +49,10 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 			p->ib_name = p->ib_addr = NULL;
 		}
 	}
+	p->sender_name = p->from_name.len ? p->from_name.data : "";
+	p->sender_addr = p->from_addr.len ? p->from_addr.data : "";
+	p->author_name = p->ib_addr ? p->ib_name : p->sender_name;
+	p->author_addr = p->ib_addr ? p->ib_addr : p->sender_addr;
 	subject_clean(m->subject, strlen(m->subject), &subject);
 	subject_parse(&ps, subject.data, subject.len);
 	memset(&sm, 0, sizeof(sm));
@@ -57,10 +63,10 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	sm.date = m->date;
 	sm.subject = subject.data;
 	sm.parsed = &ps;
-	sm.sender_name = p->from_name.len ? p->from_name.data : "";
-	sm.sender_addr = p->from_addr.len ? p->from_addr.data : "";
-	sm.author_name = p->ib_addr ? p->ib_name : sm.sender_name;
-	sm.author_addr = p->ib_addr ? p->ib_addr : sm.sender_addr;
+	sm.sender_name = p->sender_name;
+	sm.sender_addr = p->sender_addr;
+	sm.author_name = p->author_name;
+	sm.author_addr = p->author_addr;
 	sm.body = m->body;
 	sm.body_len = m->body_len;
 	p->series = series_prepare(&sm);
@@ -109,10 +115,10 @@ int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, con
 	dm.references = m->references;
 	dm.date = date;
 	dm.subject = m->subject;
-	dm.from_name = p->from_name.len ? p->from_name.data : "";
-	dm.from_addr = p->from_addr.len ? p->from_addr.data : "";
-	dm.author_name = p->ib_addr ? p->ib_name : dm.from_name;
-	dm.author_addr = p->ib_addr ? p->ib_addr : dm.from_addr;
+	dm.from_name = p->sender_name;
+	dm.from_addr = p->sender_addr;
+	dm.author_name = p->author_name;
+	dm.author_addr = p->author_addr;
 	dm.body = m->body;
 	dm.body_len = m->body_len;
 	dm.inbody_from_off = p->ib_off;

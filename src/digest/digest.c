@@ -280,7 +280,7 @@ int digest_add_message(struct digest *d, struct store *store, const struct diges
 		count_author(d, m);
 		/* Every patch is recorded; only leads get an entry. */
 		error = record_patch(store, m, subject.data, &ps, &duplicate);
-		if (!error)
+		if (!error && store_keeps_threads(store))
 			error = record_thread(store, m, subject.data, &ps);
 		if (!error && subject_is_lead(&ps)) {
 			error = record_series(store, m, subject.data, &ps);

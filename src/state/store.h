@@ -9,6 +9,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* The message an identity was seen in. */
@@ -126,6 +127,12 @@ static inline int store_record_patch(struct store *s, const char *identity,
 static inline int store_record_series(struct store *s, const struct store_series *series)
 {
 	return s->ops->record_series ? s->ops->record_series(s, series) : 0;
+}
+
+/* Whether the store keeps threads (else there is no use preparing them). */
+static inline bool store_keeps_threads(const struct store *s)
+{
+	return s->ops->record_thread != NULL;
 }
 
 static inline int store_record_thread(struct store *s, const struct store_thread_message *m)

@@ -86,12 +86,28 @@ static bool parse_person(const char *s, size_t off, size_t len, struct trailer *
 	return true;
 }
 
+/* Whether s[0..len) holds "-by:", ASCII case ignored, as every trailer does. */
+static bool has_by_colon(const char *s, size_t len)
+{
+	const char *p = s, *end = s + len;
+
+	while ((p = memchr(p, '-', (size_t)(end - p))) && end - p >= 4) {
+		if (lower((unsigned char)p[1]) == 'b' && lower((unsigned char)p[2]) == 'y' &&
+		    p[3] == ':')
+			return true;
+		p++;
+	}
+	return false;
+}
+
 size_t trailer_scan(const char *body, size_t len, bool in_patch, struct trailer *out, size_t max)
 {
 	struct owntext it;
 	const char *line;
 	size_t llen, n = 0;
 
+	if (!has_by_colon(body, len))
+		return 0; /* most replies: no need to walk the own text */
 	owntext_init(&it, body, len, in_patch);
 	while (n < max && owntext_next(&it, &line, &llen)) {
 		size_t i = 0, k;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "patch/author.h"
+#include "patch/body.h"
 #include "patch/subject.h"
 #include "series/relay.h"
 #include "series/series.h"
@@ -20,6 +21,8 @@ struct feed_prepared {
 	size_t ib_off, ib_len;		 /* its line, to drop from the shown body */
 	const char *sender_name, *sender_addr; /* rule 6: from_name, from_addr or "" */
 	const char *author_name, *author_addr; /* rule 5: the in-body From:, else the sender */
+	bool lead;	  /* a lead (patch/subject.h): */
+	struct buf shown; /* its shown body, made once for the digest and the series */
 	struct series_prepared *series;
 };
 
@@ -35,6 +38,7 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	p->owned = owned;
 	buf_init(&p->from_name);
 	buf_init(&p->from_addr);
+	buf_init(&p->shown);
 	/* a relay's rewrite of From: counts for the person it relays */
 	relay_resolve(m->from_name, m->from_addr, m->original_from, m->reply_to, &p->from_name,
 		      &p->from_addr);
@@ -55,6 +59,9 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	p->author_addr = p->ib_addr ? p->ib_addr : p->sender_addr;
 	subject_clean(m->subject, strlen(m->subject), &subject);
 	subject_parse(&ps, subject.data, subject.len);
+	p->lead = ps.is_patch && subject_is_lead(&ps);
+	if (p->lead)
+		body_append_shown(&p->shown, m->body, m->body_len, p->ib_off, p->ib_len);
 	memset(&sm, 0, sizeof(sm));
 	sm.key = ""; /* set when it is added (feed_add) */
 	sm.message_id = m->message_id;
@@ -69,6 +76,8 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	sm.author_addr = p->author_addr;
 	sm.body = m->body;
 	sm.body_len = m->body_len;
+	sm.shown_body = p->lead ? p->shown.data : NULL;
+	sm.shown_body_len = p->shown.len;
 	p->series = series_prepare(&sm);
 	buf_release(&subject);
 	return p;
@@ -94,6 +103,7 @@ void feed_prepared_free(struct feed_prepared *p)
 		message_free(p->m);
 	buf_release(&p->from_name);
 	buf_release(&p->from_addr);
+	buf_release(&p->shown);
 	free(p->ib_name);
 	free(p->ib_addr);
 	series_prepared_free(p->series);
@@ -123,6 +133,8 @@ int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, con
 	dm.body_len = m->body_len;
 	dm.inbody_from_off = p->ib_off;
 	dm.inbody_from_len = p->ib_len;
+	dm.shown_body = p->lead ? p->shown.data : NULL;
+	dm.shown_body_len = p->shown.len;
 	dm.series = p->series; /* taken by the digest */
 	p->series = NULL;
 	error = digest_add_message(d, store, &dm);

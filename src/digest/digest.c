@@ -179,7 +179,9 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	e->message_id = printable(m->message_id, strlen(m->message_id));
 	e->commit = printable(m->commit, strlen(m->commit));
 	e->key = xstrdup(m->key);
-	if (!duplicate) {
+	if (!duplicate && m->shown_body) {
+		e->body = xmemdupz(m->shown_body, m->shown_body_len);
+	} else if (!duplicate) {
 		body_append_shown(&b, m->body, m->body_len, m->inbody_from_off,
 				  m->inbody_from_len);
 		e->body = buf_detach(&b, NULL);

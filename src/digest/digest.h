@@ -39,6 +39,8 @@ struct digest_message {
 	size_t body_len;
 	size_t inbody_from_off; /* the in-body From: line to drop from the */
 	size_t inbody_from_len; /* shown body; len 0 for none */
+	const char *shown_body; /* a lead's shown body when the caller has made it */
+	size_t shown_body_len;	/* (feed.c); NULL: made here from the above */
 	struct series_prepared *series; /* series_prepare() of this message, taken
 					   by digest_add_message(); NULL: made there */
 };

@@ -330,13 +330,14 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 {
 	struct buf b = BUF_INIT;
 	struct inbody_from from;
-	size_t skip_off = 0, skip_len = 0, k;
+	size_t k;
 
-	if (author_find_inbody_from(m->body, m->body_len, &from)) {
-		skip_off = from.line_off;
-		skip_len = from.line_len;
-	}
-	body_append_shown(&b, m->body, m->body_len, skip_off, skip_len);
+	if (m->shown_body)
+		buf_add(&b, m->shown_body, m->shown_body_len);
+	else if (author_find_inbody_from(m->body, m->body_len, &from))
+		body_append_shown(&b, m->body, m->body_len, from.line_off, from.line_len);
+	else
+		body_append_shown(&b, m->body, m->body_len, 0, 0);
 	if (b.len > SERIES_MAX_BODY) {
 		size_t cut = SERIES_MAX_BODY;
 

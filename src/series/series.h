@@ -68,6 +68,8 @@ struct series_message {
 	const char *sender_addr;
 	const char *body; /* rule 2; may be "" for series_add_earlier() */
 	size_t body_len;
+	const char *shown_body; /* a lead's shown body (patch/body.h) when the caller */
+	size_t shown_body_len;	/* has made it already; NULL: made from `body` */
 };
 
 struct series_set;

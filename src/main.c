@@ -416,6 +416,7 @@ int main(int argc, char **argv)
 			o.render.top = 15;
 		if (o.render.abbrev == CONFIG_UNSET)
 			o.render.abbrev = 9;
+		o.exits_after = 1;
 		error = o.show_state ? run_show_state(&o) : run_digest(&o);
 	}
 	archive_library_shutdown();

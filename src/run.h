@@ -52,6 +52,9 @@ struct run_options {
 	const char *archive_url;
 	const char *mailmap;
 	const char *orgmap;
+	/* The process ends after this run: what the digest holds is left to
+	 * the exit (run.c, leave_to_exit) instead of freed piece by piece. */
+	int exits_after;
 };
 
 /*

@@ -83,4 +83,13 @@ extern int archive_git_read_ahead;
  */
 extern int archive_git_readers;
 
+/*
+ * 0 (the default): while a git window is walked, the newest messages are
+ * read ahead when there are processors for it, as far as the walk gives
+ * time.  N > 0, for tests: always (with reading ahead or without), the N
+ * newest (or all when fewer), the walk's end waiting for them, so that a
+ * window is read partly prefetched, the same way every time.
+ */
+extern size_t archive_git_prefetch_test;
+
 #endif

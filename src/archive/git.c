@@ -113,6 +113,15 @@
  */
 #define ARCHIVE_GIT_QUEUE 32
 
+/*
+ * While archive_set_window() walks the history (newest first, one commit
+ * after the other: nothing else can run on that), a thread of its own reads
+ * and prepares the newest messages of the window, which the caller gets
+ * last: at most this many, and this many bytes of mail.
+ */
+#define ARCHIVE_GIT_PREFETCH_MAX   ((size_t)512)
+#define ARCHIVE_GIT_PREFETCH_BYTES ((size_t)4 << 20)
+
 /* As util/error.c's buffer: error_set() keeps as much of a message. */
 #define ARCHIVE_GIT_MESSAGE_MAX 1024
 
@@ -180,6 +189,32 @@ struct archive_git_reader {
 	int sync_ready;	    /* the mutex and conditions were initialised */
 };
 
+/*
+ * The prefetcher: a thread that, while archive_set_window() walks the
+ * window newest first, reads and prepares the messages of the commits the
+ * walk has found, newest first, into `slots` (slot k: the k-th newest
+ * commit), until the walk ends or it has ARCHIVE_GIT_PREFETCH_MAX messages
+ * or ARCHIVE_GIT_PREFETCH_BYTES of mail.  The walk appends to the window's
+ * commit list under `lock`; the prefetcher copies each commit under it.
+ * Once the walk is over the thread is joined and the readers (or
+ * archive_next() itself) take each prefetched slot when they reach its
+ * commit, instead of reading it.
+ */
+struct archive_git_prefetch {
+	struct archive_git *g;
+	struct archive_git_epoch *epochs; /* its own repositories */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t more; /* the walk found more commits, or ended */
+	size_t walked;	     /* lock: commits of the walk, newest first */
+	int walk_done;	     /* lock: the walk is over */
+	int waiting;	     /* lock: the prefetcher waits for commits */
+	/* The prefetcher's while it runs, then the caller's (and the readers'). */
+	struct archive_git_slot *slots;
+	size_t nr;
+	size_t bytes;
+};
+
 struct archive_git {
 	/* The repository (one), or the inbox's epochs 0, 1, ... in order. */
 	struct archive_git_epoch *epochs;
@@ -200,14 +235,24 @@ struct archive_git {
 	struct archive_git_reader *readers;
 	size_t readers_nr;    /* started */
 	size_t readers_alloc; /* set up, or tried */
+	/* The prefetcher, while the window is walked (NULL when there is none). */
+	struct archive_git_prefetch *prefetch;
+	/* What it read: slot k is the k-th newest commit's, so commit nr - 1 - k. */
+	struct archive_git_slot *prefetched;
+	size_t prefetched_nr;
 };
 
 /* 0 makes archive_next() read without a thread (archive-internal.h). */
 int archive_git_read_ahead = 1;
 int archive_git_readers;
+size_t archive_git_prefetch_test;
 
 static void archive_git_reader_free(struct archive_git *g);
 static int archive_git_no_cache(git_object_t type);
+static void archive_git_prefetch_start(struct archive *a);
+static void archive_git_prefetch_end(struct archive_git *g, int keep);
+static int archive_git_take_prefetched(struct archive_git *g, size_t i,
+				       struct archive_git_slot *out);
 
 /* libgit2's last message, for ours. */
 static const char *archive_git_message(void)
@@ -897,6 +942,29 @@ cleanup:
 }
 
 /*
+ * Appends `c` to the window's commits (newest first, as the window is
+ * walked), and hands it to the prefetcher when there is one.
+ */
+static void archive_git_append(struct archive_git *g, const struct archive_git_commit *c)
+{
+	struct archive_git_prefetch *pf = g->prefetch;
+
+	if (pf)
+		pthread_mutex_lock(&pf->lock); /* the prefetcher reads the list */
+	if (g->nr == g->alloc) {
+		g->alloc = g->alloc ? g->alloc * 2 : 1024;
+		g->commits = xrealloc(g->commits, g->alloc * sizeof(*g->commits));
+	}
+	g->commits[g->nr++] = *c;
+	if (pf) {
+		pf->walked = g->nr;
+		if (pf->waiting)
+			pthread_cond_signal(&pf->more);
+		pthread_mutex_unlock(&pf->lock);
+	}
+}
+
+/*
  * Walks the first-parent chain from `to` in epoch `e`, newest first,
  * appending each commit to the window, and stops after the root or before
  * `from`.  *found is 1 when `from` was met on the chain.
@@ -905,7 +973,7 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 			     const git_oid *from, int *found)
 {
 	git_repository *repo = g->epochs[e].repo;
-	struct archive_git_commit *c;
+	struct archive_git_commit c;
 	git_commit *commit = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id, child;
@@ -925,15 +993,11 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 					  g->epochs[e].path, archive_git_message());
 			goto cleanup;
 		}
-		if (g->nr == g->alloc) {
-			g->alloc = g->alloc ? g->alloc * 2 : 1024;
-			g->commits = xrealloc(g->commits, g->alloc * sizeof(*g->commits));
-		}
-		c = &g->commits[g->nr++];
-		git_oid_cpy(&c->id, &id);
-		git_oid_cpy(&c->tree, git_commit_tree_id(commit));
-		c->time = (int64_t)git_commit_time(commit);
-		c->epoch = (unsigned int)e;
+		git_oid_cpy(&c.id, &id);
+		git_oid_cpy(&c.tree, git_commit_tree_id(commit));
+		c.time = (int64_t)git_commit_time(commit);
+		c.epoch = (unsigned int)e;
+		archive_git_append(g, &c);
 
 		if (git_commit_parentcount(commit) == 0)
 			break;
@@ -966,6 +1030,8 @@ static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const
 	size_t i = start, kept = start;
 	int error;
 
+	/* The list is compacted below: what was prefetched would be misplaced. */
+	archive_git_prefetch_end(g, 0);
 	if ((error = git_revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
 	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
@@ -1131,10 +1197,12 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	if (from)
 		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT,
 				 ARCHIVE_GIT_COMMIT_CACHE_OBJECT);
+	archive_git_prefetch_start(a);
 	if (g->inbox)
 		error = archive_git_inbox_window(a, from, to, &from_id, &to_id);
 	else
 		error = archive_git_repo_window(a, from, to, &from_id, &to_id);
+	archive_git_prefetch_end(g, error == 0);
 	if (from)
 		archive_git_no_cache(GIT_OBJECT_COMMIT);
 	if (error < 0)
@@ -1261,7 +1329,7 @@ static void *archive_git_reader_main(void *arg)
 {
 	struct archive_git_reader *r = arg;
 	struct archive_git *g = r->g;
-	struct archive_git_slot *slot;
+	struct archive_git_slot *slot, pre;
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 	git_odb_object *blob;
 	void *prepared;
@@ -1271,10 +1339,19 @@ static void *archive_git_reader_main(void *arg)
 	for (i = r->first; i < g->nr && !stop; i += g->readers_nr) {
 		message[0] = '\0';
 		prepared = NULL;
-		status = archive_git_read(r->epochs, &g->commits[i], &blob, message,
-					  sizeof(message));
-		if (status == 1 && g->prepare)
-			prepared = g->prepare(git_odb_object_data(blob), git_odb_object_size(blob));
+		if (archive_git_take_prefetched(g, i, &pre)) {
+			status = pre.status;
+			blob = pre.blob;
+			prepared = pre.prepared;
+			if (status < 0 || status == ARCHIVE_GIT_SKIPPED)
+				memcpy(message, pre.message, sizeof(message));
+		} else {
+			status = archive_git_read(r->epochs, &g->commits[i], &blob, message,
+						  sizeof(message));
+			if (status == 1 && g->prepare)
+				prepared = g->prepare(git_odb_object_data(blob),
+						      git_odb_object_size(blob));
+		}
 
 		pthread_mutex_lock(&r->lock);
 		while (r->count == ARCHIVE_GIT_QUEUE && !r->stop) {
@@ -1325,26 +1402,198 @@ static size_t archive_git_readers_wanted(void)
 	return n > 4 ? 4 : (size_t)n;
 }
 
-/*
- * Opens reader r's own repositories, the archive's again (libgit2 objects
- * are not shared between threads; packs are, inside libgit2).  Returns 0 or
- * -1 (no message: the reader is then not started).
- */
-static int archive_git_reader_open(struct archive_git_reader *r)
+/* Frees repositories opened by archive_git_epochs_again() (NULL: nothing). */
+static void archive_git_epochs_free(const struct archive_git *g, struct archive_git_epoch *epochs)
 {
-	const struct archive_git *g = r->g;
 	size_t e;
 
-	r->epochs = xcalloc(g->epochs_nr, sizeof(*r->epochs));
-	r->own_epochs = 1;
+	if (!epochs)
+		return;
 	for (e = 0; e < g->epochs_nr; e++) {
-		if (git_repository_open_ext(&r->epochs[e].repo, g->epochs[e].path,
-					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-		    git_repository_odb(&r->epochs[e].odb, r->epochs[e].repo) < 0)
-			return -1;
-		r->epochs[e].path = g->epochs[e].path; /* borrowed, for messages */
+		git_odb_free(epochs[e].odb);
+		git_repository_free(epochs[e].repo);
 	}
+	free(epochs);
+}
+
+/*
+ * Opens the archive's repositories again, for a thread of their own
+ * (libgit2 objects are not shared between threads; packs are, inside
+ * libgit2).  Returns them, or NULL (no message: the thread is then not
+ * started).
+ */
+static struct archive_git_epoch *archive_git_epochs_again(const struct archive_git *g)
+{
+	struct archive_git_epoch *epochs = xcalloc(g->epochs_nr, sizeof(*epochs));
+	size_t e;
+
+	for (e = 0; e < g->epochs_nr; e++) {
+		epochs[e].path = g->epochs[e].path; /* borrowed, for messages */
+		if (git_repository_open_ext(&epochs[e].repo, g->epochs[e].path,
+					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+		    git_repository_odb(&epochs[e].odb, epochs[e].repo) < 0) {
+			archive_git_epochs_free(g, epochs);
+			return NULL;
+		}
+	}
+	return epochs;
+}
+
+/* Opens reader r's own repositories.  Returns 0 or -1. */
+static int archive_git_reader_open(struct archive_git_reader *r)
+{
+	if (!(r->epochs = archive_git_epochs_again(r->g)))
+		return -1;
+	r->own_epochs = 1;
 	return 0;
+}
+
+/* The prefetcher: reads the messages of the walk's commits, newest first. */
+static void *archive_git_prefetch_main(void *arg)
+{
+	struct archive_git_prefetch *pf = arg;
+	struct archive_git *g = pf->g;
+	struct archive_git_slot *slot;
+	struct archive_git_commit c;
+	size_t max = archive_git_prefetch_test ? archive_git_prefetch_test
+					       : ARCHIVE_GIT_PREFETCH_MAX;
+	size_t k;
+
+	for (k = 0; k < max && pf->bytes < ARCHIVE_GIT_PREFETCH_BYTES; k++) {
+		pthread_mutex_lock(&pf->lock);
+		while (pf->walked <= k && !pf->walk_done) {
+			pf->waiting = 1;
+			pthread_cond_wait(&pf->more, &pf->lock);
+			pf->waiting = 0;
+		}
+		/* Once the walk is over, the readers take over, on every processor. */
+		if (pf->walked <= k || (pf->walk_done && !archive_git_prefetch_test)) {
+			pthread_mutex_unlock(&pf->lock);
+			break;
+		}
+		c = g->commits[k]; /* the walk may move the list: copied under the lock */
+		pthread_mutex_unlock(&pf->lock);
+
+		slot = &pf->slots[pf->nr++];
+		slot->commit = k;
+		slot->message[0] = '\0';
+		slot->status =
+		    archive_git_read(pf->epochs, &c, &slot->blob, slot->message, sizeof(slot->message));
+		if (slot->status == 1) {
+			pf->bytes += git_odb_object_size(slot->blob);
+			if (g->prepare)
+				slot->prepared = g->prepare(git_odb_object_data(slot->blob),
+							    git_odb_object_size(slot->blob));
+		} else if (slot->status < 0) {
+			break; /* the caller meets the error there, after the messages before */
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Starts the prefetcher, before the window is walked, when there is a
+ * processor for it.  Without it (one processor, no thread, repositories
+ * that cannot be opened again) the walk goes on alone.
+ */
+static void archive_git_prefetch_start(struct archive *a)
+{
+	struct archive_git *g = a->impl;
+	struct archive_git_prefetch *pf;
+
+	g->prepare = a->prepare;
+	g->discard = a->discard;
+	if (!archive_git_prefetch_test &&
+	    (!archive_git_read_ahead || archive_git_readers_wanted() < 2))
+		return;
+	pf = xcalloc(1, sizeof(*pf));
+	pf->g = g;
+	if (!(pf->epochs = archive_git_epochs_again(g)))
+		goto fail;
+	if (pthread_mutex_init(&pf->lock, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&pf->more, NULL) != 0) {
+		pthread_mutex_destroy(&pf->lock);
+		goto fail;
+	}
+	pf->slots = xcalloc(archive_git_prefetch_test ? archive_git_prefetch_test
+						      : ARCHIVE_GIT_PREFETCH_MAX,
+			    sizeof(*pf->slots));
+	if (pthread_create(&pf->thread, NULL, archive_git_prefetch_main, pf) != 0) {
+		free(pf->slots);
+		pthread_cond_destroy(&pf->more);
+		pthread_mutex_destroy(&pf->lock);
+		goto fail;
+	}
+	g->prefetch = pf;
+	return;
+fail:
+	archive_git_epochs_free(g, pf->epochs);
+	free(pf);
+}
+
+/* Frees the prefetched messages that were not taken. */
+static void archive_git_prefetched_free(struct archive_git *g)
+{
+	size_t k;
+
+	for (k = 0; k < g->prefetched_nr; k++)
+		archive_git_slot_clear(g, &g->prefetched[k]);
+	free(g->prefetched);
+	g->prefetched = NULL;
+	g->prefetched_nr = 0;
+}
+
+/*
+ * The walk is over (or failed, or the list is to be compacted): ends the
+ * prefetcher after the message it is reading.  Keeps what it read for the
+ * readers when `keep`, else frees it.  Does nothing without a prefetcher.
+ */
+static void archive_git_prefetch_end(struct archive_git *g, int keep)
+{
+	struct archive_git_prefetch *pf = g->prefetch;
+
+	if (!pf)
+		return;
+	pthread_mutex_lock(&pf->lock);
+	pf->walk_done = 1;
+	pthread_cond_signal(&pf->more);
+	pthread_mutex_unlock(&pf->lock);
+	pthread_join(pf->thread, NULL);
+	pthread_cond_destroy(&pf->more);
+	pthread_mutex_destroy(&pf->lock);
+	archive_git_epochs_free(g, pf->epochs);
+	g->prefetch = NULL;
+	g->prefetched = pf->slots;
+	g->prefetched_nr = pf->nr;
+	if (!keep)
+		archive_git_prefetched_free(g);
+	free(pf);
+}
+
+/*
+ * Takes commit i's prefetched message (i oldest first, in the window as
+ * reversed), when it was prefetched: returns 1 with *out filled (the
+ * message slot's own, moved), else 0.  The commit's slot is taken once, by
+ * the one thread whose turn it is.
+ */
+static int archive_git_take_prefetched(struct archive_git *g, size_t i,
+				       struct archive_git_slot *out)
+{
+	struct archive_git_slot *pre;
+
+	if (i + g->prefetched_nr < g->nr)
+		return 0;
+	pre = &g->prefetched[g->nr - 1 - i];
+	out->status = pre->status;
+	out->commit = i;
+	out->blob = pre->blob;
+	out->prepared = pre->prepared;
+	if (pre->status < 0 || pre->status == ARCHIVE_GIT_SKIPPED)
+		memcpy(out->message, pre->message, sizeof(out->message));
+	pre->blob = NULL;
+	pre->prepared = NULL;
+	return 1;
 }
 
 /* Sets up reader t (not started).  Returns 0, or -1 when it cannot be. */
@@ -1409,17 +1658,20 @@ static int archive_git_reader_start(struct archive_git *g, archive_prepare_fn pr
 
 /*
  * Stops the reader threads (each ends after the message it is reading),
- * waits for them, and frees the queues with the messages left in them.
+ * waits for them, and frees the queues with the messages left in them, and
+ * the prefetched messages not taken.
  * The repositories are the caller's again.  Does nothing when there are no
  * readers.
  */
 static void archive_git_reader_free(struct archive_git *g)
 {
 	struct archive_git_reader *r;
-	size_t t, i, e;
+	size_t t, i;
 
-	if (!g->readers)
+	if (!g->readers) {
+		archive_git_prefetched_free(g);
 		return;
+	}
 	for (t = 0; t < g->readers_alloc; t++) {
 		r = &g->readers[t];
 		if (r->running) {
@@ -1440,14 +1692,10 @@ static void archive_git_reader_free(struct archive_git *g)
 			pthread_cond_destroy(&r->not_empty);
 			pthread_mutex_destroy(&r->lock);
 		}
-		if (r->own_epochs) {
-			for (e = 0; e < g->epochs_nr; e++) {
-				git_odb_free(r->epochs[e].odb);
-				git_repository_free(r->epochs[e].repo);
-			}
-			free(r->epochs);
-		}
+		if (r->own_epochs)
+			archive_git_epochs_free(g, r->epochs);
 	}
+	archive_git_prefetched_free(g); /* after the readers, which take from it */
 	free(g->readers);
 	g->readers = NULL;
 	g->readers_nr = 0;
@@ -1511,13 +1759,23 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 static int archive_git_next_inline(struct archive_git *g, struct archive_message *out)
 {
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
+	struct archive_git_slot pre;
 	const struct archive_git_commit *c;
 	int error;
 
 	while (g->pos < g->nr) {
-		c = &g->commits[g->pos++];
-		if ((error = archive_git_read(g->epochs, c, &g->blob, message, sizeof(message))) <
-		    0)
+		c = &g->commits[g->pos];
+		if (archive_git_take_prefetched(g, g->pos, &pre)) {
+			error = pre.status;
+			g->blob = pre.blob;
+			out->prepared = pre.prepared;
+			if (error < 0 || error == ARCHIVE_GIT_SKIPPED)
+				memcpy(message, pre.message, sizeof(message));
+		} else {
+			error = archive_git_read(g->epochs, c, &g->blob, message, sizeof(message));
+		}
+		g->pos++;
+		if (error < 0)
 			return error_set(error, "%s", message);
 		if (error == ARCHIVE_GIT_SKIPPED) {
 			warning("%s", message);

@@ -35,9 +35,11 @@
  * Set MLDIGEST_SEED_GIT to a mirror clone of
  * fixtures/seed-window/seed-window.bundle to also read the seed window.
  *
- * The reading tests run twice: with the reader thread (archive_next() takes
- * messages read ahead off a queue) and without (archive_next() reads, as
- * when no thread can be started); both must give the same.
+ * The reading tests run several ways: with the reader threads (archive_next()
+ * takes messages read ahead off a queue), without (archive_next() reads, as
+ * when no thread can be started), and with the newest messages prefetched
+ * while the window is walked (some, then the readers; or all, then no
+ * reader); all must give the same.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw, realpath under -std=c11 */
@@ -1469,6 +1471,40 @@ static int inline_teardown(void **state)
 	return 0;
 }
 
+/*
+ * Reads with the newest messages prefetched while the window is walked:
+ * the 7 newest (the rest by the readers), or all of them and without the
+ * readers.
+ */
+static int prefetch_setup(void **state)
+{
+	(void)state;
+	archive_git_prefetch_test = 7;
+	return 0;
+}
+
+static int prefetch_inline_setup(void **state)
+{
+	(void)state;
+	archive_git_prefetch_test = 100000;
+	archive_git_read_ahead = 0;
+	return 0;
+}
+
+static int prefetch_teardown(void **state)
+{
+	(void)state;
+	archive_git_prefetch_test = 0;
+	archive_git_read_ahead = 1;
+	return 0;
+}
+
+/* clang-format off */
+#define PREFETCH_TEST(f) {#f " (7 prefetched)", f, prefetch_setup, prefetch_teardown, NULL}
+#define PREFETCH_INLINE_TEST(f) \
+	{#f " (all prefetched, inline)", f, prefetch_inline_setup, prefetch_teardown, NULL}
+/* clang-format on */
+
 /* A test run without the reader thread, named so. */
 /* clang-format off */
 #define INLINE_TEST(f) {#f " (inline)", f, inline_setup, inline_teardown, NULL}
@@ -1517,6 +1553,23 @@ int main(void)
 	    INLINE_TEST(test_seed_window),
 	    INLINE_TEST(test_inbox_windows),
 	    INLINE_TEST(test_inbox_order),
+	    PREFETCH_TEST(test_windows),
+	    PREFETCH_TEST(test_m_is_tree),
+	    PREFETCH_TEST(test_missing_objects),
+	    PREFETCH_TEST(test_long_windows),
+	    PREFETCH_TEST(test_error_in_order),
+	    PREFETCH_TEST(test_stop_early),
+	    PREFETCH_TEST(test_seed_window),
+	    PREFETCH_TEST(test_inbox_windows),
+	    PREFETCH_TEST(test_inbox_order),
+	    PREFETCH_TEST(test_prepare),
+	    PREFETCH_INLINE_TEST(test_windows),
+	    PREFETCH_INLINE_TEST(test_missing_objects),
+	    PREFETCH_INLINE_TEST(test_long_windows),
+	    PREFETCH_INLINE_TEST(test_error_in_order),
+	    PREFETCH_INLINE_TEST(test_stop_early),
+	    PREFETCH_INLINE_TEST(test_inbox_windows),
+	    PREFETCH_INLINE_TEST(test_prepare),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -92,4 +92,10 @@ extern int archive_git_readers;
  */
 extern size_t archive_git_prefetch_test;
 
+/*
+ * The window's commits a git archive keeps in memory, at most; the others
+ * go to a temporary file.  Tests set it low to read windows from the file.
+ */
+extern size_t archive_git_commits_in_memory;
+
 #endif

@@ -119,8 +119,15 @@
  * and prepares the newest messages of the window, which the caller gets
  * last: at most this many, and this many bytes of mail.
  */
-#define ARCHIVE_GIT_PREFETCH_MAX   ((size_t)512)
-#define ARCHIVE_GIT_PREFETCH_BYTES ((size_t)4 << 20)
+#define ARCHIVE_GIT_PREFETCH_MAX   ((size_t)256)
+#define ARCHIVE_GIT_PREFETCH_BYTES ((size_t)2 << 20)
+
+/*
+ * The window's commits kept in memory, at most: past that, they go to an
+ * unlinked temporary file, so that a window of millions of messages takes
+ * no more memory than one of thousands (56 bytes a commit).
+ */
+#define ARCHIVE_GIT_COMMITS_IN_MEMORY ((size_t)65536)
 
 /* As util/error.c's buffer: error_set() keeps as much of a message. */
 #define ARCHIVE_GIT_MESSAGE_MAX 1024
@@ -145,6 +152,7 @@ struct archive_git_slot {
 				 ARCHIVE_GIT_SKIPPED: a warning in `message`;
 				 negative: an error, in `message` */
 	size_t commit;	      /* the commit's index in the window */
+	struct archive_git_commit c; /* the commit (status >= 0) */
 	git_odb_object *blob; /* the caller's once taken off the queue */
 	void *prepared;	      /* what the prepare hook made of it, or NULL */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
@@ -220,10 +228,20 @@ struct archive_git {
 	struct archive_git_epoch *epochs;
 	size_t epochs_nr;
 	int inbox; /* a v2 inbox directory (revisions are looked up in every epoch) */
-	/* The window, oldest first; the readers read it too, while they run. */
+	/*
+	 * The window's commits as they were walked, newest first: commit i of
+	 * the window (oldest first) is walked commit nr - 1 - i.  The first
+	 * `spilled` walked are in the temporary file `spill` (record k at
+	 * k * sizeof(struct archive_git_commit)), the others in commits[]
+	 * (walked commit k at commits[k - spilled]).  The readers read them
+	 * too, while they run (archive_git_commit_at).
+	 */
 	struct archive_git_commit *commits;
 	size_t nr;
 	size_t alloc;
+	int spill;	  /* a file descriptor, or -1 */
+	int spill_failed; /* it could not be made or written: memory only */
+	size_t spilled;
 	size_t pos;	      /* the next commit to hand on */
 	git_odb_object *blob; /* the current message, until the next read */
 	int started;	      /* archive_next() chose how to read the window */
@@ -246,6 +264,7 @@ struct archive_git {
 int archive_git_read_ahead = 1;
 int archive_git_readers;
 size_t archive_git_prefetch_test;
+size_t archive_git_commits_in_memory = ARCHIVE_GIT_COMMITS_IN_MEMORY;
 
 static void archive_git_reader_free(struct archive_git *g);
 static int archive_git_no_cache(git_object_t type);
@@ -531,6 +550,7 @@ static int archive_git_open(struct archive *a)
 	int error;
 
 	g = xcalloc(1, sizeof(*g));
+	g->spill = -1;
 	a->impl = g;
 
 	/* A repository first, as git sees it; then a v2 inbox. */
@@ -564,6 +584,8 @@ static void archive_git_release(struct archive *a)
 	}
 	free(g->epochs);
 	free(g->commits);
+	if (g->spill >= 0)
+		close(g->spill);
 	free(g);
 	a->impl = NULL;
 }
@@ -942,6 +964,82 @@ cleanup:
 }
 
 /*
+ * Moves the commits in memory to the end of the temporary file (made on
+ * the first call).  When it cannot be made or written, they stay in
+ * memory: only memory is lost.
+ */
+static void archive_git_spill(struct archive_git *g)
+{
+	size_t in_memory = g->nr - g->spilled, size = in_memory * sizeof(*g->commits);
+	const char *dir = getenv("TMPDIR");
+	struct buf path = BUF_INIT;
+	ssize_t n;
+
+	if (g->spill < 0) {
+		buf_addf(&path, "%s/mldigest-XXXXXX", dir && *dir ? dir : "/tmp");
+		if ((g->spill = mkstemp(path.data)) >= 0)
+			unlink(path.data);
+		buf_release(&path);
+		if (g->spill < 0) {
+			g->spill_failed = 1;
+			return;
+		}
+	}
+	n = pwrite(g->spill, g->commits, size, (off_t)(g->spilled * sizeof(*g->commits)));
+	if (n != (ssize_t)size) {
+		g->spill_failed = 1; /* the file keeps what it had; the rest stays here */
+		return;
+	}
+	g->spilled = g->nr;
+}
+
+/*
+ * Walked commit k (newest first) into *out: 0, or -1 (errno set) when the
+ * temporary file cannot be read.  Any thread (pread on the file).
+ */
+static int archive_git_walked(const struct archive_git *g, size_t k,
+			      struct archive_git_commit *out)
+{
+	ssize_t n;
+
+	if (k >= g->spilled) {
+		*out = g->commits[k - g->spilled];
+		return 0;
+	}
+	n = pread(g->spill, out, sizeof(*out), (off_t)(k * sizeof(*out)));
+	if (n == (ssize_t)sizeof(*out))
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
+}
+
+/* Sets walked commit k (archive_git_hide): 0, or -1 (errno set). */
+static int archive_git_walked_set(struct archive_git *g, size_t k,
+				  const struct archive_git_commit *c)
+{
+	ssize_t n;
+
+	if (k >= g->spilled) {
+		g->commits[k - g->spilled] = *c;
+		return 0;
+	}
+	n = pwrite(g->spill, c, sizeof(*c), (off_t)(k * sizeof(*c)));
+	if (n == (ssize_t)sizeof(*c))
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
+}
+
+/* Commit i of the window (oldest first) into *out, as archive_git_walked(). */
+static int archive_git_commit_at(const struct archive_git *g, size_t i,
+				 struct archive_git_commit *out)
+{
+	return archive_git_walked(g, g->nr - 1 - i, out);
+}
+
+/*
  * Appends `c` to the window's commits (newest first, as the window is
  * walked), and hands it to the prefetcher when there is one.
  */
@@ -951,11 +1049,13 @@ static void archive_git_append(struct archive_git *g, const struct archive_git_c
 
 	if (pf)
 		pthread_mutex_lock(&pf->lock); /* the prefetcher reads the list */
-	if (g->nr == g->alloc) {
+	if (g->nr - g->spilled >= archive_git_commits_in_memory && !g->spill_failed)
+		archive_git_spill(g);
+	if (g->nr - g->spilled == g->alloc) {
 		g->alloc = g->alloc ? g->alloc * 2 : 1024;
 		g->commits = xrealloc(g->commits, g->alloc * sizeof(*g->commits));
 	}
-	g->commits[g->nr++] = *c;
+	g->commits[g->nr++ - g->spilled] = *c;
 	if (pf) {
 		pf->walked = g->nr;
 		if (pf->waiting)
@@ -1025,6 +1125,7 @@ cleanup:
 static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const git_oid *to,
 			    const git_oid *from)
 {
+	struct archive_git_commit c;
 	git_revwalk *walk = NULL;
 	git_oid id;
 	size_t i = start, kept = start;
@@ -1039,24 +1140,36 @@ static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const
 		goto fail;
 	/* The walk gives a subsequence of the chain, in the chain's order. */
 	while ((error = git_revwalk_next(&id, walk)) == 0) {
-		while (i < g->nr && !git_oid_equal(&g->commits[i].id, &id))
-			i++;
+		for (; i < g->nr; i++) {
+			if (archive_git_walked(g, i, &c) < 0)
+				goto fail_list;
+			if (git_oid_equal(&c.id, &id))
+				break;
+		}
 		if (i == g->nr) {
 			/* Not reached: a first-parent walk from `to` stays on its chain. */
 			git_error_set_str(GIT_ERROR_INVALID,
 					  "the walk left the first-parent chain");
 			goto fail;
 		}
-		g->commits[kept++] = g->commits[i++];
+		if (archive_git_walked_set(g, kept++, &c) < 0)
+			goto fail_list;
+		i++;
 	}
 	if (error != GIT_ITEROVER)
 		goto fail;
 	g->nr = kept;
+	if (kept < g->spilled)
+		g->spilled = kept; /* all in the file now */
 	error = 0;
 	goto cleanup;
 fail:
 	error = error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s", g->epochs[e].path,
 			  archive_git_message());
+	goto cleanup;
+fail_list:
+	error = error_set(MD_ERR_SYSTEM, "cannot keep the window of '%s': %s", g->epochs[e].path,
+			  strerror(errno));
 cleanup:
 	git_revwalk_free(walk);
 	return error;
@@ -1176,15 +1289,15 @@ static int archive_git_inbox_window(struct archive *a, const char *from, const c
 static int archive_git_set_window(struct archive *a, const char *from, const char *to)
 {
 	struct archive_git *g = a->impl;
-	struct archive_git_commit tmp;
 	git_oid from_id, to_id;
-	size_t i, j;
 	int error;
 
 	archive_git_reader_free(g); /* the repositories are ours again */
 	git_odb_object_free(g->blob);
 	g->blob = NULL;
 	g->nr = 0;
+	g->spilled = 0; /* the file, if any, is written again from its start */
+	g->spill_failed = 0;
 	g->pos = 0;
 	g->started = 0;
 	g->inline_read = 0;
@@ -1214,12 +1327,6 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 		goto cleanup;
 	}
 
-	/* Oldest first. */
-	for (i = 0, j = g->nr; j-- > i; i++) {
-		tmp = g->commits[i];
-		g->commits[i] = g->commits[j];
-		g->commits[j] = tmp;
-	}
 	if (from)
 		git_oid_tostr(a->window_from, sizeof(a->window_from), &from_id);
 	git_oid_tostr(a->window_to, sizeof(a->window_to), &to_id);
@@ -1303,15 +1410,23 @@ cleanup:
 	return error;
 }
 
-/* Fills *out with commit `c`'s message `blob`. */
-static void archive_git_message_fill(struct archive_message *out, const struct archive_git *g,
+/* Fills *out with the message `blob` of `c`, commit i of the window. */
+static void archive_git_message_fill(struct archive_message *out, size_t i,
 				     const struct archive_git_commit *c, git_odb_object *blob)
 {
 	out->raw = git_odb_object_data(blob);
 	out->len = git_odb_object_size(blob);
 	git_oid_tostr(out->id, sizeof(out->id), &c->id);
 	out->time = c->time;
-	out->position = (unsigned long)(c - g->commits) + 1;
+	out->position = (unsigned long)i + 1;
+}
+
+/* The message when the window's list cannot be read back: MD_ERR_SYSTEM. */
+static int archive_git_list_error(const struct archive_git *g, char *message, size_t size)
+{
+	snprintf(message, size, "cannot read the window of '%s' back: %s", g->epochs[0].path,
+		 strerror(errno));
+	return MD_ERR_SYSTEM;
 }
 
 /* Frees what a slot holds. */
@@ -1330,6 +1445,7 @@ static void *archive_git_reader_main(void *arg)
 	struct archive_git_reader *r = arg;
 	struct archive_git *g = r->g;
 	struct archive_git_slot *slot, pre;
+	struct archive_git_commit c;
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 	git_odb_object *blob;
 	void *prepared;
@@ -1340,14 +1456,17 @@ static void *archive_git_reader_main(void *arg)
 		message[0] = '\0';
 		prepared = NULL;
 		if (archive_git_take_prefetched(g, i, &pre)) {
+			c = pre.c;
 			status = pre.status;
 			blob = pre.blob;
 			prepared = pre.prepared;
 			if (status < 0 || status == ARCHIVE_GIT_SKIPPED)
 				memcpy(message, pre.message, sizeof(message));
+		} else if (archive_git_commit_at(g, i, &c) < 0) {
+			blob = NULL;
+			status = archive_git_list_error(g, message, sizeof(message));
 		} else {
-			status = archive_git_read(r->epochs, &g->commits[i], &blob, message,
-						  sizeof(message));
+			status = archive_git_read(r->epochs, &c, &blob, message, sizeof(message));
 			if (status == 1 && g->prepare)
 				prepared = g->prepare(git_odb_object_data(blob),
 						      git_odb_object_size(blob));
@@ -1364,6 +1483,7 @@ static void *archive_git_reader_main(void *arg)
 			slot = &r->slots[(r->head + r->count) % ARCHIVE_GIT_QUEUE];
 			slot->status = status;
 			slot->commit = i;
+			slot->c = c;
 			slot->blob = blob;
 			slot->prepared = prepared;
 			blob = NULL;
@@ -1471,11 +1591,16 @@ static void *archive_git_prefetch_main(void *arg)
 			pthread_mutex_unlock(&pf->lock);
 			break;
 		}
-		c = g->commits[k]; /* the walk may move the list: copied under the lock */
+		/* The walk may move the list: copied under the lock. */
+		if (archive_git_walked(g, k, &c) < 0) {
+			pthread_mutex_unlock(&pf->lock);
+			break; /* the reader meets it again, and says so */
+		}
 		pthread_mutex_unlock(&pf->lock);
 
 		slot = &pf->slots[pf->nr++];
 		slot->commit = k;
+		slot->c = c;
 		slot->message[0] = '\0';
 		slot->status =
 		    archive_git_read(pf->epochs, &c, &slot->blob, slot->message, sizeof(slot->message));
@@ -1587,6 +1712,7 @@ static int archive_git_take_prefetched(struct archive_git *g, size_t i,
 	pre = &g->prefetched[g->nr - 1 - i];
 	out->status = pre->status;
 	out->commit = i;
+	out->c = pre->c;
 	out->blob = pre->blob;
 	out->prepared = pre->prepared;
 	if (pre->status < 0 || pre->status == ARCHIVE_GIT_SKIPPED)
@@ -1739,7 +1865,7 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 		} else if (status > 0) {
 			g->blob = slot->blob;
 			slot->blob = NULL;
-			archive_git_message_fill(out, g, &g->commits[slot->commit], g->blob);
+			archive_git_message_fill(out, slot->commit, &slot->c, g->blob);
 			out->prepared = slot->prepared;
 			slot->prepared = NULL;
 		} else if (status < 0) {
@@ -1760,21 +1886,24 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 {
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 	struct archive_git_slot pre;
-	const struct archive_git_commit *c;
+	struct archive_git_commit c;
+	size_t i;
 	int error;
 
 	while (g->pos < g->nr) {
-		c = &g->commits[g->pos];
-		if (archive_git_take_prefetched(g, g->pos, &pre)) {
+		i = g->pos++;
+		if (archive_git_take_prefetched(g, i, &pre)) {
+			c = pre.c;
 			error = pre.status;
 			g->blob = pre.blob;
 			out->prepared = pre.prepared;
 			if (error < 0 || error == ARCHIVE_GIT_SKIPPED)
 				memcpy(message, pre.message, sizeof(message));
+		} else if (archive_git_commit_at(g, i, &c) < 0) {
+			error = archive_git_list_error(g, message, sizeof(message));
 		} else {
-			error = archive_git_read(g->epochs, c, &g->blob, message, sizeof(message));
+			error = archive_git_read(g->epochs, &c, &g->blob, message, sizeof(message));
 		}
-		g->pos++;
 		if (error < 0)
 			return error_set(error, "%s", message);
 		if (error == ARCHIVE_GIT_SKIPPED) {
@@ -1782,7 +1911,7 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 			continue;
 		}
 		if (error > 0) {
-			archive_git_message_fill(out, g, c, g->blob);
+			archive_git_message_fill(out, i, &c, g->blob);
 			return 1;
 		}
 	}

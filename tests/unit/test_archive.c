@@ -1505,6 +1505,59 @@ static int prefetch_teardown(void **state)
 	{#f " (all prefetched, inline)", f, prefetch_inline_setup, prefetch_teardown, NULL}
 /* clang-format on */
 
+/*
+ * Reads windows kept in a temporary file past their 4 newest commits
+ * (with readers, prefetched, inline), and with no temporary file to be had
+ * (all kept in memory).
+ */
+static int spill_setup(void **state)
+{
+	(void)state;
+	archive_git_commits_in_memory = 4;
+	return 0;
+}
+
+static int spill_prefetch_setup(void **state)
+{
+	(void)state;
+	archive_git_commits_in_memory = 4;
+	archive_git_prefetch_test = 7;
+	return 0;
+}
+
+static int spill_inline_setup(void **state)
+{
+	(void)state;
+	archive_git_commits_in_memory = 4;
+	archive_git_read_ahead = 0;
+	return 0;
+}
+
+static int spill_no_tmp_setup(void **state)
+{
+	(void)state;
+	archive_git_commits_in_memory = 4;
+	return setenv("TMPDIR", "/nonexistent/mldigest-test", 1);
+}
+
+static int spill_teardown(void **state)
+{
+	(void)state;
+	archive_git_commits_in_memory = 65536;
+	archive_git_prefetch_test = 0;
+	archive_git_read_ahead = 1;
+	return unsetenv("TMPDIR");
+}
+
+/* clang-format off */
+#define SPILL_TEST(f) {#f " (spilled)", f, spill_setup, spill_teardown, NULL}
+#define SPILL_PREFETCH_TEST(f) \
+	{#f " (spilled, 7 prefetched)", f, spill_prefetch_setup, spill_teardown, NULL}
+#define SPILL_INLINE_TEST(f) {#f " (spilled, inline)", f, spill_inline_setup, spill_teardown, NULL}
+#define SPILL_NO_TMP_TEST(f) \
+	{#f " (no temporary file)", f, spill_no_tmp_setup, spill_teardown, NULL}
+/* clang-format on */
+
 /* A test run without the reader thread, named so. */
 /* clang-format off */
 #define INLINE_TEST(f) {#f " (inline)", f, inline_setup, inline_teardown, NULL}
@@ -1570,6 +1623,22 @@ int main(void)
 	    PREFETCH_INLINE_TEST(test_stop_early),
 	    PREFETCH_INLINE_TEST(test_inbox_windows),
 	    PREFETCH_INLINE_TEST(test_prepare),
+	    SPILL_TEST(test_windows),
+	    SPILL_TEST(test_missing_objects),
+	    SPILL_TEST(test_long_windows),
+	    SPILL_TEST(test_error_in_order),
+	    SPILL_TEST(test_stop_early),
+	    SPILL_TEST(test_seed_window),
+	    SPILL_TEST(test_inbox_windows),
+	    SPILL_TEST(test_inbox_order),
+	    SPILL_PREFETCH_TEST(test_long_windows),
+	    SPILL_PREFETCH_TEST(test_error_in_order),
+	    SPILL_PREFETCH_TEST(test_inbox_windows),
+	    SPILL_INLINE_TEST(test_long_windows),
+	    SPILL_INLINE_TEST(test_error_in_order),
+	    SPILL_INLINE_TEST(test_inbox_order),
+	    SPILL_NO_TMP_TEST(test_long_windows),
+	    SPILL_NO_TMP_TEST(test_inbox_windows),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -91,13 +91,16 @@
  * libgit2's process-wide settings (see archive_git_library_init).  Packs are
  * mapped in windows of at most GIT_MWINDOW_SIZE, GIT_MAPPED_LIMIT bytes in
  * all: with the default window (1 GiB) a whole public-inbox epoch is mapped
- * at once and the limit does nothing.  Every commit, tree and blob of a
+ * at once and the limit does nothing.  Mapped pages count in the process's
+ * memory: 16 MiB instead of 32 took 16 MB off a 100,000-message archive's
+ * peak and 7 MB off kvm-ppc's (a 17 MB pack), at no cost seen in time (a
+ * window reads close to where the window before it read).  Every commit, tree and blob of a
  * window is read once, so the object cache only costs memory (its limit
  * counts raw object sizes, not what parsed objects take): commits, trees and
  * blobs are not cached, and the cache is kept small for what remains (tags).
  */
 #define GIT_MWINDOW_SIZE   ((size_t)8 << 20)
-#define GIT_MAPPED_LIMIT   ((size_t)32 << 20)
+#define GIT_MAPPED_LIMIT   ((size_t)16 << 20)
 #define GIT_CACHE_MAX_SIZE ((ssize_t)1 << 20)
 /* Commits up to this size are cached while a window FROM..TO is set. */
 #define ARCHIVE_GIT_COMMIT_CACHE_OBJECT ((size_t)4096)

@@ -1069,12 +1069,15 @@ static void archive_git_append(struct archive_git *g, const struct archive_git_c
 
 /*
  * Walks the first-parent chain from `to` in epoch `e`, newest first,
- * appending each commit to the window, and stops after the root or before
- * `from`.  *found is 1 when `from` was met on the chain.
+ * appending each commit to the window, and stops after the root, before
+ * `from`, or after `limit` commits (0: no limit).  *found is 1 when `from`
+ * was met on the chain or the limit reached before the root; *stop (when
+ * not NULL) is then the commit it stopped before.
  */
 static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
-			     const git_oid *from, int *found)
+			     const git_oid *from, size_t limit, git_oid *stop, int *found)
 {
+	size_t walked = 0;
 	git_repository *repo = g->epochs[e].repo;
 	struct archive_git_commit c;
 	git_commit *commit = NULL;
@@ -1106,8 +1109,10 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 			break;
 		git_oid_cpy(&child, &id);
 		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
-		if (from && git_oid_equal(&id, from)) {
+		if ((from && git_oid_equal(&id, from)) || (limit && ++walked == limit)) {
 			*found = 1;
+			if (stop)
+				git_oid_cpy(stop, &id);
 			break;
 		}
 		git_commit_free(commit);
@@ -1190,7 +1195,7 @@ static int archive_git_range(struct archive *a, size_t e, const git_oid *to, con
 	size_t start = g->nr;
 	int found, error;
 
-	if ((error = archive_git_chain(g, e, to, from, &found)) < 0)
+	if ((error = archive_git_chain(g, e, to, from, 0, NULL, &found)) < 0)
 		return error;
 	if (found)
 		return 0;
@@ -1204,12 +1209,34 @@ static int archive_git_range(struct archive *a, size_t e, const git_oid *to, con
 	return archive_git_hide(g, e, start, to, from);
 }
 
+/*
+ * N when `spec` is N > 0 first-parent steps back from a name of commit
+ * `to` (HEAD~1000 when HEAD is `to`), in the one repository; else 0.
+ */
+static size_t archive_git_steps_from(struct archive_git *g, const char *spec, const git_oid *to)
+{
+	size_t steps, base_len = archive_git_split_steps(spec, &steps);
+	git_oid object, commit;
+	char *base;
+	int same;
+
+	if (steps == 0 || base_len == strlen(spec))
+		return 0;
+	base = xmemdupz(spec, base_len);
+	same = archive_git_lookup(&object, &commit, g->epochs[0].repo, base) ==
+		   ARCHIVE_GIT_COMMIT &&
+	       git_oid_equal(&commit, to);
+	free(base);
+	return same ? steps : 0;
+}
+
 /* The window of the one repository. */
 static int archive_git_repo_window(struct archive *a, const char *from, const char *to,
 				   git_oid *from_id, git_oid *to_id)
 {
 	struct archive_git *g = a->impl;
 	const char *to_spec = to ? to : "HEAD";
+	size_t steps;
 	int found;
 	int error;
 
@@ -1218,7 +1245,17 @@ static int archive_git_repo_window(struct archive *a, const char *from, const ch
 	if ((error = archive_git_resolve(to_id, a, to_spec)) < 0)
 		return error;
 	if (!from)
-		return archive_git_chain(g, 0, to_id, NULL, &found);
+		return archive_git_chain(g, 0, to_id, NULL, 0, NULL, &found);
+	/* FROM is TO~N (HEAD~1000..HEAD): TO's first N commits, walked once. */
+	if ((steps = archive_git_steps_from(g, from, to_id)) > 0) {
+		if ((error = archive_git_chain(g, 0, to_id, NULL, steps, from_id, &found)) < 0)
+			return error;
+		if (found)
+			return 0;
+		/* The chain is shorter than N: FROM does not exist, as said below. */
+		archive_git_prefetch_end(g, 0);
+		g->nr = 0;
+	}
 	if ((error = archive_git_resolve(from_id, a, from)) < 0)
 		return error;
 	if (git_oid_equal(from_id, to_id))
@@ -1268,13 +1305,14 @@ static int archive_git_inbox_window(struct archive *a, const char *from, const c
 			return archive_git_range(a, to_rev.epoch, to_id, from_id, to_spec, from);
 	}
 
-	if ((error = archive_git_chain(g, to_rev.epoch, to_id, NULL, &found)) < 0)
+	if ((error = archive_git_chain(g, to_rev.epoch, to_id, NULL, 0, NULL, &found)) < 0)
 		return error;
 	first = from ? from_rev.epoch + 1 : 0;
 	for (e = to_rev.epoch; e-- > first;) {
 		if ((error = archive_git_head(&head, g, e)) < 0)
 			return error;
-		if (error == 1 && (error = archive_git_chain(g, e, &head, NULL, &found)) < 0)
+		if (error == 1 &&
+		    (error = archive_git_chain(g, e, &head, NULL, 0, NULL, &found)) < 0)
 			return error;
 	}
 	if (!from)

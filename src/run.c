@@ -21,6 +21,7 @@
 #include "state/state.h"
 #include "state/store.h"
 #include "util/buf.h"
+#include "util/strmap.h"
 #include "util/date.h"
 #include "util/error.h"
 #include "util/text.h"
@@ -291,24 +292,72 @@ static int default_state_path(char **out)
 	return 0;
 }
 
-/* Opens the state of `o` (NULL for --no-state) and begins the run's transaction. */
+/* archive_set_known_ends(): the last run's end of each archive, and the archive. */
+static void add_known_end(const struct state_archive *archive, void *data)
+{
+	struct strmap_entry *e;
+	int inserted;
+
+	if (!archive->last_run_end || !archive->key)
+		return;
+	e = strmap_put(data, archive->last_run_end, &inserted);
+	if (inserted)
+		e->value = xstrdup(archive->key);
+}
+
+static const char *known_end(void *ctx, const char *hex)
+{
+	return strmap_get(ctx, hex);
+}
+
+/*
+ * The archive's identity (archive_root_id), its walk stopping where a run
+ * recorded in `state` (NULL: none) ended.
+ */
+static int archive_key(struct archive *archive, struct state *state, const char **key)
+{
+	struct strmap ends;
+	int error = 0;
+
+	strmap_init(&ends);
+	if (state && (error = state_list_archives(state, add_known_end, &ends)) < 0)
+		goto cleanup;
+	archive_set_known_ends(archive, known_end, &ends);
+	error = archive_root_id(archive, key);
+	archive_set_known_ends(archive, NULL, NULL);
+cleanup:
+	strmap_release(&ends, free);
+	return error;
+}
+
+/*
+ * Opens the state of `o` (NULL for --no-state) and begins the run's
+ * transaction.  The archive's identity is found after the state is open:
+ * its walk stops where the archive's last recorded run ended.
+ */
 static int open_state(struct state **out, const struct run_options *o, struct archive *archive)
 {
+	enum state_mode mode = o->dry_run ? STATE_DRY_RUN : STATE_READ_WRITE;
+	const char *state_path = o->state_path, *key;
 	char *path = NULL;
-	const char *key;
 	int error;
 
 	*out = NULL;
 	if (o->no_state)
 		return 0;
-	if ((error = archive_root_id(archive, &key)) < 0)
-		return error;
 	if (!o->state_path && (error = default_state_path(&path)) < 0)
 		return error;
-	error = state_open(out, o->state_path ? o->state_path : path,
-			   o->dry_run ? STATE_DRY_RUN : STATE_READ_WRITE);
-	if (!error)
-		error = state_begin(*out, key, o->list_name);
+	if (!o->state_path)
+		state_path = path;
+	/* A file not there yet is made only once the archive is known to be good. */
+	if (access(state_path, F_OK) == 0 && (error = state_open(out, state_path, mode)) < 0)
+		goto cleanup;
+	if ((error = archive_key(archive, *out, &key)) < 0)
+		goto cleanup;
+	if (!*out && (error = state_open(out, state_path, mode)) < 0)
+		goto cleanup;
+	error = state_begin(*out, key, o->list_name);
+cleanup:
 	free(path);
 	return error;
 }
@@ -349,6 +398,12 @@ static int choose_window(struct window *w, struct archive *archive, struct state
 								: "--since");
 	if (archive_has_revisions(archive) && is_commit_id(last_end)) {
 		error = archive_set_window(archive, last_end, NULL);
+		if (error < 0 && archive_window_empty(archive)) {
+			/* a scheduled run on a quiet day: nothing to say, nothing to record */
+			free(last_end);
+			return error_set(RUN_NOTHING_NEW, "nothing new in '%s' since the last run",
+					 archive_path(archive));
+		}
 	} else if (date_parse_iso8601(last_end, &w->since) == 0) {
 		w->has_since = w->since_exclusive = 1;
 		error = archive_set_window(archive, NULL, NULL);
@@ -533,8 +588,8 @@ int run_digest(const struct run_options *options)
 	archive_set_prepare(archive, prepare_message, discard_message);
 	if ((error = open_state(&state, o, archive)) < 0)
 		goto cleanup;
-	if ((error = choose_window(&w, archive, state, o)) < 0)
-		goto cleanup;
+	if ((error = choose_window(&w, archive, state, o)) != 0)
+		goto cleanup; /* or RUN_NOTHING_NEW: HEAD is where the last run ended */
 	for (i = 0; i < noutputs; i++)
 		if ((error = output_open(&out[i], outputs[i].path)) < 0)
 			goto cleanup;
@@ -636,12 +691,11 @@ int run_show_state(const struct run_options *o)
 
 	if (!o->state_path && (error = default_state_path(&path)) < 0)
 		return error;
-	if (o->archive) {
-		if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0 ||
-		    (error = archive_root_id(archive, &key)) < 0)
-			goto cleanup;
-	}
+	if (o->archive && (error = archive_open_as(&archive, o->archive, o->input_format)) < 0)
+		goto cleanup;
 	if ((error = state_open(&state, o->state_path ? o->state_path : path, STATE_DRY_RUN)) < 0)
+		goto cleanup;
+	if (archive && (error = archive_key(archive, state, &key)) < 0)
 		goto cleanup;
 	if (!archive) {
 		buf_addstr(&b, "archive (root commit)                    recorded runs\n");

@@ -42,8 +42,11 @@ struct archive {
 	char root_id[41];     /* "" until archive_root_id() found it */
 	size_t window_size;
 	int window_set;
+	int window_empty; /* set_window failed: FROM and TO are one commit */
 	archive_prepare_fn prepare; /* archive_set_prepare(), or NULL */
 	void (*discard)(void *prepared);
+	archive_known_fn known;	    /* archive_set_known_ends(), or NULL */
+	void *known_ctx;
 };
 
 /* strerror(err) with a lowercase first letter, into out; returns out. */

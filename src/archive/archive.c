@@ -292,6 +292,7 @@ int archive_set_window(struct archive *a, const char *from, const char *to)
 	a->window_from[0] = '\0';
 	a->window_to[0] = '\0';
 	a->window_size = 0;
+	a->window_empty = 0;
 	if ((error = a->ops->set_window(a, from, to)) < 0)
 		return error;
 	a->window_set = 1;
@@ -338,6 +339,17 @@ int archive_next(struct archive *a, struct archive_message *out)
 const char *archive_name(const struct archive *a)
 {
 	return a->name;
+}
+
+void archive_set_known_ends(struct archive *a, archive_known_fn known, void *ctx)
+{
+	a->known = known;
+	a->known_ctx = ctx;
+}
+
+int archive_window_empty(const struct archive *a)
+{
+	return a->window_empty;
 }
 
 int archive_root_id(struct archive *a, const char **out)

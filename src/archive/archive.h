@@ -79,6 +79,13 @@ int archive_has_revisions(const struct archive *a);
  */
 int archive_set_window(struct archive *a, const char *from, const char *to);
 
+/*
+ * After archive_set_window() failed: whether it was because `from` and `to`
+ * are the same commit (a run continuing from where the last one ended, with
+ * nothing new since).
+ */
+int archive_window_empty(const struct archive *a);
+
 /* Full hex ids of the window's ends ("" for a `from` that was NULL). */
 const char *archive_window_from(const struct archive *a);
 const char *archive_window_to(const struct archive *a);
@@ -108,6 +115,17 @@ const char *archive_name(const struct archive *a);
  * commit).  Walks the chain once; later calls return the same id.
  */
 int archive_root_id(struct archive *a, const char **out);
+
+/*
+ * Where recorded runs ended, for archive_root_id(): `known` returns the
+ * identity recorded with commit `hex` (40 hex digits) as a run's last
+ * commit, or NULL.  A git repository then walks back from its newest commit
+ * only until it meets one (a commit's id names its whole history, so its
+ * root too): a daily run walks the day's commits, not the whole archive.
+ * Other kinds (and the epochs of a v2 inbox after the first) do without.
+ */
+typedef const char *(*archive_known_fn)(void *ctx, const char *hex);
+void archive_set_known_ends(struct archive *a, archive_known_fn known, void *ctx);
 
 /* The path given to archive_open().  Borrowed. */
 const char *archive_path(const struct archive *a);

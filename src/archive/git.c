@@ -1258,9 +1258,11 @@ static int archive_git_repo_window(struct archive *a, const char *from, const ch
 	}
 	if ((error = archive_git_resolve(from_id, a, from)) < 0)
 		return error;
-	if (git_oid_equal(from_id, to_id))
+	if (git_oid_equal(from_id, to_id)) {
+		a->window_empty = 1;
 		return error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from, to_spec,
 				 a->path);
+	}
 	return archive_git_range(a, 0, to_id, from_id, to_spec, from);
 }
 
@@ -1295,9 +1297,11 @@ static int archive_git_inbox_window(struct archive *a, const char *from, const c
 		if ((error = archive_git_inbox_resolve(&from_rev, a, from)) < 0)
 			return error;
 		git_oid_cpy(from_id, &from_rev.id);
-		if (from_rev.epoch == to_rev.epoch && git_oid_equal(from_id, to_id))
+		if (from_rev.epoch == to_rev.epoch && git_oid_equal(from_id, to_id)) {
+			a->window_empty = 1;
 			return error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from,
 					 to_spec, a->path);
+		}
 		if (from_rev.epoch > to_rev.epoch)
 			return error_set(MD_ERR_INPUT, "'%s' is not an ancestor of '%s' in '%s'",
 					 from, to_spec, a->path);
@@ -2015,14 +2019,36 @@ static void archive_git_library_shutdown(void)
 }
 
 /*
+ * Whether commit `id` is where a recorded run ended (archive_set_known_ends):
+ * 1 with the identity recorded with it in out, else 0.
+ */
+static int archive_git_known_root(struct archive *a, archive_known_fn known, const git_oid *id,
+				  char out[41])
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	const char *root;
+
+	git_oid_tostr(hex, sizeof(hex), id);
+	root = known(a->known_ctx, hex);
+	if (!root || strlen(root) != GIT_OID_HEXSZ ||
+	    strspn(root, "0123456789abcdef") != GIT_OID_HEXSZ)
+		return 0;
+	memcpy(out, root, GIT_OID_HEXSZ + 1);
+	return 1;
+}
+
+/*
  * The root of HEAD's first-parent chain; in an inbox, epoch 0's, so that the
- * identity stays as epochs are added.  It uses the repository, so it runs
+ * identity stays as epochs are added.  In a repository, the walk stops
+ * early where a recorded run ended (archive_set_known_ends).  It uses the repository, so it runs
  * before the reader starts (the state is opened before the window is read).
  */
 static int archive_git_root_id(struct archive *a, char out[41])
 {
 	struct archive_git *g = a->impl;
 	struct archive_git_epoch *epoch = &g->epochs[0];
+	/* An inbox's later epochs hold the runs' ends, not epoch 0. */
+	archive_known_fn known = g->epochs_nr == 1 ? a->known : NULL;
 	git_commit *commit = NULL;
 	git_oid id, child;
 	int error;
@@ -2049,6 +2075,11 @@ static int archive_git_root_id(struct archive *a, char out[41])
 		goto cleanup;
 	}
 	while (git_commit_parentcount(commit) > 0) {
+		/* Where a recorded run ended: its identity is this chain's. */
+		if (known && archive_git_known_root(a, known, &id, out)) {
+			error = 0;
+			goto cleanup;
+		}
 		git_oid_cpy(&child, &id);
 		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
 		git_commit_free(commit);

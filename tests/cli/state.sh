@@ -43,6 +43,30 @@ check "re-running a window gives the same digest" cmp -s "$TMP/out" "$TMP/half1"
 run_md --state "$S" --dry-run --list KVM "$A"
 check "no window continues from the last run" [ "$(head -1 "$TMP/out")" = "From ${MID:0:9} to $(git -C "$A" rev-parse --short=9 HEAD)" ]
 
+# The archive's identity (its root commit) is found by walking back only to
+# where its last run ended: a shallow clone, whose root is missing, of an
+# archive digested up to its HEAD continues from there (nothing new).
+S2=$TMP/known-end.sqlite
+cp "$S" "$S2"
+run_md --state "$S2" --list KVM "$A" "$SEED_TO..HEAD"
+check "digested up to HEAD" [ "$status" -eq 0 ]
+cp "$S2" "$TMP/known-end.before"
+run_md --state "$S2" --list KVM "$A"
+check "a run with nothing new since the last exits 0" [ "$status" -eq 0 ]
+check "... says so in one line" [ "$(cat "$TMP/err")" = "mldigest: nothing new in '$A' since the last run" ]
+check "... and records nothing" cmp -s "$S2" "$TMP/known-end.before"
+git clone -q --bare --depth 3 --no-local "file://$A" "$TMP/known-end.git" 2>/dev/null || exit 1
+check "the shallow clone is shallow" [ -s "$TMP/known-end.git/shallow" ]
+run_md --state "$S2" --list KVM "$TMP/known-end.git"
+check "a shallow clone continues from the last run's end" [ "$status" -eq 0 ]
+check "... with nothing new" [ "$(cat "$TMP/err")" = "mldigest: nothing new in '$TMP/known-end.git' since the last run" ]
+run_md --state "$S2" --show-state "$TMP/known-end.git"
+check "... as the same archive" grep -q " ${SEED_TO:0:12} " "$TMP/out"
+# A state without that end: the walk goes to the boundary and says so.
+run_md --state "$TMP/other.sqlite" --list KVM "$TMP/known-end.git" "HEAD~2..HEAD"
+check "a shallow clone without a known end is refused" [ "$status" -eq 2 ]
+check "... naming the shallow clone" grep -q "is a shallow clone" "$TMP/err"
+
 # --dry-run leaves the file byte-identical.
 cp "$S" "$TMP/before"
 run_md --state "$S" --dry-run --list KVM "$A" "$SEED_FROM..$SEED_TO"

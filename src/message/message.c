@@ -155,6 +155,18 @@ static uint64_t has_zero_byte(uint64_t w)
 	return (w - ALL_BYTES(1)) & ~w;
 }
 
+/* s[0..32) holds no NUL, CR or byte >= 0x80 (one test for four words). */
+static bool plain_ascii32(const unsigned char *s)
+{
+	uint64_t w[4], m = 0;
+	int k;
+
+	memcpy(w, s, sizeof(w));
+	for (k = 0; k < 4; k++)
+		m |= w[k] | has_zero_byte(w[k]) | has_zero_byte(w[k] ^ ALL_BYTES(0x0d));
+	return !(m & ALL_BYTES(0x80));
+}
+
 /*
  * Appends s[0..n) as valid UTF-8: NUL and each maximal invalid subpart
  * become U+FFFD.  With `lines`, CR LF (any run of CRs before LF) becomes LF
@@ -172,7 +184,11 @@ static void utf8_append(struct buf *out, const char *str, size_t n, bool lines)
 		unsigned char c = s[i];
 		uint64_t w;
 
-		/* eight bytes at a time while there is no NUL, CR or byte >= 0x80 */
+		/* 32, then 8 bytes at a time while there is no NUL, CR or byte >= 0x80 */
+		if (n - i >= 32 && plain_ascii32(s + i)) {
+			i += 32;
+			continue;
+		}
 		if (n - i >= 8) {
 			memcpy(&w, s + i, 8);
 			if (!((w | has_zero_byte(w) | has_zero_byte(w ^ ALL_BYTES(0x0d))) &
@@ -349,10 +365,16 @@ static void text_append(struct buf *out, const char *charset, const char *s, siz
 
 /* The top-level fields GMime gets to see; Content-* are kept as well. */
 /* clang-format off */
-static const char *const kept_headers[] = {
-	"From", "Subject", "Date", "Message-ID", "In-Reply-To", "References", "List-Id",
-	"MIME-Version", "X-Original-From", "Reply-To",
+#define KEPT(name) {name, sizeof(name) - 1}
+static const struct {
+	const char *name;
+	size_t len;
+} kept_headers[] = {
+	KEPT("From"), KEPT("Subject"), KEPT("Date"), KEPT("Message-ID"), KEPT("In-Reply-To"),
+	KEPT("References"), KEPT("List-Id"), KEPT("MIME-Version"), KEPT("X-Original-From"),
+	KEPT("Reply-To"),
 };
+#undef KEPT
 /* clang-format on */
 
 static bool is_space(char c)
@@ -368,8 +390,9 @@ static bool is_field_name_char(char c)
 
 /*
  * Every field of every mail is looked up here: the first letter, which
- * rules out most fields (Received, DKIM-Signature, X-..., To), is looked
- * at before any comparison.
+ * rules out most fields (Received, DKIM-Signature, X-..., To), then the
+ * length, are looked at before any comparison (and no call is made for
+ * them: a million fields a year of a busy list).
  */
 static bool header_is_kept(const char *name, size_t len)
 {
@@ -378,15 +401,15 @@ static bool header_is_kept(const char *name, size_t len)
 
 	if (!len)
 		return false;
-	c = g_ascii_tolower(name[0]);
+	c = (char)(name[0] >= 'A' && name[0] <= 'Z' ? name[0] + 32 : name[0]);
 	if (c != 'c' && c != 'd' && c != 'f' && c != 'i' && c != 'l' && c != 'm' && c != 'r' &&
 	    c != 's' && c != 'x')
 		return false;
 	if (c == 'c')
 		return len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8);
 	for (i = 0; i < G_N_ELEMENTS(kept_headers); i++)
-		if (g_ascii_tolower(kept_headers[i][0]) == c && strlen(kept_headers[i]) == len &&
-		    !g_ascii_strncasecmp(name, kept_headers[i], len))
+		if (kept_headers[i].len == len && (kept_headers[i].name[0] | 0x20) == c &&
+		    !g_ascii_strncasecmp(name, kept_headers[i].name, len))
 			return true;
 	return false;
 }

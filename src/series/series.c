@@ -250,9 +250,12 @@ static void grow(void **p, size_t *alloc, size_t need, size_t size)
 
 static void append_sender(struct buf *out, const char *name, const char *addr)
 {
-	if (*name && *addr)
-		buf_addf(out, "%s <%s>", name, addr);
-	else if (*addr)
+	if (*name && *addr) { /* "%s <%s>", without printf's two passes */
+		buf_addstr(out, name);
+		buf_addstr(out, " <");
+		buf_addstr(out, addr);
+		buf_addch(out, '>');
+	} else if (*addr)
 		buf_addstr(out, addr);
 	else
 		buf_addstr(out, name);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "series/trailer.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "series/owntext.h"
@@ -86,18 +87,43 @@ static bool parse_person(const char *s, size_t off, size_t len, struct trailer *
 	return true;
 }
 
-/* Whether s[0..len) holds "-by:", ASCII case ignored, as every trailer does. */
-static bool has_by_colon(const char *s, size_t len)
+/*
+ * Whether s[0..len) holds a kind's name and ':' ("Acked-by:"), ASCII case
+ * ignored, as every trailer does: found from their common "-by:", so a
+ * patch signed off but not reviewed, acked, tested or reported is not
+ * walked.
+ */
+static bool has_kind_colon(const char *s, size_t len)
 {
 	const char *p = s, *end = s + len;
+	size_t k, n, i;
 
 	while ((p = memchr(p, '-', (size_t)(end - p))) && end - p >= 4) {
 		if (lower((unsigned char)p[1]) == 'b' && lower((unsigned char)p[2]) == 'y' &&
-		    p[3] == ':')
-			return true;
+		    p[3] == ':') {
+			for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
+				n = strlen(kind_names[k]) - 3; /* without "-by" */
+				if ((size_t)(p - s) < n)
+					continue;
+				for (i = 0; i < n && lower((unsigned char)p[(ptrdiff_t)i - (ptrdiff_t)n]) ==
+							 lower((unsigned char)kind_names[k][i]);
+				     i++)
+					;
+				if (i == n)
+					return true;
+			}
+		}
 		p++;
 	}
 	return false;
+}
+
+/* Whether c can start a kind's name (R, A or T), ASCII case ignored. */
+static bool starts_kind(char c)
+{
+	int l = lower((unsigned char)c);
+
+	return l == 'r' || l == 'a' || l == 't';
 }
 
 size_t trailer_scan(const char *body, size_t len, bool in_patch, struct trailer *out, size_t max)
@@ -106,14 +132,16 @@ size_t trailer_scan(const char *body, size_t len, bool in_patch, struct trailer 
 	const char *line;
 	size_t llen, n = 0;
 
-	if (!has_by_colon(body, len))
-		return 0; /* most replies: no need to walk the own text */
+	if (!has_kind_colon(body, len))
+		return 0; /* most mail: no need to walk the own text */
 	owntext_init(&it, body, len, in_patch);
 	while (n < max && owntext_next(&it, &line, &llen)) {
 		size_t i = 0, k;
 
 		while (i < llen && is_blank(line[i]))
 			i++;
+		if (i >= llen || !starts_kind(line[i]))
+			continue; /* most lines */
 		for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
 			size_t klen = strlen(kind_names[k]);
 

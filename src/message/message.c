@@ -382,6 +382,24 @@ static bool is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
+/* s[0..n) and t[0..n) are equal, ASCII case ignored (n bytes, no NUL in t). */
+static bool same_nocase(const char *s, const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char a = s[i], b = t[i];
+
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b + 32);
+		if (a != b)
+			return false;
+	}
+	return true;
+}
+
 /* RFC 5322 ftext: printable ASCII but the colon. */
 static bool is_field_name_char(char c)
 {
@@ -406,10 +424,10 @@ static bool header_is_kept(const char *name, size_t len)
 	    c != 's' && c != 'x')
 		return false;
 	if (c == 'c')
-		return len >= 8 && !g_ascii_strncasecmp(name, "Content-", 8);
+		return len >= 8 && same_nocase(name, "Content-", 8);
 	for (i = 0; i < G_N_ELEMENTS(kept_headers); i++)
 		if (kept_headers[i].len == len && (kept_headers[i].name[0] | 0x20) == c &&
-		    !g_ascii_strncasecmp(name, kept_headers[i].name, len))
+		    same_nocase(name, kept_headers[i].name, len))
 			return true;
 	return false;
 }
@@ -497,6 +515,8 @@ static void part_headers_defuse(char *s, size_t n)
 	size_t i = 0, len;
 	char *nl;
 
+	if (!find_pair(s, n, '=', '?'))
+		return; /* no encoded-word start to defuse (most bodies) */
 	while (i < n) {
 		nl = memchr(s + i, '\n', n - i);
 		if (!nl)
@@ -526,7 +546,7 @@ static void part_headers_defuse(char *s, size_t n)
  */
 static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_formed)
 {
-	const char *p = raw, *end = raw + len, *nl, *next, *q;
+	const char *p = raw, *end = raw + len, *nl, *next, *q, *nul;
 	GByteArray *bytes = g_byte_array_sized_new((guint)len + 2);
 	bool first = true, keep = false, no_headers = false, block_goes_on = false;
 	size_t start, rest;
@@ -535,12 +555,13 @@ static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_f
 		nl = memchr(p, '\n', len);
 		p = nl ? nl + 1 : end;
 	}
+	nul = memchr(p, '\0', (size_t)(end - p)); /* the first NUL, looked for once */
 	for (; p < end; p = next, first = false) {
 		nl = memchr(p, '\n', (size_t)(end - p));
 		next = nl ? nl + 1 : end;
 		if (*p == '\n' || (*p == '\r' && next - p == 2))
 			break; /* the empty line after the headers */
-		if (memchr(p, '\0', (size_t)(next - p))) {
+		if (nul && nul < next) {
 			block_goes_on = true;
 			break;
 		}
@@ -1316,7 +1337,7 @@ static bool is_token_char(char c)
 /* s[0..n) equals the lower-case `word`, in any case. */
 static bool span_is(const char *s, size_t n, const char *word)
 {
-	return strlen(word) == n && !g_ascii_strncasecmp(s, word, n);
+	return strlen(word) == n && same_nocase(s, word, n);
 }
 
 /*

@@ -1465,11 +1465,17 @@ static bool header_fields_scan(struct header_fields *f, struct buf *values, char
 			       int *encoding, const char *s, size_t n, size_t *body)
 {
 	/* One slot per field we read, then Content-Type and Content-Transfer-Encoding. */
-	static const char *const names[] = {
-		"From",	      "Subject", "Date",	    "Message-ID", "In-Reply-To",
-		"References", "List-Id", "X-Original-From", "Reply-To",	  "Content-Type",
-		"Content-Transfer-Encoding",
+#define NAME(name) {name, sizeof(name) - 1}
+	static const struct {
+		const char *name;
+		size_t len;
+	} names[] = {
+		NAME("From"),	     NAME("Subject"),	  NAME("Date"),
+		NAME("Message-ID"),  NAME("In-Reply-To"), NAME("References"),
+		NAME("List-Id"),     NAME("X-Original-From"), NAME("Reply-To"),
+		NAME("Content-Type"), NAME("Content-Transfer-Encoding"),
 	};
+#undef NAME
 	size_t off[G_N_ELEMENTS(names)], len[G_N_ELEMENTS(names)];
 	bool seen[G_N_ELEMENTS(names)] = {false};
 	const char *p = s, *end = s + n, *nl, *next, *colon, *value, *cs;
@@ -1504,7 +1510,8 @@ static bool header_fields_scan(struct header_fields *f, struct buf *values, char
 		}
 		next = nl ? nl + 1 : end;
 		for (i = 0; i < G_N_ELEMENTS(names); i++) {
-			if (!span_is(p, (size_t)(colon - p), names[i]))
+			if ((size_t)(colon - p) != names[i].len ||
+			    !same_nocase(p, names[i].name, names[i].len))
 				continue;
 			if (seen[i]) {
 				if (i >= G_N_ELEMENTS(slots))

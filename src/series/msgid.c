@@ -360,7 +360,7 @@ bool msgid_find_change_id(const char *body, size_t len, struct buf *out)
 		size_t n = nl ? (size_t)(nl - l) : len - pos, i, start;
 
 		pos += n + (nl ? 1 : 0);
-		if (n < 10 || find_nocase(l, 10, "change-id:") != l)
+		if (n < 10 || !starts_nocase(l, n, "change-id:"))
 			continue;
 		for (i = 10; i < n && (l[i] == ' ' || l[i] == '\t'); i++)
 			;

@@ -758,6 +758,8 @@ static char *header_unfolded(const char *raw)
 		end = s + strlen(s);
 		while (end > s && is_space(end[-1]))
 			end--;
+		if (!memchr(s, '\n', (size_t)(end - s)) && !memchr(s, '\r', (size_t)(end - s)))
+			return xmemdupz(s, (size_t)(end - s)); /* one line (most are) */
 		out = copy = xmalloc((size_t)(end - s) + 1);
 		for (; s < end; s++)
 			if (*s != '\r' && *s != '\n')
@@ -773,8 +775,21 @@ static char *header_unfolded(const char *raw)
 
 static bool is_id_local_char(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c && strchr("._+=-$%/", c));
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	switch (c) {
+	case '.':
+	case '_':
+	case '+':
+	case '=':
+	case '-':
+	case '$':
+	case '%':
+	case '/':
+		return true;
+	default:
+		return false;
+	}
 }
 
 /*
@@ -1514,6 +1529,7 @@ static bool header_fields_scan(struct header_fields *f, struct buf *values, char
 			       int *encoding, const char *s, size_t n, size_t *body)
 {
 	/* One slot per field we read, then Content-Type and Content-Transfer-Encoding. */
+	/* clang-format off */
 #define NAME(name) {name, sizeof(name) - 1}
 	static const struct {
 		const char *name;
@@ -1525,6 +1541,7 @@ static bool header_fields_scan(struct header_fields *f, struct buf *values, char
 		NAME("Content-Type"), NAME("Content-Transfer-Encoding"),
 	};
 #undef NAME
+	/* clang-format on */
 	size_t off[G_N_ELEMENTS(names)], len[G_N_ELEMENTS(names)];
 	bool seen[G_N_ELEMENTS(names)] = {false};
 	const char *p = s, *end = s + n, *nl, *next, *colon, *value, *cs;

@@ -494,7 +494,8 @@ static bool mentions_verb(const char *s, size_t len)
 				continue;
 			for (k = 0; stems[k]; k++) {
 				n = strlen(stems[k]);
-				if ((size_t)(p + 1 - s) >= n && prefix_nocase(p + 1 - n, n, stems[k]))
+				if ((size_t)(p + 1 - s) >= n &&
+				    prefix_nocase(p + 1 - n, n, stems[k]))
 					return true;
 			}
 		}

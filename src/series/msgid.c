@@ -159,7 +159,7 @@ static bool is_digit(char c)
 static bool line_names_version(const char *l, size_t len)
 {
 	static const char *const phrases[] = {
-	    "link to v",       "previous version",  "previous posting",   "previous series",
+	    "link to v",       "previous version",  "previous posting",	  "previous series",
 	    "earlier version", "previous revision", "previous iteration", NULL,
 	};
 	size_t i = 0, k;

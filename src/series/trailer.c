@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "series/trailer.h"
 
-#include <stddef.h>
 #include <string.h>
 
 #include "series/owntext.h"
@@ -95,7 +94,7 @@ static bool parse_person(const char *s, size_t off, size_t len, struct trailer *
  */
 static bool has_kind_colon(const char *s, size_t len)
 {
-	const char *p = s, *end = s + len;
+	const char *p = s, *end = s + len, *w;
 	size_t k, n, i;
 
 	while ((p = memchr(p, '-', (size_t)(end - p))) && end - p >= 4) {
@@ -105,7 +104,8 @@ static bool has_kind_colon(const char *s, size_t len)
 				n = strlen(kind_names[k]) - 3; /* without "-by" */
 				if ((size_t)(p - s) < n)
 					continue;
-				for (i = 0; i < n && lower((unsigned char)p[(ptrdiff_t)i - (ptrdiff_t)n]) ==
+				w = p - n;
+				for (i = 0; i < n && lower((unsigned char)w[i]) ==
 							 lower((unsigned char)kind_names[k][i]);
 				     i++)
 					;

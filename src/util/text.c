@@ -12,7 +12,7 @@ static bool printable8(const char *s)
 	uint64_t w, below, del;
 
 	memcpy(&w, s, 8);
-	below = (w - ALL_BYTES(0x20)) & ~w;	       /* some byte < 0x20 */
+	below = (w - ALL_BYTES(0x20)) & ~w; /* some byte < 0x20 */
 	del = w ^ ALL_BYTES(0x7f);
 	del = (del - ALL_BYTES(1)) & ~del;	       /* some byte == 0x7f */
 	return !((w | below | del) & ALL_BYTES(0x80)); /* or >= 0x80 */

@@ -565,12 +565,17 @@ static void part_headers_defuse(char *s, size_t n)
  * (rfc2047_defuse).  *well_formed is set when every line of the header
  * block was a field (the block holds the kept fields only).
  */
-static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_formed)
+struct filter_rest {
+	const char *p, *end; /* what follows the kept fields: the empty line on */
+	bool block_goes_on;  /* the header block goes on at p (not a field) */
+};
+
+static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_formed,
+				       struct filter_rest *rest)
 {
 	const char *p = raw, *end = raw + len, *nl, *next, *q, *nul;
-	GByteArray *bytes = g_byte_array_sized_new((guint)len + 2);
+	GByteArray *bytes = g_byte_array_sized_new(len + 2 < 8192 ? (guint)len + 2 : 8192);
 	bool first = true, keep = false, no_headers = false, block_goes_on = false;
-	size_t start, rest;
 
 	if (len >= 5 && !memcmp(p, "From ", 5)) {
 		nl = memchr(p, '\n', len);
@@ -609,16 +614,31 @@ static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_f
 	}
 	if (!no_headers)
 		rfc2047_defuse((char *)bytes->data, bytes->len);
-	start = bytes->len;
-	g_byte_array_append(bytes, (const guint8 *)p, (guint)(end - p));
-	if (block_goes_on) { /* the rest of the header block, as it is */
-		rest = header_block_length((char *)bytes->data + start, bytes->len - start);
-		rfc2047_defuse((char *)bytes->data + start, rest);
-		start += rest;
-	}
-	part_headers_defuse((char *)bytes->data + start, bytes->len - start);
+	rest->p = p;
+	rest->end = end;
+	rest->block_goes_on = block_goes_on;
 	*well_formed = !no_headers && !block_goes_on;
 	return bytes;
+}
+
+/*
+ * The second half of header_block_filter(): appends the rest of the mail
+ * (its first `done` bytes are in `bytes` already), then defuses the rest of
+ * the header block when it goes on, and what may be MIME parts' header
+ * blocks.
+ */
+static void header_block_rest(GByteArray *bytes, const struct filter_rest *rest, size_t done)
+{
+	size_t start = bytes->len - done, n;
+
+	g_byte_array_append(bytes, (const guint8 *)rest->p + done,
+			    (guint)(rest->end - rest->p - done));
+	if (rest->block_goes_on) { /* the rest of the header block, as it is */
+		n = header_block_length((char *)bytes->data + start, bytes->len - start);
+		rfc2047_defuse((char *)bytes->data + start, n);
+		start += n;
+	}
+	part_headers_defuse((char *)bytes->data + start, bytes->len - start);
 }
 
 /* ---- header values ------------------------------------------------------ */
@@ -1702,32 +1722,64 @@ static void message_parse_gmime(struct message *m, struct buf *body, GByteArray 
 	g_object_unref(stream); /* frees bytes */
 }
 
+/* Reads a mail on the fast path: its fields f, its body s[0..n). */
+static void fast_read(struct message *m, struct buf *body, const struct header_fields *f,
+		      int encoding, const char *charset, const char *s, size_t n)
+{
+	atomic_fetch_add_explicit(&message_fast_path_hits, 1, memory_order_relaxed);
+	message_fill(m, f);
+	body_append_decoded(body, encoding, charset, s, n);
+}
+
 int message_parse(struct message **out, const char *raw, size_t len)
 {
 	struct message *m;
 	struct buf body = BUF_INIT, values = BUF_INIT;
 	struct header_fields f;
+	struct filter_rest rest;
 	GByteArray *bytes;
 	char *charset = NULL;
-	size_t body_off;
-	bool well_formed;
+	size_t body_off, done = 0;
+	bool well_formed, tried = false;
 	int encoding;
 
 	assert(out && (raw || !len) && parser_options);
 	if (len > MESSAGE_MAX_SIZE)
 		len = MESSAGE_MAX_SIZE;
 	m = xcalloc(1, sizeof(*m));
-	bytes = header_block_filter(raw ? raw : "", len, &well_formed);
+	bytes = header_block_filter(raw ? raw : "", len, &well_formed, &rest);
 	if (message_fast_path && well_formed &&
-	    header_fields_scan(&f, &values, &charset, &encoding, (const char *)bytes->data,
-			       bytes->len, &body_off)) {
-		atomic_fetch_add_explicit(&message_fast_path_hits, 1, memory_order_relaxed);
-		message_fill(m, &f);
-		body_append_decoded(&body, encoding, charset, (const char *)bytes->data + body_off,
-				    bytes->len - body_off);
-		g_byte_array_free(bytes, TRUE);
-	} else {
-		message_parse_gmime(m, &body, bytes);
+	    !find_pair(rest.p, (size_t)(rest.end - rest.p), '=', '?')) {
+		/*
+		 * Nothing after the header block to defuse: the body is read
+		 * where it is, and only the empty line is copied, for the scan.
+		 */
+		if (rest.p < rest.end && *rest.p == '\n')
+			done = 1;
+		else if (rest.end - rest.p >= 2 && rest.p[0] == '\r' && rest.p[1] == '\n')
+			done = 2;
+		g_byte_array_append(bytes, (const guint8 *)rest.p, (guint)done);
+		tried = true;
+		if (header_fields_scan(&f, &values, &charset, &encoding, (const char *)bytes->data,
+				       bytes->len, &body_off)) {
+			assert(body_off == bytes->len);
+			fast_read(m, &body, &f, encoding, charset, rest.p + done,
+				  (size_t)(rest.end - rest.p) - done);
+			g_byte_array_free(bytes, TRUE);
+			bytes = NULL;
+		}
+	}
+	if (bytes) {
+		header_block_rest(bytes, &rest, done);
+		if (!tried && message_fast_path && well_formed &&
+		    header_fields_scan(&f, &values, &charset, &encoding, (const char *)bytes->data,
+				       bytes->len, &body_off)) {
+			fast_read(m, &body, &f, encoding, charset,
+				  (const char *)bytes->data + body_off, bytes->len - body_off);
+			g_byte_array_free(bytes, TRUE);
+		} else {
+			message_parse_gmime(m, &body, bytes);
+		}
 	}
 	free(charset);
 	buf_release(&values);

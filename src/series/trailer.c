@@ -88,20 +88,23 @@ static bool parse_person(const char *s, size_t off, size_t len, struct trailer *
 
 /*
  * Whether s[0..len) holds a kind's name and ':' ("Acked-by:"), ASCII case
- * ignored, as every trailer does: found from their common "-by:", so a
+ * ignored, as every trailer does: found from the colons, so a
  * patch signed off but not reviewed, acked, tested or reported is not
  * walked.
  */
 static bool has_kind_colon(const char *s, size_t len)
 {
-	const char *p = s, *end = s + len, *w;
+	const char *p, *end = s + len, *w;
 	size_t k, n, i;
 
-	while ((p = memchr(p, '-', (size_t)(end - p))) && end - p >= 4) {
-		if (lower((unsigned char)p[1]) == 'b' && lower((unsigned char)p[2]) == 'y' &&
-		    p[3] == ':') {
+	if (len < 4)
+		return false;
+	/* from the colons: rarer than '-' in a patch (diff lines, "->") */
+	for (p = s + 3; p < end && (p = memchr(p, ':', (size_t)(end - p))); p++) {
+		if (p[-3] == '-' && lower((unsigned char)p[-2]) == 'b' &&
+		    lower((unsigned char)p[-1]) == 'y') {
 			for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
-				n = strlen(kind_names[k]) - 3; /* without "-by" */
+				n = strlen(kind_names[k]); /* "-by" included */
 				if ((size_t)(p - s) < n)
 					continue;
 				w = p - n;
@@ -113,7 +116,6 @@ static bool has_kind_colon(const char *s, size_t len)
 					return true;
 			}
 		}
-		p++;
 	}
 	return false;
 }

@@ -223,10 +223,13 @@ static int record_thread(struct store *store, const struct digest_message *m,
 	if (subject_is_lead(ps)) {
 		struct buf raw = BUF_INIT;
 		char *title = xmemdupz(subject + ps->title.off, ps->title.len);
+		const char *known = m->series ? series_prepared_change_id(m->series) : NULL;
 
 		series_append_title_key(&title_key, m->author_addr, title);
 		free(title);
-		if (msgid_find_change_id(m->body, m->body_len, &raw))
+		if (known) /* the series found it already, the same way */
+			buf_addstr(&change_id, known);
+		else if (msgid_find_change_id(m->body, m->body_len, &raw))
 			text_append_printable(&change_id, raw.data, raw.len);
 		buf_release(&raw);
 	}

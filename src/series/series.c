@@ -587,6 +587,15 @@ void series_prepared_free(struct series_prepared *p)
 	free(p);
 }
 
+const char *series_prepared_change_id(const struct series_prepared *p)
+{
+	const struct node *n = p->node;
+
+	if (!n->lead_body)
+		return NULL; /* set_lead_data() did not run */
+	return n->change_id ? n->change_id : "";
+}
+
 void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,
 			 int64_t date)
 {

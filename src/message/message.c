@@ -428,6 +428,34 @@ static bool is_field_name_char(char c)
 }
 
 /*
+ * The length of the run of field-name characters at p[0..n): 16 bytes at a
+ * time with SSE2 (a busy list's mail has some 70 header lines each, most of
+ * them dropped, every name looked at).
+ */
+static size_t field_name_length(const char *p, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	while (n - i >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		/* signed: below '!' is a control, the space, or a byte >= 0x80 */
+		__m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8('!')),
+					   _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+							_mm_cmpeq_epi8(v, _mm_set1_epi8(':'))));
+		unsigned mask = (unsigned)_mm_movemask_epi8(bad);
+
+		if (mask)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#endif
+	while (i < n && is_field_name_char(p[i]))
+		i++;
+	return i;
+}
+
+/*
  * Every field of every mail is looked up here: the first letter, which
  * rules out most fields (Received, DKIM-Signature, X-..., To), then the
  * length, are looked at before any comparison (and no call is made for
@@ -592,8 +620,7 @@ static GByteArray *header_block_filter(const char *raw, size_t len, bool *well_f
 			break;
 		}
 		if (*p != ' ' && *p != '\t') {
-			for (q = p; q < next && is_field_name_char(*q); q++)
-				;
+			q = p + field_name_length(p, (size_t)(next - p));
 			keep = header_is_kept(p, (size_t)(q - p));
 			while (q < next && (*q == ' ' || *q == '\t'))
 				q++;

@@ -21,7 +21,9 @@ struct feed_prepared {
 	size_t ib_off, ib_len;		 /* its line, to drop from the shown body */
 	const char *sender_name, *sender_addr; /* rule 6: from_name, from_addr or "" */
 	const char *author_name, *author_addr; /* rule 5: the in-body From:, else the sender */
-	bool lead;	  /* a lead (patch/subject.h): */
+	struct buf subject;	 /* cleaned (rule 1), once for the digest and the series */
+	struct patch_subject ps; /* subject parsed (spans into it) */
+	bool lead;		 /* a lead (patch/subject.h): */
 	struct buf shown; /* its shown body, made once for the digest and the series */
 	struct series_prepared *series;
 };
@@ -29,8 +31,6 @@ struct feed_prepared {
 static struct feed_prepared *prepare(struct message *m, bool owned)
 {
 	struct feed_prepared *p = xcalloc(1, sizeof(*p));
-	struct buf subject = BUF_INIT;
-	struct patch_subject ps;
 	struct inbody_from ib;
 	struct series_message sm;
 
@@ -39,6 +39,7 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	buf_init(&p->from_name);
 	buf_init(&p->from_addr);
 	buf_init(&p->shown);
+	buf_init(&p->subject);
 	/* a relay's rewrite of From: counts for the person it relays */
 	relay_resolve(m->from_name, m->from_addr, m->original_from, m->reply_to, &p->from_name,
 		      &p->from_addr);
@@ -57,9 +58,9 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	p->sender_addr = p->from_addr.len ? p->from_addr.data : "";
 	p->author_name = p->ib_addr ? p->ib_name : p->sender_name;
 	p->author_addr = p->ib_addr ? p->ib_addr : p->sender_addr;
-	subject_clean(m->subject, strlen(m->subject), &subject);
-	subject_parse(&ps, subject.data, subject.len);
-	p->lead = ps.is_patch && subject_is_lead(&ps);
+	subject_clean(m->subject, strlen(m->subject), &p->subject);
+	subject_parse(&p->ps, p->subject.data, p->subject.len);
+	p->lead = p->ps.is_patch && subject_is_lead(&p->ps);
 	if (p->lead)
 		body_append_shown(&p->shown, m->body, m->body_len, p->ib_off, p->ib_len);
 	memset(&sm, 0, sizeof(sm));
@@ -68,8 +69,8 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	sm.in_reply_to = m->in_reply_to;
 	sm.references = m->references;
 	sm.date = m->date;
-	sm.subject = subject.data;
-	sm.parsed = &ps;
+	sm.subject = p->subject.data;
+	sm.parsed = &p->ps;
 	sm.sender_name = p->sender_name;
 	sm.sender_addr = p->sender_addr;
 	sm.author_name = p->author_name;
@@ -79,7 +80,6 @@ static struct feed_prepared *prepare(struct message *m, bool owned)
 	sm.shown_body = p->lead ? p->shown.data : NULL;
 	sm.shown_body_len = p->shown.len;
 	p->series = series_prepare(&sm);
-	buf_release(&subject);
 	return p;
 }
 
@@ -104,6 +104,7 @@ void feed_prepared_free(struct feed_prepared *p)
 	buf_release(&p->from_name);
 	buf_release(&p->from_addr);
 	buf_release(&p->shown);
+	buf_release(&p->subject);
 	free(p->ib_name);
 	free(p->ib_addr);
 	series_prepared_free(p->series);
@@ -125,6 +126,8 @@ int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, con
 	dm.references = m->references;
 	dm.date = date;
 	dm.subject = m->subject;
+	dm.clean_subject = p->subject.data;
+	dm.parsed = &p->ps;
 	dm.from_name = p->sender_name;
 	dm.from_addr = p->sender_addr;
 	dm.author_name = p->author_name;

@@ -223,10 +223,13 @@ static int record_thread(struct store *store, const struct digest_message *m,
 	if (subject_is_lead(ps)) {
 		struct buf raw = BUF_INIT;
 		char *title = xmemdupz(subject + ps->title.off, ps->title.len);
+		const char *known = m->series ? series_prepared_change_id(m->series) : NULL;
 
 		series_append_title_key(&title_key, m->author_addr, title);
 		free(title);
-		if (msgid_find_change_id(m->body, m->body_len, &raw))
+		if (known) /* the series found it already, the same way */
+			buf_addstr(&change_id, known);
+		else if (msgid_find_change_id(m->body, m->body_len, &raw))
 			text_append_printable(&change_id, raw.data, raw.len);
 		buf_release(&raw);
 	}
@@ -266,13 +269,20 @@ static void add_to_series(struct digest *d, const struct digest_message *m, cons
 
 int digest_add_message(struct digest *d, struct store *store, const struct digest_message *m)
 {
-	struct buf subject = BUF_INIT;
+	struct buf cleaned = BUF_INIT;
 	struct patch_subject ps;
+	const char *subject;
 	int error = 0;
 
 	d->messages++;
-	subject_clean(m->subject, strlen(m->subject), &subject);
-	subject_parse(&ps, subject.data, subject.len);
+	if (m->clean_subject && m->parsed) {
+		subject = m->clean_subject;
+		ps = *m->parsed;
+	} else {
+		subject_clean(m->subject, strlen(m->subject), &cleaned);
+		subject_parse(&ps, cleaned.data, cleaned.len);
+		subject = cleaned.data;
+	}
 	if (ps.is_reply)
 		d->replies++;
 	if (ps.is_patch) {
@@ -281,19 +291,19 @@ int digest_add_message(struct digest *d, struct store *store, const struct diges
 		d->patches++;
 		count_author(d, m);
 		/* Every patch is recorded; only leads get an entry. */
-		error = record_patch(store, m, subject.data, &ps, &duplicate);
+		error = record_patch(store, m, subject, &ps, &duplicate);
 		if (!error && store_keeps_threads(store))
-			error = record_thread(store, m, subject.data, &ps);
+			error = record_thread(store, m, subject, &ps);
 		if (!error && subject_is_lead(&ps)) {
-			error = record_series(store, m, subject.data, &ps);
-			add_lead(d, m, subject.data, &ps, duplicate);
+			error = record_series(store, m, subject, &ps);
+			add_lead(d, m, subject, &ps, duplicate);
 		}
 	}
 	if (m->series)
 		series_add_prepared(d->series, m->series, m->key, m->date);
 	else
-		add_to_series(d, m, subject.data, &ps);
-	buf_release(&subject);
+		add_to_series(d, m, subject, &ps);
+	buf_release(&cleaned);
 	return error;
 }
 

@@ -15,6 +15,8 @@
 
 #include "state/store.h"
 
+struct patch_subject;
+
 struct tally;
 struct series_set;
 struct series_info;
@@ -31,6 +33,9 @@ struct digest_message {
 	const char *references;  /* the References header as it is; "" */
 	int64_t date;
 	const char *subject;    /* decoded, not cleaned */
+	const char *clean_subject; /* subject cleaned (subject_clean) and parsed */
+	const struct patch_subject *parsed; /* (spans into it) when the caller has
+					       them (feed.c); NULL: made here */
 	const char *from_name;  /* the header From:, a relay undone (series/relay.h) */
 	const char *from_addr;
 	const char *author_name; /* the in-body From: when there is one, else */

@@ -158,6 +158,7 @@ void subject_clean(const char *s, size_t len, struct buf *out)
 
 	if (!len)
 		return;
+	/* the output is never longer than this: written in place below */
 	buf_grow(out, len < SUBJECT_MAX_LEN ? len : SUBJECT_MAX_LEN);
 	while (i < len) {
 		size_t n, need;
@@ -191,14 +192,16 @@ void subject_clean(const char *s, size_t len, struct buf *out)
 		if (need > SUBJECT_MAX_LEN - kept)
 			break;
 		if (space && kept) {
-			buf_addch(out, ' ');
+			out->data[out->len++] = ' ';
 			kept++;
 		}
 		space = false;
-		buf_add(out, s + i, n);
+		memcpy(out->data + out->len, s + i, n);
+		out->len += n;
 		kept += n;
 		i += n;
 	}
+	out->data[out->len] = '\0';
 }
 
 /* Reply and forward prefixes, see the top of the file. */

@@ -475,22 +475,49 @@ static enum clause_result match_line(const char *body, size_t line_off, size_t l
  * "picked"): without one no clause of it is a notice, and match_line()'s
  * tokenising can be skipped (most own lines of most replies).  One pass.
  */
+/*
+ * Whether s[0..len) holds a verb's stem, ASCII case ignored.  Every stem
+ * ends in "ed": the 'd's are found with memchr() (a line has few; the
+ * upper-case ones are rarer still) and the stems ending there compared.
+ */
 static bool mentions_verb(const char *s, size_t len)
 {
 	static const char *const stems[] = {"applied", "queued", "pushed", "pulled",
 					    "merged",  "committed", "picked", NULL};
-	size_t i, k;
+	static const char ends[] = {'d', 'D'};
+	const char *p, *end = s + len;
+	size_t e, k, n;
 
-	for (i = 0; i < len; i++) {
-		int c = lower((unsigned char)s[i]);
-
-		if (c != 'a' && c != 'q' && c != 'p' && c != 'm' && c != 'c')
-			continue;
-		for (k = 0; stems[k]; k++)
-			if (stems[k][0] == c && prefix_nocase(s + i, len - i, stems[k]))
-				return true;
+	for (e = 0; e < sizeof(ends); e++) {
+		for (p = s; p < end && (p = memchr(p, ends[e], (size_t)(end - p))); p++) {
+			if (p - s < 5 || lower((unsigned char)p[-1]) != 'e')
+				continue;
+			for (k = 0; stems[k]; k++) {
+				n = strlen(stems[k]);
+				if ((size_t)(p + 1 - s) >= n &&
+				    prefix_nocase(p + 1 - n, n, stems[k]))
+					return true;
+			}
+		}
 	}
 	return false;
+}
+
+/*
+ * Whether a body may be a notice at all: every kind needs a verb's stem on
+ * one of its lines (a person's clause, the patchwork bot's "was applied
+ * to", the pr-tracker's "has been merged into") or an item line, which
+ * starts "[<digit>".  Most replies have neither, and are not read line by
+ * line (a reply quoting a patch is some thousand lines).
+ */
+static bool may_be_notice(const char *body, size_t len)
+{
+	const char *p, *end = body + len;
+
+	for (p = body; p < end && (p = memchr(p, '[', (size_t)(end - p))); p++)
+		if (p + 1 < end && is_digit(p[1]))
+			return true;
+	return mentions_verb(body, len);
 }
 
 /* One of ".!?:;," (what ends a clause before a blank); NUL too, as strchr() had it. */
@@ -699,6 +726,8 @@ bool applied_classify(const char *body, size_t len, struct applied_notice *out)
 	unsigned commit_lookahead = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (!may_be_notice(body, len))
+		return false;
 	owntext_init(&it, body, len, false);
 	while (owntext_next(&it, &line, &llen)) {
 		size_t off = (size_t)(line - body);

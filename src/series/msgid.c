@@ -124,6 +124,17 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+/* s[0..len) starts with the lower-case `prefix`, ASCII case ignored. */
+static bool starts_nocase(const char *s, size_t len, const char *prefix)
+{
+	size_t j;
+
+	for (j = 0; prefix[j]; j++)
+		if (j >= len || lower((unsigned char)s[j]) != prefix[j])
+			return false;
+	return true;
+}
+
 /* Case-insensitive search of `needle` in s[0..len). */
 static const char *find_nocase(const char *s, size_t len, const char *needle)
 {
@@ -147,17 +158,53 @@ static bool is_digit(char c)
  * "previous version", "previous posting", "earlier version". */
 static bool line_names_version(const char *l, size_t len)
 {
-	size_t i = 0;
+	static const char *const phrases[] = {
+	    "link to v",       "previous version",  "previous posting",	  "previous series",
+	    "earlier version", "previous revision", "previous iteration", NULL,
+	};
+	size_t i = 0, k;
 
 	while (i < len &&
 	       (l[i] == ' ' || l[i] == '\t' || l[i] == '-' || l[i] == '*' || l[i] == '['))
 		i++;
 	if (i + 1 < len && (l[i] == 'v' || l[i] == 'V') && is_digit(l[i + 1]))
 		return true;
-	return find_nocase(l, len, "link to v") || find_nocase(l, len, "previous version") ||
-	       find_nocase(l, len, "previous posting") || find_nocase(l, len, "previous series") ||
-	       find_nocase(l, len, "earlier version") || find_nocase(l, len, "previous revision") ||
-	       find_nocase(l, len, "previous iteration");
+	/* one pass: only an 'l', 'p' or 'e' can start one of them */
+	for (i = 0; i < len; i++) {
+		int c = lower((unsigned char)l[i]);
+
+		if (c != 'l' && c != 'p' && c != 'e')
+			continue;
+		for (k = 0; phrases[k]; k++)
+			if (phrases[k][0] == c && starts_nocase(l + i, len - i, phrases[k]))
+				return true;
+	}
+	return false;
+}
+
+/* line_names_version(), worked out once per line and only when needed. */
+static bool names_version(int *cache, const char *l, size_t len)
+{
+	if (*cache < 0)
+		*cache = line_names_version(l, len);
+	return *cache;
+}
+
+/*
+ * The first `host` in p[0..end), ASCII case ignored, as find_nocase() finds
+ * it: hosts end in '/', so only the slashes are looked at.
+ */
+static const char *find_host(const char *p, const char *end, const char *host)
+{
+	size_t n = strlen(host);
+	const char *q;
+
+	if ((size_t)(end - p) < n)
+		return NULL;
+	for (q = p + n - 1; q < end && (q = memchr(q, '/', (size_t)(end - q))); q++)
+		if (starts_nocase(q + 1 - n, n, host))
+			return q + 1 - n;
+	return NULL;
 }
 
 static int hex_value(char c)
@@ -225,17 +272,17 @@ static const char *const link_hosts[] = {
 /* Links in one line. */
 static void line_links(const char *l, size_t len, struct msgid_link *out, size_t *n, size_t max)
 {
-	bool slash = memchr(l, '/', len) != NULL, strong;
+	bool slash = memchr(l, '/', len) != NULL, angle = memchr(l, '<', len) != NULL;
+	int strong = -1; /* line_names_version(): not known yet */
 	size_t h, i;
 
-	if (!slash && !memchr(l, '<', len))
+	if (!slash && !angle)
 		return; /* neither a link nor an "<id>": most lines */
-	strong = line_names_version(l, len);
 	for (h = 0; slash && h < sizeof(link_hosts) / sizeof(link_hosts[0]); h++) {
 		const char *p = l, *end = l + len;
 
 		while (p < end && *n < max) {
-			const char *hit = find_nocase(p, (size_t)(end - p), link_hosts[h]);
+			const char *hit = find_host(p, end, link_hosts[h]);
 			const char *seg;
 
 			if (!hit)
@@ -254,7 +301,8 @@ static void line_links(const char *l, size_t len, struct msgid_link *out, size_t
 					e++;
 				if (has_at(seg, (size_t)(e - seg)) ||
 				    find_nocase(seg, (size_t)(e - seg), "%40")) {
-					add_link(out, n, max, seg, (size_t)(e - seg), strong, true);
+					add_link(out, n, max, seg, (size_t)(e - seg),
+						 names_version(&strong, l, len), true);
 					break;
 				}
 				if (e >= end || *e != '/')
@@ -265,7 +313,7 @@ static void line_links(const char *l, size_t len, struct msgid_link *out, size_t
 		}
 	}
 	/* "<id>" on a line naming a version: "v1: <20240101.1234-1-a@b.c>". */
-	if (strong) {
+	if (angle && names_version(&strong, l, len)) {
 		const char *p = l, *end = l + len;
 
 		while (p < end && *n < max) {
@@ -312,7 +360,7 @@ bool msgid_find_change_id(const char *body, size_t len, struct buf *out)
 		size_t n = nl ? (size_t)(nl - l) : len - pos, i, start;
 
 		pos += n + (nl ? 1 : 0);
-		if (n < 10 || find_nocase(l, 10, "change-id:") != l)
+		if (n < 10 || !starts_nocase(l, n, "change-id:"))
 			continue;
 		for (i = 10; i < n && (l[i] == ' ' || l[i] == '\t'); i++)
 			;

@@ -250,9 +250,12 @@ static void grow(void **p, size_t *alloc, size_t need, size_t size)
 
 static void append_sender(struct buf *out, const char *name, const char *addr)
 {
-	if (*name && *addr)
-		buf_addf(out, "%s <%s>", name, addr);
-	else if (*addr)
+	if (*name && *addr) { /* "%s <%s>", without printf's two passes */
+		buf_addstr(out, name);
+		buf_addstr(out, " <");
+		buf_addstr(out, addr);
+		buf_addch(out, '>');
+	} else if (*addr)
 		buf_addstr(out, addr);
 	else
 		buf_addstr(out, name);
@@ -582,6 +585,15 @@ void series_prepared_free(struct series_prepared *p)
 		return;
 	node_free(p->node);
 	free(p);
+}
+
+const char *series_prepared_change_id(const struct series_prepared *p)
+{
+	const struct node *n = p->node;
+
+	if (!n->lead_body)
+		return NULL; /* set_lead_data() did not run */
+	return n->change_id ? n->change_id : "";
 }
 
 void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,

@@ -99,6 +99,13 @@ struct series_prepared *series_prepare(const struct series_message *m);
 void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,
 			 int64_t date);
 void series_prepared_free(struct series_prepared *p);
+/*
+ * The change-id series_prepare() found in the body of a lead (b4's
+ * "change-id:" or Gerrit's "Change-Id:", made printable; "" when it has
+ * none), or NULL when it did not look (not a lead to it).  Borrowed from p,
+ * valid until p is added or freed.  So the digest need not look again.
+ */
+const char *series_prepared_change_id(const struct series_prepared *p);
 
 /*
  * Adds a message the state remembers from an earlier window: a patch of a

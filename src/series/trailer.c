@@ -86,18 +86,46 @@ static bool parse_person(const char *s, size_t off, size_t len, struct trailer *
 	return true;
 }
 
-/* Whether s[0..len) holds "-by:", ASCII case ignored, as every trailer does. */
-static bool has_by_colon(const char *s, size_t len)
+/*
+ * Whether s[0..len) holds a kind's name and ':' ("Acked-by:"), ASCII case
+ * ignored, as every trailer does: found from the colons, so a
+ * patch signed off but not reviewed, acked, tested or reported is not
+ * walked.
+ */
+static bool has_kind_colon(const char *s, size_t len)
 {
-	const char *p = s, *end = s + len;
+	const char *p, *end = s + len, *w;
+	size_t k, n, i;
 
-	while ((p = memchr(p, '-', (size_t)(end - p))) && end - p >= 4) {
-		if (lower((unsigned char)p[1]) == 'b' && lower((unsigned char)p[2]) == 'y' &&
-		    p[3] == ':')
-			return true;
-		p++;
+	if (len < 4)
+		return false;
+	/* from the colons: rarer than '-' in a patch (diff lines, "->") */
+	for (p = s + 3; p < end && (p = memchr(p, ':', (size_t)(end - p))); p++) {
+		if (p[-3] == '-' && lower((unsigned char)p[-2]) == 'b' &&
+		    lower((unsigned char)p[-1]) == 'y') {
+			for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
+				n = strlen(kind_names[k]); /* "-by" included */
+				if ((size_t)(p - s) < n)
+					continue;
+				w = p - n;
+				for (i = 0; i < n && lower((unsigned char)w[i]) ==
+							 lower((unsigned char)kind_names[k][i]);
+				     i++)
+					;
+				if (i == n)
+					return true;
+			}
+		}
 	}
 	return false;
+}
+
+/* Whether c can start a kind's name (R, A or T), ASCII case ignored. */
+static bool starts_kind(char c)
+{
+	int l = lower((unsigned char)c);
+
+	return l == 'r' || l == 'a' || l == 't';
 }
 
 size_t trailer_scan(const char *body, size_t len, bool in_patch, struct trailer *out, size_t max)
@@ -106,14 +134,16 @@ size_t trailer_scan(const char *body, size_t len, bool in_patch, struct trailer 
 	const char *line;
 	size_t llen, n = 0;
 
-	if (!has_by_colon(body, len))
-		return 0; /* most replies: no need to walk the own text */
+	if (!has_kind_colon(body, len))
+		return 0; /* most mail: no need to walk the own text */
 	owntext_init(&it, body, len, in_patch);
 	while (n < max && owntext_next(&it, &line, &llen)) {
 		size_t i = 0, k;
 
 		while (i < llen && is_blank(line[i]))
 			i++;
+		if (i >= llen || !starts_kind(line[i]))
+			continue; /* most lines */
 		for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++) {
 			size_t klen = strlen(kind_names[k]);
 

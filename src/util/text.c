@@ -1,6 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "util/text.h"
 
+#include <stdint.h>
+#include <string.h>
+
+#define ALL_BYTES(b) (UINT64_C(0x0101010101010101) * (b))
+
+/* s[0..8) is printable ASCII (0x20-0x7e), tested as one word. */
+static bool printable8(const char *s)
+{
+	uint64_t w, below, del;
+
+	memcpy(&w, s, 8);
+	below = (w - ALL_BYTES(0x20)) & ~w; /* some byte < 0x20 */
+	del = w ^ ALL_BYTES(0x7f);
+	del = (del - ALL_BYTES(1)) & ~del;	       /* some byte == 0x7f */
+	return !((w | below | del) & ALL_BYTES(0x80)); /* or >= 0x80 */
+}
+
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 
 size_t text_utf8_decode(const char *str, size_t len, unsigned *cp)
@@ -60,6 +77,10 @@ void text_append_printable(struct buf *out, const char *s, size_t len)
 		unsigned cp;
 		size_t n;
 
+		if (len - i >= 8 && printable8(s + i)) { /* the common case, a word at a time */
+			i += 8;
+			continue;
+		}
 		if (c >= 0x20 && c < 0x7f) { /* the common case: printable ASCII */
 			i++;
 			continue;
@@ -85,7 +106,18 @@ void text_append_lower(struct buf *out, const char *s, size_t len)
 	size_t i;
 
 	buf_grow(out, len);
-	for (i = 0; i < len; i++) {
+	for (i = 0; i + 8 <= len; i += 8) { /* A-Z in a word get 0x20 */
+		uint64_t w, low, ge_a, gt_z;
+
+		memcpy(&w, s + i, 8);
+		low = w & ALL_BYTES(0x7f);
+		ge_a = low + ALL_BYTES(0x80 - 'A');
+		gt_z = low + ALL_BYTES(0x80 - 'Z' - 1);
+		w |= ((ge_a ^ gt_z) & ~w & ALL_BYTES(0x80)) >> 2;
+		memcpy(out->data + out->len, &w, 8);
+		out->len += 8;
+	}
+	for (; i < len; i++) {
 		char c = s[i];
 
 		if (c >= 'A' && c <= 'Z')

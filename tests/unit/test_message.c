@@ -555,6 +555,53 @@ static void nested_multipart(struct buf *raw, int levels)
 		buf_addf(raw, "--b%d--\n", i);
 }
 
+/*
+ * A NUL, a lone CR, a CR LF and an invalid byte at every place of a body
+ * longer than the 32 and 8 bytes the body scan tests at once: each is
+ * found wherever it falls in those blocks.
+ */
+static void test_body_each_place(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		size_t in_len;
+	} specials[] = {
+		/* clang-format off */
+		{"\0", "\xef\xbf\xbd", 1},
+		{"\r", "\r", 1},
+		{"\r\n", "\n", 2},
+		{"\xff", "\xef\xbf\xbd", 1},
+		{"\xc3\xa9", "\xc3\xa9", 2},
+		/* clang-format on */
+	};
+	static const char text[] =
+	    "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.,";
+	size_t k, at, len = sizeof(text) - 1;
+
+	(void)state;
+	for (k = 0; k < ARRAY_SIZE(specials); k++) {
+		for (at = 0; at <= len; at++) {
+			struct buf raw = BUF_INIT, want = BUF_INIT;
+			struct message *m;
+
+			buf_addstr(&raw, "Subject: x\n\n");
+			buf_add(&raw, text, at);
+			buf_add(&raw, specials[k].in, specials[k].in_len);
+			buf_add(&raw, text + at, len - at);
+			buf_add(&want, text, at);
+			if (!(at == len && !strcmp(specials[k].in, "\r")))
+				buf_addstr(&want, specials[k].out); /* CRs at the end go */
+			buf_add(&want, text + at, len - at);
+			m = parse(raw.data, raw.len, "a special byte in a long body");
+			if (m->body_len != want.len || memcmp(m->body, want.data, want.len))
+				fail_msg("special %zu at %zu: got '%s'", k, at, m->body);
+			message_free(m);
+			buf_release(&raw);
+			buf_release(&want);
+		}
+	}
+}
+
 static void test_nested_shallow(void **state)
 {
 	struct buf raw = BUF_INIT;
@@ -842,6 +889,7 @@ int main(void)
 	    cmocka_unit_test(test_date_rfc5322),
 	    cmocka_unit_test(test_parse_address),
 	    cmocka_unit_test(test_parse_address_len),
+	    cmocka_unit_test(test_body_each_place),
 	    cmocka_unit_test(test_nested_shallow),
 	    cmocka_unit_test(test_nested_deep),
 	    cmocka_unit_test(test_huge_headers),

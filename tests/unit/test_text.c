@@ -57,11 +57,59 @@ static void test_lower_and_blank(void **state)
 	assert_false(text_is_blank(" x", 2));
 }
 
+/*
+ * Every byte value at every place of a line longer than the words the
+ * printable-ASCII and lower-casing fast paths test at once: the words
+ * around it must not hide it, nor it them.
+ */
+static void test_each_byte_in_words(void **state)
+{
+	static const char line[] = "abcdefghIJKLMNOPqrstuvwxYZ@[`{01";
+	size_t at, len = sizeof(line) - 1;
+	unsigned v;
+
+	(void)state;
+	for (v = 0; v < 256; v++) {
+		for (at = 0; at < len; at++) {
+			struct buf b = BUF_INIT, want = BUF_INIT;
+			char in[sizeof(line)];
+			size_t i;
+
+			memcpy(in, line, sizeof(line));
+			in[at] = (char)v;
+			for (i = 0; i < len; i++) {
+				unsigned char c = (unsigned char)in[i];
+
+				if (c >= 0x80)
+					buf_addstr(&want, "\xef\xbf\xbd");
+				else if ((c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n')
+					buf_addch(&want, c);
+			}
+			text_append_printable(&b, in, len);
+			if (b.len != want.len || memcmp(b.data, want.data, b.len))
+				fail_msg("printable: byte 0x%02x at %zu: got '%s'", v, at, b.data);
+			buf_reset(&b);
+			buf_reset(&want);
+			for (i = 0; i < len; i++) {
+				unsigned char c = (unsigned char)in[i];
+
+				buf_addch(&want, c >= 'A' && c <= 'Z' ? c + 32 : c);
+			}
+			text_append_lower(&b, in, len);
+			if (b.len != want.len || memcmp(b.data, want.data, b.len))
+				fail_msg("lower: byte 0x%02x at %zu: got '%s'", v, at, b.data);
+			buf_release(&b);
+			buf_release(&want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_lower_and_blank),
+		cmocka_unit_test(test_each_byte_in_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

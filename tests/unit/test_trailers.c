@@ -148,6 +148,10 @@ static const struct trailer_vector trailer_vectors[] = {
 	{"not in corpus: no address, no trailer ('Acked-by: me'); Signed-off-by is not a review",
 	 "Acked-by: me\nSigned-off-by: X <x@y.z>\nAcked-by: <>\nAcked-by: Name <no-at>\n",
 	 false, ""},
+	{"not in corpus: a trailer at the body's first byte (the prefilter looks back from '-by:')",
+	 "Acked-by: A <a@b.c>\n", false, "Acked-by:A:a@b.c|"},
+	{"not in corpus: an upper-case kind after Signed-off-by (which alone is skipped unread)",
+	 "Signed-off-by: X <x@y.z>\nREPORTED-BY: R <r@s.t>\n", false, "Reported-by:R:r@s.t|"},
 	{"not in corpus: a key without its colon, or another word", "Reviewed-by Paul <p@q.r>\nReviewed-byte: <p@q.r>\n",
 	 false, ""},
 };

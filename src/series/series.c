@@ -128,9 +128,6 @@ struct node {
 	char *title_lower;
 	char *author_name;
 	char *author_addr;
-	char *author_lower;
-	char *sender_name;
-	char *sender_addr;
 	char *sender_lower;
 	char *sender; /* "Name <addr>" */
 	int64_t date;
@@ -430,9 +427,6 @@ static void node_free(struct node *n)
 	free(n->title_lower);
 	free(n->author_name);
 	free(n->author_addr);
-	free(n->author_lower);
-	free(n->sender_name);
-	free(n->sender_addr);
 	free(n->sender_lower);
 	free(n->sender);
 	for (i = 0; i < n->nrefs; i++)
@@ -482,16 +476,6 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 		n->ps = *m->parsed;
 	else
 		subject_parse(&n->ps, n->subject, strlen(n->subject));
-	n->title = xmemdupz(n->subject + n->ps.title.off, n->ps.title.len);
-	n->title_lower = lower_dup(n->title, strlen(n->title));
-	n->author_name = pstr(m->author_name);
-	n->author_addr = pstr(m->author_addr);
-	n->author_lower = lower_dup(n->author_addr, strlen(n->author_addr));
-	n->sender_name = pstr(m->sender_name);
-	n->sender_addr = pstr(m->sender_addr);
-	n->sender_lower = lower_dup(n->sender_addr, strlen(n->sender_addr));
-	append_sender(&b, n->sender_name, n->sender_addr);
-	n->sender = buf_detach(&b, NULL);
 	n->date = m->date;
 	set_refs(n, m->in_reply_to, m->references);
 
@@ -503,6 +487,33 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 		n->kind = NODE_REPLY;
 	else
 		n->kind = NODE_OTHER;
+
+	/*
+	 * Every message is kept until the set is freed: only what the
+	 * decisions read of its kind.  Other mail is an id that replies may
+	 * name; a reply or pull request gives its sender (trailers, notices);
+	 * the grouping and the series' names read the rest of a patch.
+	 */
+	if (n->kind == NODE_OTHER) {
+		free(n->subject);
+		n->subject = NULL;
+		return n;
+	}
+	{
+		char *name = pstr(m->sender_name), *addr = pstr(m->sender_addr);
+
+		append_sender(&b, name, addr);
+		n->sender = buf_detach(&b, NULL);
+		if (n->kind == NODE_PATCH) {
+			n->title = xmemdupz(n->subject + n->ps.title.off, n->ps.title.len);
+			n->title_lower = lower_dup(n->title, strlen(n->title));
+			n->author_name = pstr(m->author_name);
+			n->author_addr = pstr(m->author_addr);
+			n->sender_lower = lower_dup(addr, strlen(addr));
+		}
+		free(name);
+		free(addr);
+	}
 
 	if (n->kind == NODE_PATCH) {
 		if (subject_is_lead(&n->ps))
@@ -517,6 +528,10 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 	} else if (n->kind == NODE_REPLY && !earlier) {
 		set_trailers(n, m, false);
 		set_notice(n, m);
+	}
+	if (n->kind == NODE_REPLY && !n->notice) {
+		free(n->subject); /* a notice's own subject names what it answers */
+		n->subject = NULL;
 	}
 	return n;
 }

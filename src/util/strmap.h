@@ -4,7 +4,8 @@
 
 /*
  * A map from strings to pointers: open addressing, linear probing, grown
- * at 3/4 full.  Keys are copied in; values are the caller's.
+ * at 3/4 full.  Keys are copied in; values are the caller's.  An empty map
+ * holds no table (its first key allocates one).
  */
 
 #include <stddef.h>

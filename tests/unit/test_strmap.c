@@ -49,11 +49,37 @@ static void test_empty_key(void **state)
 	strmap_release(&m, NULL);
 }
 
+/* A map never given a key holds no table: lookups, iteration and release
+ * work on it, and so does a first key after a release (a map reused). */
+static void test_no_table_until_first_key(void **state)
+{
+	struct strmap m;
+	size_t i, seen = 0;
+	int inserted;
+
+	(void)state;
+	strmap_init(&m);
+	assert_null(m.slots);
+	assert_null(strmap_get(&m, "absent"));
+	for (i = 0; i < m.nslots; i++)
+		seen += m.slots[i].key != NULL;
+	assert_int_equal(seen, 0);
+	strmap_release(&m, free);
+	strmap_put(&m, "first", &inserted)->value = &m;
+	assert_true(inserted);
+	assert_non_null(m.slots);
+	assert_ptr_equal(strmap_get(&m, "first"), &m);
+	assert_int_equal(m.size, 1);
+	strmap_release(&m, NULL);
+	assert_null(strmap_get(&m, "first"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grow_and_find),
 		cmocka_unit_test(test_empty_key),
+		cmocka_unit_test(test_no_table_until_first_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -120,6 +120,19 @@ struct notice_rec {
 
 struct sinfo;
 
+/* What the decisions read of a patch subject (patch/subject.h); its spans
+ * and tags are not kept. */
+struct node_subject {
+	bool has_index, rfc, resend;
+	unsigned index, total;
+	unsigned version_major, version_minor;
+};
+
+/*
+ * One message.  Made by make_node() (on any thread) with its strings
+ * allocated one by one; pack_node() moves the node, its strings and its
+ * References into one block (`packed`) when the set takes it.
+ */
 struct node {
 	char *key;
 	char *message_id;
@@ -131,11 +144,12 @@ struct node {
 	char *sender_lower;
 	char *sender; /* "Name <addr>" */
 	int64_t date;
-	struct patch_subject ps; /* spans into subject */
+	struct node_subject ps;
 	char **refs;		 /* nearest first */
 	size_t nrefs;
 	bool earlier;
-	bool dead; /* shadowed by the same message added to the window */
+	bool dead;   /* shadowed by the same message added to the window */
+	bool packed; /* the strings above and refs are in the node's block */
 	enum node_kind kind;
 	char *lead_body; /* leads only */
 	char *change_id; /* leads only; NULL when none */
@@ -255,14 +269,14 @@ static void append_sender(struct buf *out, const char *name, const char *addr)
 		buf_addstr(out, name);
 }
 
-static bool version_less(const struct patch_subject *a, const struct patch_subject *b)
+static bool version_less(const struct node_subject *a, const struct node_subject *b)
 {
 	if (a->version_major != b->version_major)
 		return a->version_major < b->version_major;
 	return a->version_minor < b->version_minor;
 }
 
-static bool same_version(const struct patch_subject *a, const struct patch_subject *b)
+static bool same_version(const struct node_subject *a, const struct node_subject *b)
 {
 	return a->version_major == b->version_major && a->version_minor == b->version_minor;
 }
@@ -414,24 +428,95 @@ static void set_notice(struct node *n, const struct series_message *m)
 	free(an);
 }
 
+#define NODE_MAX_FIELDS 9
+
+/* The node's own strings (NULL for those its kind does not keep). */
+static size_t node_fields(struct node *n, char **fields[NODE_MAX_FIELDS])
+{
+	size_t k = 0;
+
+	fields[k++] = &n->key;
+	fields[k++] = &n->message_id;
+	fields[k++] = &n->subject;
+	fields[k++] = &n->title;
+	fields[k++] = &n->title_lower;
+	fields[k++] = &n->author_name;
+	fields[k++] = &n->author_addr;
+	fields[k++] = &n->sender_lower;
+	fields[k++] = &n->sender;
+	return k;
+}
+
+static char *pack_string(char **at, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *copy = memcpy(*at, s, len);
+
+	*at += len;
+	return copy;
+}
+
+/*
+ * `n` moved into one block with its strings and References (the set keeps
+ * every message: one allocation, not a dozen of at least 64 bytes, and
+ * made by the thread that keeps it, not by a reader thread whose heap it
+ * would pin).  Frees `n`.
+ */
+static struct node *pack_node(struct node *n)
+{
+	char **fields[NODE_MAX_FIELDS];
+	size_t size = sizeof(*n) + n->nrefs * sizeof(*n->refs), nfields, i;
+	struct node *p;
+	char *at;
+
+	nfields = node_fields(n, fields);
+	for (i = 0; i < nfields; i++)
+		if (*fields[i])
+			size += strlen(*fields[i]) + 1;
+	for (i = 0; i < n->nrefs; i++)
+		size += strlen(n->refs[i]) + 1;
+	p = xmalloc(size);
+	*p = *n;
+	p->packed = true;
+	at = (char *)(p + 1);
+	if (n->nrefs) {
+		p->refs = (char **)(void *)at;
+		at += n->nrefs * sizeof(*p->refs);
+		for (i = 0; i < n->nrefs; i++) {
+			p->refs[i] = pack_string(&at, n->refs[i]);
+			free(n->refs[i]);
+		}
+	}
+	free(n->refs);
+	node_fields(p, fields);
+	for (i = 0; i < nfields; i++) {
+		char *s = *fields[i];
+
+		if (s) {
+			*fields[i] = pack_string(&at, s);
+			free(s);
+		}
+	}
+	free(n);
+	return p;
+}
+
 static void node_free(struct node *n)
 {
 	size_t i;
 
 	if (!n)
 		return;
-	free(n->key);
-	free(n->message_id);
-	free(n->subject);
-	free(n->title);
-	free(n->title_lower);
-	free(n->author_name);
-	free(n->author_addr);
-	free(n->sender_lower);
-	free(n->sender);
-	for (i = 0; i < n->nrefs; i++)
-		free(n->refs[i]);
-	free(n->refs);
+	if (!n->packed) {
+		char **fields[NODE_MAX_FIELDS];
+		size_t k, nfields = node_fields(n, fields);
+
+		for (k = 0; k < nfields; k++)
+			free(*fields[k]);
+		for (i = 0; i < n->nrefs; i++)
+			free(n->refs[i]);
+		free(n->refs);
+	}
 	free(n->lead_body);
 	free(n->change_id);
 	for (i = 0; i < n->nlinks; i++)
@@ -466,6 +551,7 @@ static void node_free(struct node *n)
 static struct node *make_node(const struct series_message *m, bool earlier)
 {
 	struct node *n = xcalloc(1, sizeof(*n));
+	struct patch_subject ps;
 	struct buf b = BUF_INIT;
 
 	n->earlier = earlier;
@@ -473,17 +559,24 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 	n->message_id = pstr(m->message_id);
 	n->subject = pstr(m->subject);
 	if (m->parsed && !strcmp(n->subject, m->subject))
-		n->ps = *m->parsed;
+		ps = *m->parsed;
 	else
-		subject_parse(&n->ps, n->subject, strlen(n->subject));
+		subject_parse(&ps, n->subject, strlen(n->subject));
+	n->ps.has_index = ps.has_index;
+	n->ps.rfc = ps.rfc;
+	n->ps.resend = ps.resend;
+	n->ps.index = ps.index;
+	n->ps.total = ps.total;
+	n->ps.version_major = ps.version_major;
+	n->ps.version_minor = ps.version_minor;
 	n->date = m->date;
 	set_refs(n, m->in_reply_to, m->references);
 
-	if (n->ps.is_patch)
+	if (ps.is_patch)
 		n->kind = NODE_PATCH;
-	else if (n->ps.is_pull_request)
+	else if (ps.is_pull_request)
 		n->kind = NODE_PULL;
-	else if (n->ps.is_reply || n->nrefs)
+	else if (ps.is_reply || n->nrefs)
 		n->kind = NODE_REPLY;
 	else
 		n->kind = NODE_OTHER;
@@ -505,7 +598,7 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 		append_sender(&b, name, addr);
 		n->sender = buf_detach(&b, NULL);
 		if (n->kind == NODE_PATCH) {
-			n->title = xmemdupz(n->subject + n->ps.title.off, n->ps.title.len);
+			n->title = xmemdupz(n->subject + ps.title.off, ps.title.len);
 			n->title_lower = lower_dup(n->title, strlen(n->title));
 			n->author_name = pstr(m->author_name);
 			n->author_addr = pstr(m->author_addr);
@@ -516,7 +609,7 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 	}
 
 	if (n->kind == NODE_PATCH) {
-		if (subject_is_lead(&n->ps))
+		if (subject_is_lead(&ps))
 			set_lead_data(n, m);
 		if (!earlier)
 			set_trailers(n, m, true);
@@ -551,6 +644,7 @@ static void insert_node(struct series_set *set, struct node *n)
 		}
 		old->dead = true; /* the window's copy replaces the state's */
 	}
+	n = pack_node(n);
 	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
 	set->nodes[set->nnodes++] = n;
 	e = strmap_put(&set->keys, n->key, &inserted);

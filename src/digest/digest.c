@@ -25,6 +25,12 @@ void digest_init(struct digest *d)
 	d->people = tally_new();
 	d->organisations = tally_new();
 	d->series = series_set_new();
+	d->bodies = spool_new();
+}
+
+void digest_append_body(struct buf *out, const struct digest *d, const struct digest_entry *e)
+{
+	spool_append(out, d->bodies, e->body);
 }
 
 static void entry_release(struct digest_entry *e)
@@ -33,7 +39,6 @@ static void entry_release(struct digest_entry *e)
 	free(e->subject);
 	free(e->sender);
 	free(e->author);
-	free(e->body);
 	free(e->message_id);
 	free(e->commit);
 	free(e->key);
@@ -53,6 +58,7 @@ void digest_release(struct digest *d)
 	tally_free(d->people);
 	tally_free(d->organisations);
 	series_set_free(d->series);
+	spool_free(d->bodies);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -179,12 +185,14 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	e->message_id = printable(m->message_id, strlen(m->message_id));
 	e->commit = printable(m->commit, strlen(m->commit));
 	e->key = xstrdup(m->key);
+	/* every New entry's body is printed: kept outside the heap until then */
 	if (!duplicate && m->shown_body) {
-		e->body = xmemdupz(m->shown_body, m->shown_body_len);
+		e->body = spool_add(d->bodies, m->shown_body, m->shown_body_len);
 	} else if (!duplicate) {
 		body_append_shown(&b, m->body, m->body_len, m->inbody_from_off,
 				  m->inbody_from_len);
-		e->body = buf_detach(&b, NULL);
+		e->body = spool_add(d->bodies, b.data, b.len);
+		buf_release(&b);
 	}
 }
 

@@ -151,7 +151,8 @@ struct node {
 	bool dead;   /* shadowed by the same message added to the window */
 	bool packed; /* the strings above and refs are in the node's block */
 	enum node_kind kind;
-	char *lead_body; /* leads only */
+	char *lead_body; /* leads only, until the set takes the node: then */
+	struct spool_text lead_text; /* in the set's spool */
 	char *change_id; /* leads only; NULL when none */
 	struct msgid_link *links;
 	size_t nlinks;
@@ -173,6 +174,7 @@ struct node {
 
 struct sinfo {
 	struct series_info pub;
+	const struct spool *bodies; /* where pub.lead_body is */
 	struct node *lead_node;
 	struct node **members;
 	size_t nmembers, members_alloc;
@@ -198,6 +200,7 @@ struct applied_rec {
 
 struct series_set {
 	struct node **nodes; /* in the order added */
+	struct spool *bodies; /* the leads' shown bodies, outside the heap */
 	size_t nnodes, nodes_alloc;
 	struct strmap keys; /* key -> node */
 	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins) */
@@ -645,6 +648,11 @@ static void insert_node(struct series_set *set, struct node *n)
 		old->dead = true; /* the window's copy replaces the state's */
 	}
 	n = pack_node(n);
+	if (n->lead_body) { /* kept until a renderer asks, outside the heap */
+		n->lead_text = spool_add(set->bodies, n->lead_body, strlen(n->lead_body));
+		free(n->lead_body);
+		n->lead_body = NULL;
+	}
 	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
 	set->nodes[set->nnodes++] = n;
 	e = strmap_put(&set->keys, n->key, &inserted);
@@ -753,6 +761,7 @@ struct series_set *series_set_new(void)
 
 	strmap_init(&set->keys);
 	strmap_init(&set->ids);
+	set->bodies = spool_new();
 	return set;
 }
 
@@ -768,6 +777,7 @@ void series_set_free(struct series_set *set)
 	free(set->nodes);
 	strmap_release(&set->keys, NULL);
 	strmap_release(&set->ids, NULL);
+	spool_free(set->bodies);
 	free(set);
 }
 
@@ -1151,7 +1161,8 @@ static void build_series(struct series_set *set)
 		s->pub.resend = lead->ps.resend;
 		s->pub.total = lead->ps.has_index ? lead->ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		s->pub.lead_body = lead->lead_body ? lead->lead_body : "";
+		s->pub.lead_body = lead->lead_text;
+		s->bodies = set->bodies;
 		s->pub.change_id = lead->change_id ? lead->change_id : "";
 		if (s->pub.cover)
 			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
@@ -1729,6 +1740,13 @@ size_t series_set_unknown_count(const struct series_set *set)
 const char *series_set_unknown_id(const struct series_set *set, size_t i)
 {
 	return set->unknown[i];
+}
+
+void series_append_lead_body(struct buf *out, const struct series_info *s)
+{
+	const struct sinfo *si = (const struct sinfo *)s; /* pub is the first member */
+
+	spool_append(out, si->bodies, s->lead_body);
 }
 
 size_t series_set_count(const struct series_set *set)

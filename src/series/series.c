@@ -202,8 +202,9 @@ struct series_set {
 	struct node **nodes; /* in the order added */
 	struct spool *bodies; /* the leads' shown bodies, outside the heap */
 	size_t nnodes, nodes_alloc;
-	struct strmap keys; /* key -> node */
-	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins) */
+	struct strmap keys; /* key -> node (keys borrowed from the nodes) */
+	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins;
+			       borrowed) */
 
 	/* results of series_set_finish() */
 	struct node **all; /* earlier, then window */
@@ -759,8 +760,9 @@ struct series_set *series_set_new(void)
 {
 	struct series_set *set = xcalloc(1, sizeof(*set));
 
-	strmap_init(&set->keys);
-	strmap_init(&set->ids);
+	/* the nodes' own strings: they stay (dead nodes too) until the set goes */
+	strmap_init_borrowed(&set->keys);
+	strmap_init_borrowed(&set->ids);
 	set->bodies = spool_new();
 	return set;
 }

@@ -25,6 +25,13 @@ void strmap_init(struct strmap *m)
 {
 	m->slots = NULL;
 	m->nslots = m->size = 0;
+	m->borrowed = false;
+}
+
+void strmap_init_borrowed(struct strmap *m)
+{
+	strmap_init(m);
+	m->borrowed = true;
 }
 
 void strmap_release(struct strmap *m, void (*free_value)(void *))
@@ -34,7 +41,8 @@ void strmap_release(struct strmap *m, void (*free_value)(void *))
 	for (i = 0; i < m->nslots; i++) {
 		if (!m->slots[i].key)
 			continue;
-		free(m->slots[i].key);
+		if (!m->borrowed)
+			free(m->slots[i].key);
 		if (free_value)
 			free_value(m->slots[i].value);
 	}
@@ -92,7 +100,7 @@ struct strmap_entry *strmap_put(struct strmap *m, const char *key, int *inserted
 		grow(m);
 		e = find_slot(m->slots, m->nslots, key, hash);
 	}
-	e->key = xstrdup(key);
+	e->key = m->borrowed ? (char *)key : xstrdup(key);
 	e->hash = hash;
 	e->value = NULL;
 	m->size++;

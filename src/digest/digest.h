@@ -52,7 +52,8 @@ enum digest_entry_kind {
 	DIGEST_DUPLICATE, /* a lead first recorded from another message */
 };
 
-/* One lead.  Every string is printable (terminal controls dropped). */
+/* One lead.  Every string is printable (terminal controls dropped); all of
+ * them are one allocation, starting at `title`, owned by the digest. */
 struct digest_entry {
 	enum digest_entry_kind kind;
 	char *title;

@@ -138,22 +138,21 @@ struct node {
 	char *message_id;
 	char *subject; /* printable */
 	char *title;
-	char *title_lower;
 	char *author_name;
 	char *author_addr;
 	char *sender_lower;
 	char *sender; /* "Name <addr>" */
 	int64_t date;
-	struct node_subject ps;
-	char **refs;		 /* nearest first */
+	char **refs; /* nearest first */
 	size_t nrefs;
+	struct node_subject ps;
 	bool earlier;
 	bool dead;   /* shadowed by the same message added to the window */
 	bool packed; /* the strings above and refs are in the node's block */
 	enum node_kind kind;
-	char *lead_body; /* leads only, until the set takes the node: then */
+	char *lead_body;	     /* leads only, until the set takes the node: then */
 	struct spool_text lead_text; /* in the set's spool */
-	char *change_id; /* leads only; NULL when none */
+	char *change_id;	     /* leads only; NULL when none */
 	struct msgid_link *links;
 	size_t nlinks;
 	struct trailer_rec *trailers;
@@ -164,12 +163,12 @@ struct node {
 	/* set by series_set_finish() */
 	size_t order;
 	size_t uf;
-	bool grouped;
 	const char *virtual_ref;
 	struct sinfo *series;
 	struct series_patch *patch;
-	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
 	struct node *target;
+	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
+	bool grouped;
 };
 
 struct sinfo {
@@ -432,7 +431,7 @@ static void set_notice(struct node *n, const struct series_message *m)
 	free(an);
 }
 
-#define NODE_MAX_FIELDS 9
+#define NODE_MAX_FIELDS 8
 
 /* The node's own strings (NULL for those its kind does not keep). */
 static size_t node_fields(struct node *n, char **fields[NODE_MAX_FIELDS])
@@ -443,7 +442,6 @@ static size_t node_fields(struct node *n, char **fields[NODE_MAX_FIELDS])
 	fields[k++] = &n->message_id;
 	fields[k++] = &n->subject;
 	fields[k++] = &n->title;
-	fields[k++] = &n->title_lower;
 	fields[k++] = &n->author_name;
 	fields[k++] = &n->author_addr;
 	fields[k++] = &n->sender_lower;
@@ -603,7 +601,6 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 		n->sender = buf_detach(&b, NULL);
 		if (n->kind == NODE_PATCH) {
 			n->title = xmemdupz(n->subject + ps.title.off, ps.title.len);
-			n->title_lower = lower_dup(n->title, strlen(n->title));
 			n->author_name = pstr(m->author_name);
 			n->author_addr = pstr(m->author_addr);
 			n->sender_lower = lower_dup(addr, strlen(addr));
@@ -976,7 +973,8 @@ static void cover_key(struct buf *key, const struct node *p)
 {
 	buf_reset(key);
 	append_group_key(key, "cover", p);
-	buf_addf(key, "\x1f%s", p->title_lower);
+	buf_addch(key, 0x1f);
+	text_append_lower(key, p->title, strlen(p->title));
 }
 
 /*

@@ -440,7 +440,7 @@ static void link_entries(struct digest *d)
 	struct strmap by_key;
 	size_t i, j, n = series_set_count(d->series);
 
-	strmap_init(&by_key);
+	strmap_init_borrowed(&by_key); /* the set keeps the patches' keys */
 	for (i = 0; i < n; i++) {
 		const struct series_info *s = series_set_get(d->series, i);
 

@@ -111,7 +111,7 @@ static void model_index(struct model *m)
 {
 	size_t i;
 
-	strmap_init(&m->by_key);
+	strmap_init_borrowed(&m->by_key); /* the entries' keys: the digest keeps them */
 	strmap_init(&m->by_series);
 	for (i = 0; i < m->d->nentries; i++) {
 		const struct digest_entry *e = &m->d->entries[i];

@@ -30,7 +30,10 @@
  * Everything series_set_get() and series_set_applied() hand out is owned by
  * the set, valid until the next series_set_finish() or series_set_free()
  * (adding messages does not move it), and every string is printable
- * (terminal controls dropped, valid UTF-8) and never NULL.
+ * (terminal controls dropped, valid UTF-8) and never NULL.  The set keeps
+ * every message added until it is freed (the decisions need them all),
+ * each as one block of what its kind needs; the leads' shown bodies are
+ * kept outside the heap (util/spool.h).
  */
 
 #include <stdbool.h>

@@ -309,7 +309,7 @@ static bool series_holds(const struct series_info *s, const struct series_patch 
 static void check_series(const struct series_info *s)
 {
 	const struct series_info *chain[SERIES_MAX_CHAIN + 1];
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, lead_body = BUF_INIT;
 	unsigned *indexes;
 	size_t i, j, n, nindexes = 0;
 
@@ -323,9 +323,10 @@ static void check_series(const struct series_info *s)
 	check_printable("series sender", s->sender);
 	check_printable("series missing", s->missing);
 	check_printable("series change_id", s->change_id);
-	check_printable("series lead_body", s->lead_body);
-	FUZZ_CHECK(strlen(s->lead_body) <= SERIES_MAX_BODY, "lead body over SERIES_MAX_BODY", NULL,
-		   0, 0);
+	series_append_lead_body(&lead_body, s);
+	check_printable("series lead_body", lead_body.data);
+	FUZZ_CHECK(lead_body.len <= SERIES_MAX_BODY, "lead body over SERIES_MAX_BODY", NULL, 0, 0);
+	buf_release(&lead_body);
 	FUZZ_CHECK(s->received <= s->total, "received more than the total", NULL, 0, 0);
 	FUZZ_CHECK(s->npatches > 0, "a series without a message", NULL, 0, 0);
 	FUZZ_CHECK(s->lead && series_holds(s, s->lead), "the lead is not among the patches", NULL,

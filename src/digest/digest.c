@@ -25,18 +25,17 @@ void digest_init(struct digest *d)
 	d->people = tally_new();
 	d->organisations = tally_new();
 	d->series = series_set_new();
+	d->bodies = spool_new();
+}
+
+void digest_append_body(struct buf *out, const struct digest *d, const struct digest_entry *e)
+{
+	spool_append(out, d->bodies, e->body);
 }
 
 static void entry_release(struct digest_entry *e)
 {
-	free(e->title);
-	free(e->subject);
-	free(e->sender);
-	free(e->author);
-	free(e->body);
-	free(e->message_id);
-	free(e->commit);
-	free(e->key);
+	free(e->title); /* and the other strings: one block (add_lead) */
 }
 
 void digest_release(struct digest *d)
@@ -53,6 +52,7 @@ void digest_release(struct digest *d)
 	tally_free(d->people);
 	tally_free(d->organisations);
 	series_set_free(d->series);
+	spool_free(d->bodies);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -161,30 +161,55 @@ static int record_series(struct store *store, const struct digest_message *m,
 	return error;
 }
 
+/* Appends `len` bytes of `s`, printable, and a NUL to `pool`; returns where. */
+static size_t pool_add(struct buf *pool, const char *s, size_t len)
+{
+	size_t at = pool->len;
+
+	text_append_printable(pool, s, len);
+	buf_add(pool, "", 1);
+	return at;
+}
+
 static void add_lead(struct digest *d, const struct digest_message *m, const char *subject,
 		     const struct patch_subject *ps, bool duplicate)
 {
 	struct digest_entry *e = new_entry(d);
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, pool = BUF_INIT;
+	size_t at[7];
+	char *block;
 
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
-	e->title = printable(subject + ps->title.off, ps->title.len);
-	e->subject = printable(subject, strlen(subject));
+	/* a digest keeps every lead: its strings in one block (title first) */
+	at[0] = pool_add(&pool, subject + ps->title.off, ps->title.len);
+	at[1] = pool_add(&pool, subject, strlen(subject));
 	address_append_sender(&b, m->from_name, m->from_addr);
-	e->sender = printable(b.data, b.len);
+	at[2] = pool_add(&pool, b.data, b.len);
 	buf_reset(&b);
 	address_append_person(&b, m->author_name, m->author_addr);
-	e->author = printable(b.data, b.len);
+	at[3] = pool_add(&pool, b.data, b.len);
 	buf_release(&b);
-	e->message_id = printable(m->message_id, strlen(m->message_id));
-	e->commit = printable(m->commit, strlen(m->commit));
-	e->key = xstrdup(m->key);
+	at[4] = pool_add(&pool, m->message_id, strlen(m->message_id));
+	at[5] = pool_add(&pool, m->commit, strlen(m->commit));
+	at[6] = pool.len; /* the key as it is */
+	buf_add(&pool, m->key, strlen(m->key) + 1);
+	block = xmemdupz(pool.data, pool.len);
+	buf_release(&pool);
+	e->title = block + at[0];
+	e->subject = block + at[1];
+	e->sender = block + at[2];
+	e->author = block + at[3];
+	e->message_id = block + at[4];
+	e->commit = block + at[5];
+	e->key = block + at[6];
+	/* every New entry's body is printed: kept outside the heap until then */
 	if (!duplicate && m->shown_body) {
-		e->body = xmemdupz(m->shown_body, m->shown_body_len);
+		e->body = spool_add(d->bodies, m->shown_body, m->shown_body_len);
 	} else if (!duplicate) {
 		body_append_shown(&b, m->body, m->body_len, m->inbody_from_off,
 				  m->inbody_from_len);
-		e->body = buf_detach(&b, NULL);
+		e->body = spool_add(d->bodies, b.data, b.len);
+		buf_release(&b);
 	}
 }
 
@@ -425,7 +450,7 @@ static void link_entries(struct digest *d)
 	struct strmap by_key;
 	size_t i, j, n = series_set_count(d->series);
 
-	strmap_init(&by_key);
+	strmap_init_borrowed(&by_key); /* the set keeps the patches' keys */
 	for (i = 0; i < n; i++) {
 		const struct series_info *s = series_set_get(d->series, i);
 

@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "state/store.h"
+#include "util/buf.h"
+#include "util/spool.h"
 
 struct patch_subject;
 
@@ -55,14 +57,16 @@ enum digest_entry_kind {
 	DIGEST_DUPLICATE, /* a lead first recorded from another message */
 };
 
-/* One lead.  Every string is printable (terminal controls dropped). */
+/* One lead.  Every string is printable (terminal controls dropped); all of
+ * them are one allocation, starting at `title`, owned by the digest. */
 struct digest_entry {
 	enum digest_entry_kind kind;
 	char *title;
 	char *subject;
 	char *sender;     /* rule 6 */
 	char *author;     /* rule 5, in the top list's form */
-	char *body;       /* the shown body; NULL for a duplicate */
+	struct spool_text body; /* the shown body (digest_append_body); empty for
+				   a duplicate */
 	char *message_id;
 	char *commit;
 	char *key;        /* the message's key (store.h) */
@@ -84,6 +88,7 @@ struct digest {
 	struct series_set *series; /* the window's series, replies and applied
 				      notices: complete after digest_finish() */
 	struct digest_entry *entries;
+	struct spool *bodies; /* the entries' shown bodies, outside the heap */
 	size_t nentries;
 	size_t alloc;
 	unsigned long messages; /* messages read in the window */
@@ -93,6 +98,9 @@ struct digest {
 
 void digest_init(struct digest *d);
 void digest_release(struct digest *d);
+
+/* Appends the shown body of `e` (nothing for a duplicate) to `out`. */
+void digest_append_body(struct buf *out, const struct digest *d, const struct digest_entry *e);
 
 /* Sets the title's fields (copied). */
 void digest_set_window(struct digest *d, const char *list_name, const char *from,

@@ -111,7 +111,7 @@ static void model_index(struct model *m)
 {
 	size_t i;
 
-	strmap_init(&m->by_key);
+	strmap_init_borrowed(&m->by_key); /* the entries' keys: the digest keeps them */
 	strmap_init(&m->by_series);
 	for (i = 0; i < m->d->nentries; i++) {
 		const struct digest_entry *e = &m->d->entries[i];
@@ -525,8 +525,7 @@ static const struct digest_entry *first_patch_entry(const struct model *m,
 		return NULL;
 	for (i = 0; i < s->npatches; i++)
 		if (s->patches[i].index == 1 && !s->patches[i].earlier &&
-		    (e = strmap_get(&m->by_key, s->patches[i].key)) && e->kind == DIGEST_NEW &&
-		    e->body)
+		    (e = strmap_get(&m->by_key, s->patches[i].key)) && e->kind == DIGEST_NEW)
 			return e;
 	return NULL;
 }
@@ -536,7 +535,7 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 	const struct model_group *group = group_of(m, s);
 	const struct digest_entry *first = first_patch_entry(m, s);
 	size_t i, fresh = 0, duplicates = 0;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, first_body = BUF_INIT, lead_body = BUF_INIT;
 
 	for (i = 0; i < group->n; i++)
 		if (group->entries[i]->kind == DIGEST_NEW)
@@ -568,12 +567,15 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 	model_versions(m, s);
 	key_string_or_null(m, "change_id", s->change_id);
 	key_boolean(m, "cover_letter", s->cover != NULL);
-	key_string(m, "lead_body", s->lead_body);
-	key_string_or_null(m, "first_patch_body", first ? first->body : NULL);
+	series_append_lead_body(&lead_body, s);
+	key_string(m, "lead_body", lead_body.data);
+	if (first)
+		digest_append_body(&first_body, m->d, first);
+	key_string_or_null(m, "first_patch_body", first ? first_body.data : NULL);
 	buf_reset(&b);
-	render_append_diffstat(&b, s->lead_body);
+	render_append_diffstat(&b, lead_body.data);
 	if (!b.len && first)
-		render_append_diffstat(&b, first->body);
+		render_append_diffstat(&b, first_body.data);
 	key_string_or_null(m, "diffstat", b.data);
 	model_messages(m, s);
 	key_integer(m, "replies", (long long)s->replies);
@@ -601,6 +603,8 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 	m->p->end(m->p);
 	m->p->end(m->p);
 	buf_release(&b);
+	buf_release(&first_body);
+	buf_release(&lead_body);
 }
 
 static void model_series(struct model *m)
@@ -630,12 +634,14 @@ static bool body_in_series(const struct model *m, const struct digest_entry *e)
 
 static void model_entries(struct model *m)
 {
+	struct buf body = BUF_INIT;
 	size_t i;
 
 	m->p->map_key(m->p, "entries");
 	m->p->begin_list(m->p);
 	for (i = 0; i < m->d->nentries; i++) {
 		const struct digest_entry *e = &m->d->entries[i];
+		bool shown;
 
 		m->p->begin_map(m->p);
 		key_string(m, "kind", e->kind == DIGEST_NEW ? "new" : "duplicate");
@@ -649,10 +655,15 @@ static void model_entries(struct model *m)
 		key_string(m, "key", e->key);
 		key_string_or_null(m, "series", e->series ? e->series->root_id : NULL);
 		/* the body once: in its series when the series shows it */
-		key_string_or_null(m, "body", e->body && !body_in_series(m, e) ? e->body : NULL);
+		shown = e->kind == DIGEST_NEW && !body_in_series(m, e);
+		buf_reset(&body);
+		if (shown)
+			digest_append_body(&body, m->d, e);
+		key_string_or_null(m, "body", shown ? body.data : NULL);
 		m->p->end(m->p);
 	}
 	m->p->end(m->p);
+	buf_release(&body);
 }
 
 void render_model(struct printer *p, const struct digest *d, const struct render_options *o)

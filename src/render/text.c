@@ -59,6 +59,7 @@ static void put_applied(FILE *out, const struct digest *d)
 
 int render_text(FILE *out, const struct digest *d, const struct render_options *o)
 {
+	struct buf body = BUF_INIT;
 	size_t i;
 
 	put_window(out, "From ", d, o);
@@ -83,8 +84,11 @@ int render_text(FILE *out, const struct digest *d, const struct render_options *
 			fprintf(out, "Exist: %s\n Skip: %s\n", e->subject, e->subject);
 			continue;
 		}
+		buf_reset(&body);
+		digest_append_body(&body, d, e);
 		fprintf(out, "New:  %s\n%s\nAuthor: %s\n\n%s\n\n%s\n\n", e->title, e->subject,
-			e->sender, e->body, RULE);
+			e->sender, body.data, RULE);
 	}
+	buf_release(&body);
 	return 0;
 }

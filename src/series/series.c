@@ -120,28 +120,39 @@ struct notice_rec {
 
 struct sinfo;
 
+/* What the decisions read of a patch subject (patch/subject.h); its spans
+ * and tags are not kept. */
+struct node_subject {
+	bool has_index, rfc, resend;
+	unsigned index, total;
+	unsigned version_major, version_minor;
+};
+
+/*
+ * One message.  Made by make_node() (on any thread) with its strings
+ * allocated one by one; pack_node() moves the node, its strings and its
+ * References into one block (`packed`) when the set takes it.
+ */
 struct node {
 	char *key;
 	char *message_id;
 	char *subject; /* printable */
 	char *title;
-	char *title_lower;
 	char *author_name;
 	char *author_addr;
-	char *author_lower;
-	char *sender_name;
-	char *sender_addr;
 	char *sender_lower;
 	char *sender; /* "Name <addr>" */
 	int64_t date;
-	struct patch_subject ps; /* spans into subject */
-	char **refs;		 /* nearest first */
+	char **refs; /* nearest first */
 	size_t nrefs;
+	struct node_subject ps;
 	bool earlier;
-	bool dead; /* shadowed by the same message added to the window */
+	bool dead;   /* shadowed by the same message added to the window */
+	bool packed; /* the strings above and refs are in the node's block */
 	enum node_kind kind;
-	char *lead_body; /* leads only */
-	char *change_id; /* leads only; NULL when none */
+	char *lead_body;	     /* leads only, until the set takes the node: then */
+	struct spool_text lead_text; /* in the set's spool */
+	char *change_id;	     /* leads only; NULL when none */
 	struct msgid_link *links;
 	size_t nlinks;
 	struct trailer_rec *trailers;
@@ -152,16 +163,17 @@ struct node {
 	/* set by series_set_finish() */
 	size_t order;
 	size_t uf;
-	bool grouped;
 	const char *virtual_ref;
 	struct sinfo *series;
 	struct series_patch *patch;
-	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
 	struct node *target;
+	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
+	bool grouped;
 };
 
 struct sinfo {
 	struct series_info pub;
+	const struct spool *bodies; /* where pub.lead_body is */
 	struct node *lead_node;
 	struct node **members;
 	size_t nmembers, members_alloc;
@@ -187,9 +199,11 @@ struct applied_rec {
 
 struct series_set {
 	struct node **nodes; /* in the order added */
+	struct spool *bodies; /* the leads' shown bodies, outside the heap */
 	size_t nnodes, nodes_alloc;
-	struct strmap keys; /* key -> node */
-	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins) */
+	struct strmap keys; /* key -> node (keys borrowed from the nodes) */
+	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins;
+			       borrowed) */
 
 	/* results of series_set_finish() */
 	struct node **all; /* earlier, then window */
@@ -261,14 +275,14 @@ static void append_sender(struct buf *out, const char *name, const char *addr)
 		buf_addstr(out, name);
 }
 
-static bool version_less(const struct patch_subject *a, const struct patch_subject *b)
+static bool version_less(const struct node_subject *a, const struct node_subject *b)
 {
 	if (a->version_major != b->version_major)
 		return a->version_major < b->version_major;
 	return a->version_minor < b->version_minor;
 }
 
-static bool same_version(const struct patch_subject *a, const struct patch_subject *b)
+static bool same_version(const struct node_subject *a, const struct node_subject *b)
 {
 	return a->version_major == b->version_major && a->version_minor == b->version_minor;
 }
@@ -420,27 +434,94 @@ static void set_notice(struct node *n, const struct series_message *m)
 	free(an);
 }
 
+#define NODE_MAX_FIELDS 8
+
+/* The node's own strings (NULL for those its kind does not keep). */
+static size_t node_fields(struct node *n, char **fields[NODE_MAX_FIELDS])
+{
+	size_t k = 0;
+
+	fields[k++] = &n->key;
+	fields[k++] = &n->message_id;
+	fields[k++] = &n->subject;
+	fields[k++] = &n->title;
+	fields[k++] = &n->author_name;
+	fields[k++] = &n->author_addr;
+	fields[k++] = &n->sender_lower;
+	fields[k++] = &n->sender;
+	return k;
+}
+
+static char *pack_string(char **at, const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *copy = memcpy(*at, s, len);
+
+	*at += len;
+	return copy;
+}
+
+/*
+ * `n` moved into one block with its strings and References (the set keeps
+ * every message: one allocation, not a dozen of at least 64 bytes, and
+ * made by the thread that keeps it, not by a reader thread whose heap it
+ * would pin).  Frees `n`.
+ */
+static struct node *pack_node(struct node *n)
+{
+	char **fields[NODE_MAX_FIELDS];
+	size_t size = sizeof(*n) + n->nrefs * sizeof(*n->refs), nfields, i;
+	struct node *p;
+	char *at;
+
+	nfields = node_fields(n, fields);
+	for (i = 0; i < nfields; i++)
+		if (*fields[i])
+			size += strlen(*fields[i]) + 1;
+	for (i = 0; i < n->nrefs; i++)
+		size += strlen(n->refs[i]) + 1;
+	p = xmalloc(size);
+	*p = *n;
+	p->packed = true;
+	at = (char *)(p + 1);
+	if (n->nrefs) {
+		p->refs = (char **)(void *)at;
+		at += n->nrefs * sizeof(*p->refs);
+		for (i = 0; i < n->nrefs; i++) {
+			p->refs[i] = pack_string(&at, n->refs[i]);
+			free(n->refs[i]);
+		}
+	}
+	free(n->refs);
+	node_fields(p, fields);
+	for (i = 0; i < nfields; i++) {
+		char *s = *fields[i];
+
+		if (s) {
+			*fields[i] = pack_string(&at, s);
+			free(s);
+		}
+	}
+	free(n);
+	return p;
+}
+
 static void node_free(struct node *n)
 {
 	size_t i;
 
 	if (!n)
 		return;
-	free(n->key);
-	free(n->message_id);
-	free(n->subject);
-	free(n->title);
-	free(n->title_lower);
-	free(n->author_name);
-	free(n->author_addr);
-	free(n->author_lower);
-	free(n->sender_name);
-	free(n->sender_addr);
-	free(n->sender_lower);
-	free(n->sender);
-	for (i = 0; i < n->nrefs; i++)
-		free(n->refs[i]);
-	free(n->refs);
+	if (!n->packed) {
+		char **fields[NODE_MAX_FIELDS];
+		size_t k, nfields = node_fields(n, fields);
+
+		for (k = 0; k < nfields; k++)
+			free(*fields[k]);
+		for (i = 0; i < n->nrefs; i++)
+			free(n->refs[i]);
+		free(n->refs);
+	}
 	free(n->lead_body);
 	free(n->change_id);
 	for (i = 0; i < n->nlinks; i++)
@@ -475,6 +556,7 @@ static void node_free(struct node *n)
 static struct node *make_node(const struct series_message *m, bool earlier)
 {
 	struct node *n = xcalloc(1, sizeof(*n));
+	struct patch_subject ps;
 	struct buf b = BUF_INIT;
 
 	n->earlier = earlier;
@@ -482,33 +564,56 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 	n->message_id = pstr(m->message_id);
 	n->subject = pstr(m->subject);
 	if (m->parsed && !strcmp(n->subject, m->subject))
-		n->ps = *m->parsed;
+		ps = *m->parsed;
 	else
-		subject_parse(&n->ps, n->subject, strlen(n->subject));
-	n->title = xmemdupz(n->subject + n->ps.title.off, n->ps.title.len);
-	n->title_lower = lower_dup(n->title, strlen(n->title));
-	n->author_name = pstr(m->author_name);
-	n->author_addr = pstr(m->author_addr);
-	n->author_lower = lower_dup(n->author_addr, strlen(n->author_addr));
-	n->sender_name = pstr(m->sender_name);
-	n->sender_addr = pstr(m->sender_addr);
-	n->sender_lower = lower_dup(n->sender_addr, strlen(n->sender_addr));
-	append_sender(&b, n->sender_name, n->sender_addr);
-	n->sender = buf_detach(&b, NULL);
+		subject_parse(&ps, n->subject, strlen(n->subject));
+	n->ps.has_index = ps.has_index;
+	n->ps.rfc = ps.rfc;
+	n->ps.resend = ps.resend;
+	n->ps.index = ps.index;
+	n->ps.total = ps.total;
+	n->ps.version_major = ps.version_major;
+	n->ps.version_minor = ps.version_minor;
 	n->date = m->date;
 	set_refs(n, m->in_reply_to, m->references);
 
-	if (n->ps.is_patch)
+	if (ps.is_patch)
 		n->kind = NODE_PATCH;
-	else if (n->ps.is_pull_request)
+	else if (ps.is_pull_request)
 		n->kind = NODE_PULL;
-	else if (n->ps.is_reply || n->nrefs)
+	else if (ps.is_reply || n->nrefs)
 		n->kind = NODE_REPLY;
 	else
 		n->kind = NODE_OTHER;
 
+	/*
+	 * Every message is kept until the set is freed: only what the
+	 * decisions read of its kind.  Other mail is an id that replies may
+	 * name; a reply or pull request gives its sender (trailers, notices);
+	 * the grouping and the series' names read the rest of a patch.
+	 */
+	if (n->kind == NODE_OTHER) {
+		free(n->subject);
+		n->subject = NULL;
+		return n;
+	}
+	{
+		char *name = pstr(m->sender_name), *addr = pstr(m->sender_addr);
+
+		append_sender(&b, name, addr);
+		n->sender = buf_detach(&b, NULL);
+		if (n->kind == NODE_PATCH) {
+			n->title = xmemdupz(n->subject + ps.title.off, ps.title.len);
+			n->author_name = pstr(m->author_name);
+			n->author_addr = pstr(m->author_addr);
+			n->sender_lower = lower_dup(addr, strlen(addr));
+		}
+		free(name);
+		free(addr);
+	}
+
 	if (n->kind == NODE_PATCH) {
-		if (subject_is_lead(&n->ps))
+		if (subject_is_lead(&ps))
 			set_lead_data(n, m);
 		if (!earlier)
 			set_trailers(n, m, true);
@@ -520,6 +625,10 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 	} else if (n->kind == NODE_REPLY && !earlier) {
 		set_trailers(n, m, false);
 		set_notice(n, m);
+	}
+	if (n->kind == NODE_REPLY && !n->notice) {
+		free(n->subject); /* a notice's own subject names what it answers */
+		n->subject = NULL;
 	}
 	return n;
 }
@@ -538,6 +647,12 @@ static void insert_node(struct series_set *set, struct node *n)
 			return;
 		}
 		old->dead = true; /* the window's copy replaces the state's */
+	}
+	n = pack_node(n);
+	if (n->lead_body) { /* kept until a renderer asks, outside the heap */
+		n->lead_text = spool_add(set->bodies, n->lead_body, strlen(n->lead_body));
+		free(n->lead_body);
+		n->lead_body = NULL;
 	}
 	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
 	set->nodes[set->nnodes++] = n;
@@ -654,8 +769,10 @@ struct series_set *series_set_new(void)
 {
 	struct series_set *set = xcalloc(1, sizeof(*set));
 
-	strmap_init(&set->keys);
-	strmap_init(&set->ids);
+	/* the nodes' own strings: they stay (dead nodes too) until the set goes */
+	strmap_init_borrowed(&set->keys);
+	strmap_init_borrowed(&set->ids);
+	set->bodies = spool_new();
 	return set;
 }
 
@@ -671,6 +788,7 @@ void series_set_free(struct series_set *set)
 	free(set->nodes);
 	strmap_release(&set->keys, NULL);
 	strmap_release(&set->ids, NULL);
+	spool_free(set->bodies);
 	free(set);
 }
 
@@ -867,7 +985,8 @@ static void cover_key(struct buf *key, const struct node *p)
 {
 	buf_reset(key);
 	append_group_key(key, "cover", p);
-	buf_addf(key, "\x1f%s", p->title_lower);
+	buf_addch(key, 0x1f);
+	text_append_lower(key, p->title, strlen(p->title));
 }
 
 /*
@@ -1054,7 +1173,8 @@ static void build_series(struct series_set *set)
 		s->pub.resend = lead->ps.resend;
 		s->pub.total = lead->ps.has_index ? lead->ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		s->pub.lead_body = lead->lead_body ? lead->lead_body : "";
+		s->pub.lead_body = lead->lead_text;
+		s->bodies = set->bodies;
 		s->pub.change_id = lead->change_id ? lead->change_id : "";
 		if (s->pub.cover)
 			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
@@ -1632,6 +1752,13 @@ size_t series_set_unknown_count(const struct series_set *set)
 const char *series_set_unknown_id(const struct series_set *set, size_t i)
 {
 	return set->unknown[i];
+}
+
+void series_append_lead_body(struct buf *out, const struct series_info *s)
+{
+	const struct sinfo *si = (const struct sinfo *)s; /* pub is the first member */
+
+	spool_append(out, si->bodies, s->lead_body);
 }
 
 size_t series_set_count(const struct series_set *set)

@@ -30,7 +30,10 @@
  * Everything series_set_get() and series_set_applied() hand out is owned by
  * the set, valid until the next series_set_finish() or series_set_free()
  * (adding messages does not move it), and every string is printable
- * (terminal controls dropped, valid UTF-8) and never NULL.
+ * (terminal controls dropped, valid UTF-8) and never NULL.  The set keeps
+ * every message added until it is freed (the decisions need them all),
+ * each as one block of what its kind needs; the leads' shown bodies are
+ * kept outside the heap (util/spool.h).
  */
 
 #include <stdbool.h>
@@ -39,6 +42,7 @@
 
 #include "patch/subject.h"
 #include "util/buf.h"
+#include "util/spool.h"
 
 /* Indexes above this (or totals above it) are kept but not counted. */
 #define SERIES_MAX_TOTAL 9999
@@ -208,8 +212,10 @@ struct series_info {
 	const char *missing;		    /* the indexes not received: "2, 5-7, 20-33"; "" */
 	const struct series_patch *cover;   /* index 0, NULL without a cover letter */
 	const struct series_patch *lead;    /* the cover letter, else the first patch */
-	const char *lead_body;		    /* the shown body of the lead (patch/body.h),
-					       cut at SERIES_MAX_BODY; "" for an earlier one */
+	struct spool_text lead_body;	    /* the shown body of the lead (patch/body.h),
+					       cut at SERIES_MAX_BODY, kept outside the heap:
+					       series_append_lead_body(); empty for an
+					       earlier one */
 	const char *change_id;		    /* "" when none */
 	const struct series_patch *patches; /* cover letter and patches, by index
 					       then arrival */
@@ -223,6 +229,9 @@ struct series_info {
 	const struct series_applied *const *applied; /* notices about it */
 	size_t napplied;
 };
+
+/* Appends the shown body of the lead of `s` (series_info.lead_body). */
+void series_append_lead_body(struct buf *out, const struct series_info *s);
 
 /* Series of the window, in archive order of their first window message. */
 size_t series_set_count(const struct series_set *set);

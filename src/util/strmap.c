@@ -17,11 +17,21 @@ static uint32_t hash_string(const char *s)
 	return h;
 }
 
+/* The table a map gets on its first key (none before: a set of many small
+ * maps, one per series, most of them never used, costs nothing). */
+#define STRMAP_FIRST_SLOTS 64
+
 void strmap_init(struct strmap *m)
 {
-	m->nslots = 64;
-	m->slots = xcalloc(m->nslots, sizeof(*m->slots));
-	m->size = 0;
+	m->slots = NULL;
+	m->nslots = m->size = 0;
+	m->borrowed = false;
+}
+
+void strmap_init_borrowed(struct strmap *m)
+{
+	strmap_init(m);
+	m->borrowed = true;
 }
 
 void strmap_release(struct strmap *m, void (*free_value)(void *))
@@ -31,7 +41,8 @@ void strmap_release(struct strmap *m, void (*free_value)(void *))
 	for (i = 0; i < m->nslots; i++) {
 		if (!m->slots[i].key)
 			continue;
-		free(m->slots[i].key);
+		if (!m->borrowed)
+			free(m->slots[i].key);
 		if (free_value)
 			free_value(m->slots[i].value);
 	}
@@ -52,14 +63,18 @@ static struct strmap_entry *find_slot(struct strmap_entry *slots, size_t nslots,
 
 void *strmap_get(const struct strmap *m, const char *key)
 {
-	struct strmap_entry *e = find_slot(m->slots, m->nslots, key, hash_string(key));
+	struct strmap_entry *e;
+
+	if (!m->nslots)
+		return NULL;
+	e = find_slot(m->slots, m->nslots, key, hash_string(key));
 
 	return e->key ? e->value : NULL;
 }
 
 static void grow(struct strmap *m)
 {
-	size_t i, nslots = m->nslots * 2;
+	size_t i, nslots = m->nslots ? m->nslots * 2 : STRMAP_FIRST_SLOTS;
 	struct strmap_entry *slots = xcalloc(nslots, sizeof(*slots));
 
 	for (i = 0; i < m->nslots; i++)
@@ -73,16 +88,19 @@ static void grow(struct strmap *m)
 struct strmap_entry *strmap_put(struct strmap *m, const char *key, int *inserted)
 {
 	uint32_t hash = hash_string(key);
-	struct strmap_entry *e = find_slot(m->slots, m->nslots, key, hash);
+	struct strmap_entry *e;
 
 	*inserted = 0;
+	if (!m->nslots)
+		grow(m);
+	e = find_slot(m->slots, m->nslots, key, hash);
 	if (e->key)
 		return e;
 	if ((m->size + 1) * 4 > m->nslots * 3) {
 		grow(m);
 		e = find_slot(m->slots, m->nslots, key, hash);
 	}
-	e->key = xstrdup(key);
+	e->key = m->borrowed ? (char *)key : xstrdup(key);
 	e->hash = hash;
 	e->value = NULL;
 	m->size++;

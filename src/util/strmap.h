@@ -4,9 +4,11 @@
 
 /*
  * A map from strings to pointers: open addressing, linear probing, grown
- * at 3/4 full.  Keys are copied in; values are the caller's.
+ * at 3/4 full.  Keys are copied in; values are the caller's.  An empty map
+ * holds no table (its first key allocates one).
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,9 +22,16 @@ struct strmap {
 	struct strmap_entry *slots;
 	size_t nslots; /* a power of two */
 	size_t size;   /* keys held */
+	bool borrowed; /* keys are the caller's (strmap_init_borrowed) */
 };
 
 void strmap_init(struct strmap *m);
+/*
+ * A map whose keys are not copied (nor freed): each key given to
+ * strmap_put() must stay unchanged as long as the map holds it.  For an
+ * index over strings the caller keeps anyway.
+ */
+void strmap_init_borrowed(struct strmap *m);
 /* Frees the keys and the table; calls free_value(value) on each value when non-NULL. */
 void strmap_release(struct strmap *m, void (*free_value)(void *));
 

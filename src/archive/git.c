@@ -29,9 +29,9 @@
  * the archive's repositories and the others open their own (libgit2 shares
  * the packs and their mapped windows between repositories of one process,
  * under its own locks); each repository opened has its own pack reader
- * (archive_git_epoch.pack), so each thread has its own, and none is shared.  From the readers' start to their end
- * (archive_git_reader_free, which archive_free() and archive_set_window()
- * call) the readers alone use the repositories and their object databases:
+ * (archive_git_epoch.pack), so each thread has its own, and none is
+ * shared.  From the readers' start to their end (archive_git_reader_free,
+ * which archive_free() and archive_set_window() call) the readers alone use the repositories and their object databases:
  * anything else that needs them runs before the first archive_next() or
  * stops the readers first.  The caller only reads the window's commit list,
  * which does not change meanwhile, and takes the blobs the readers hand on

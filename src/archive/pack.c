@@ -27,9 +27,10 @@
  * however large they are, and only what the page cache keeps counts
  * outside the process.  An id is found by interpolation in its fanout
  * range (ids are uniform), steps of interpolation and of halving in
- * turn, a whole cached block at a time.  Bases of deltas are kept in a cache of PACK_BASE_CACHE_BYTES,
- * keyed by their place in the pack: public-inbox packs chain deltas up to
- * 50 deep, and the messages that follow one another share their bases.
+ * turn, a whole cached block at a time.  Bases of deltas are kept in a
+ * cache of PACK_BASE_CACHE_BYTES, keyed by their place in the pack:
+ * public-inbox packs chain deltas up to 50 deep, and the messages that
+ * follow one another share their bases.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -110,8 +111,8 @@ struct pack_idx_block {
 struct pack_window {
 	size_t pack;
 	uint64_t start;
-	size_t len;	  /* 0: unused */
-	uint64_t used;	  /* the reader's tick when last used */
+	size_t len;	     /* 0: unused */
+	uint64_t used;	     /* the reader's tick when last used */
 	unsigned char *data; /* PACK_WINDOW_SIZE, allocated on first use */
 };
 
@@ -146,11 +147,11 @@ struct pack_reader {
 /* One object's header in a pack. */
 struct pack_entry {
 	size_t pack;
-	uint64_t off;	   /* where it starts */
-	uint64_t data_off; /* where its zlib stream starts */
-	int type;	   /* 1-4, PACK_OFS_DELTA, PACK_REF_DELTA */
-	size_t size;	   /* inflated */
-	uint64_t base_off; /* PACK_OFS_DELTA */
+	uint64_t off;		   /* where it starts */
+	uint64_t data_off;	   /* where its zlib stream starts */
+	int type;		   /* 1-4, PACK_OFS_DELTA, PACK_REF_DELTA */
+	size_t size;		   /* inflated */
+	uint64_t base_off;	   /* PACK_OFS_DELTA */
 	unsigned char base_id[20]; /* PACK_REF_DELTA */
 };
 
@@ -916,8 +917,8 @@ static int pack_read_at(struct pack_object *out, struct pack_reader *r, size_t p
 		base = result;
 		base_size = size;
 		/* Each result but the last is a base: kept (the last is the caller's). */
-		owned = i == 0 || !pack_base_put(r, r->chain[i].pack, r->chain[i].off, type, base,
-						 base_size);
+		owned = i == 0 ||
+			!pack_base_put(r, r->chain[i].pack, r->chain[i].off, type, base, base_size);
 	}
 	out->type = type;
 	out->size = base_size;

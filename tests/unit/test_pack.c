@@ -38,7 +38,9 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "archive/archive.h"
 #include "archive/pack.h"
+#include "util/error.h"
 
 /* The tables below leave the fields their cases do not need out. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -204,7 +206,8 @@ static void made_write(void)
 			memcpy(texts[i] + 100, "changed", 7);
 		check_git(git_blob_create_from_buffer(&blob, repo, texts[i], sizes[i]), "blob");
 		check_git(git_treebuilder_new(&tb, repo, NULL), "tb");
-		check_git(git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB), "insert");
+		check_git(git_treebuilder_insert(NULL, tb, "m", &blob, GIT_FILEMODE_BLOB),
+			  "insert");
 		check_git(git_treebuilder_write(&tree_id, tb), "tree");
 		check_git(git_tree_lookup(&tree, repo, &tree_id), "tree");
 		check_git(git_commit_create(&id, repo, "HEAD", sig, sig, NULL, "m", tree,
@@ -256,7 +259,7 @@ static int group_setup(void **state)
 	const char *data = getenv("MLDIGEST_TEST_DATA");
 
 	(void)state;
-	if (git_libgit2_init() < 0)
+	if (archive_library_init() < 0)
 		return -1;
 	snprintf(tmpdir, sizeof(tmpdir), "%s/test_pack.XXXXXX",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -290,7 +293,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-	git_libgit2_shutdown();
+	archive_library_shutdown();
 	return 0;
 }
 
@@ -408,6 +411,115 @@ static void test_damaged_packs(void **state)
 	assert_int_equal(read_damaged("stale.git"), compare_repo("deep.git", 0));
 }
 
+/* ---- Through the archive (git.c): what pack.c leaves to libgit2 ---- */
+
+/* The first line of what `cmd` prints, in out[0..size). */
+static void capture(char *out, size_t size, const char *cmd)
+{
+	FILE *f;
+
+	assert_non_null(f = popen(cmd, "r"));
+	if (!fgets(out, (int)size, f))
+		fail_msg("no output: %s", cmd);
+	pclose(f);
+	out[strcspn(out, "\n")] = '\0';
+}
+
+/*
+ * Reads the whole archive at `rel`: the messages up to the error into
+ * ids[0..*nr), and the error's message (or "" at the end).
+ */
+static void read_archive(const char *rel, char ids[][41], size_t *nr, char *err, size_t size)
+{
+	struct archive *a = NULL;
+	struct archive_message m;
+	int status;
+
+	*nr = 0;
+	err[0] = '\0';
+	error_clear();
+	if (archive_open(&a, tmp_path(rel)) < 0 || archive_set_window(a, NULL, NULL) < 0) {
+		snprintf(err, size, "%s", error_message());
+		archive_free(a);
+		return;
+	}
+	while ((status = archive_next(a, &m)) > 0) {
+		assert_true(*nr < 512);
+		memcpy(ids[(*nr)++], m.id, 41);
+	}
+	if (status < 0)
+		snprintf(err, size, "%s", error_message());
+	archive_free(a);
+}
+
+/*
+ * A message's blob damaged inside the pack (its zlib checksum): pack.c
+ * refuses it, libgit2 reads it and fails, and the error names the commit,
+ * after every message before it, as with loose objects.
+ */
+static void test_archive_damaged_blob(void **state)
+{
+	static char want[512][41], got[512][41];
+	char commit[64], blob[64], line[256], cmd[1024], err[1024], prefix[600];
+	size_t want_nr, got_nr, i;
+	unsigned long long off, len;
+
+	(void)state;
+	read_archive("seed.git", want, &want_nr, err, sizeof(err));
+	assert_string_equal(err, "");
+	assert_true(want_nr > 10);
+	repo_copy("seed.git", "badblob.git");
+	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD~5", tmp_path("badblob.git"));
+	capture(commit, sizeof(commit), cmd);
+	snprintf(cmd, sizeof(cmd), "git -C '%s' rev-parse HEAD~5:m", tmp_path("badblob.git"));
+	capture(blob, sizeof(blob), cmd);
+	snprintf(cmd, sizeof(cmd), "git verify-pack -v '%s' | grep '^%s '",
+		 pack_file("badblob.git", "idx"), blob);
+	capture(line, sizeof(line), cmd);
+	/* id type size size-in-pack offset [depth base] */
+	assert_int_equal(sscanf(line, "%*s %*s %*s %llu %llu", &len, &off), 2);
+	run("f='%s'; chmod u+w \"$f\" && printf '\\377' | dd of=\"$f\" bs=1 seek=%llu "
+	    "conv=notrunc 2>/dev/null && printf '\\000' | dd of=\"$f\" bs=1 seek=%llu "
+	    "conv=notrunc 2>/dev/null",
+	    pack_file("badblob.git", "pack"), off + len - 1, off + len - 2);
+	read_archive("badblob.git", got, &got_nr, err, sizeof(err));
+	snprintf(prefix, sizeof(prefix), "cannot read commit %s in '%s': ", commit,
+		 tmp_path("badblob.git"));
+	if (strncmp(err, prefix, strlen(prefix)) != 0)
+		fail_msg("error '%s', want '%s...'", err, prefix);
+	assert_int_equal(got_nr, want_nr - 6); /* HEAD~5 is the sixth newest */
+	for (i = 0; i < got_nr; i++)
+		assert_string_equal(got[i], want[i]);
+}
+
+/* A packed commit whose m is a tree: libgit2 reads that tree, and says so. */
+static void test_archive_m_is_tree(void **state)
+{
+	static char got[512][41];
+	char err[1024], c2[64], want[600], cmd[700];
+	size_t got_nr;
+
+	(void)state;
+	run("git init -q --bare '%s' && cd '%s' && "
+	    "b=$(printf 'From: A <a@example.org>\\nSubject: ok\\n\\nx\\n' | git hash-object -w "
+	    "--stdin) && "
+	    "good=$(printf '100644 blob %%s\\tm\\n' \"$b\" | git mktree) && "
+	    "inner=$(printf '100644 blob %%s\\tx\\n' \"$b\" | git mktree) && "
+	    "bad=$(printf '040000 tree %%s\\tm\\n' \"$inner\" | git mktree) && "
+	    "c1=$(echo one | git commit-tree \"$good\") && "
+	    "c2=$(echo two | git commit-tree \"$bad\" -p \"$c1\") && "
+	    "c3=$(echo three | git commit-tree \"$good\" -p \"$c2\") && "
+	    "git update-ref refs/heads/master \"$c3\" && echo \"$c2\" > c2 && git repack -q -adf",
+	    tmp_path("tree.git"), tmp_path("tree.git"));
+	snprintf(cmd, sizeof(cmd), "cat '%s/c2'", tmp_path("tree.git"));
+	capture(c2, sizeof(c2), cmd);
+	read_archive("tree.git", got, &got_nr, err, sizeof(err));
+	snprintf(want, sizeof(want), "cannot read commit %s in '%s': 'm' is a tree, not a blob", c2,
+		 tmp_path("tree.git"));
+	assert_string_equal(err, want);
+	assert_int_equal(got_nr, 1);
+}
+
 /* ---- Packs written by hand ---- */
 
 struct bytes {
@@ -446,10 +558,10 @@ struct entry {
 	int type;	  /* 1-4, 6 (OFS: base), 7 (REF: ref), or another (bad) */
 	const char *data; /* its data (a delta for 6 and 7), `len` bytes */
 	size_t len;
-	long size;	  /* the size in its header; -1: len */
-	int base;	  /* OFS_DELTA: the entry it is based on */
-	int ref;	  /* REF_DELTA: the id (index + 1) of its base */
-	int cut;	  /* the zlib stream cut short by this many bytes */
+	long size;	    /* the size in its header; -1: len */
+	int base;	    /* OFS_DELTA: the entry it is based on */
+	int ref;	    /* REF_DELTA: the id (index + 1) of its base */
+	int cut;	    /* the zlib stream cut short by this many bytes */
 	const char *header; /* these bytes as its header instead */
 };
 
@@ -528,7 +640,7 @@ static void pack_write(const char *dir, const struct entry *e, int n, uint64_t l
 		bytes_be32(&idx, 0);
 	for (i = 0; i < n; i++)
 		bytes_be32(&idx, large && offsets[i] > large ? 0x80000000u | nlarge++
-							      : (uint32_t)offsets[i]);
+							     : (uint32_t)offsets[i]);
 	for (i = 0; i < n; i++)
 		if (large && offsets[i] > large) {
 			bytes_be32(&idx, (uint32_t)(offsets[i] >> 32));
@@ -558,8 +670,8 @@ struct hand_case {
 	const char *why;
 	struct entry entries[4];
 	int n;
-	int read;	  /* the entry read */
-	size_t max_size;  /* 0: SIZE_MAX */
+	int read;	 /* the entry read */
+	size_t max_size; /* 0: SIZE_MAX */
 	int status;
 	const char *want; /* PACK_OK: the data; PACK_TOO_LARGE: NULL */
 	size_t want_size; /* PACK_TOO_LARGE */
@@ -570,59 +682,168 @@ static const struct hand_case hand_cases[] = {
     {"an empty blob", {{3, D(""), -1}}, 1, 0, 0, PACK_OK, "", 0},
     {"an OFS_DELTA: copy 5 from 0, insert 6",
      {{3, D("hello"), -1}, {6, D("\x05\x0b\x90\x05\x06 world"), -1, 0}},
-     2, 1, 0, PACK_OK, "hello world", 0},
+     2,
+     1,
+     0,
+     PACK_OK,
+     "hello world",
+     0},
     {"a REF_DELTA by the base's id",
      {{3, D("hello"), -1}, {7, D("\x05\x0b\x90\x05\x06 world"), -1, 0, 1}},
-     2, 1, 0, PACK_OK, "hello world", 0},
+     2,
+     1,
+     0,
+     PACK_OK,
+     "hello world",
+     0},
     {"a copy of 0 means 0x10000: past a 5-byte base",
-     {{3, D("hello"), -1}, {6, D("\x05\x0b\x80"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x0b\x80"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"a copy past its base's end",
-     {{3, D("hello"), -1}, {6, D("\x05\x05\x91\x03\x05"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL,
+     {{3, D("hello"), -1}, {6, D("\x05\x05\x91\x03\x05"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
      0},
     {"a copy offset far past the base (4 offset bytes)",
-     {{3, D("hello"), -1}, {6, D("\x05\x01\x9f\xff\xff\xff\xff\x01"), -1, 0}}, 2, 1, 0,
-     PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x01\x9f\xff\xff\xff\xff\x01"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"the base's size in the delta is not the base's",
-     {{3, D("hello"), -1}, {6, D("\x06\x05\x90\x05"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x06\x05\x90\x05"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"an insert longer than what is left of the delta",
-     {{3, D("hello"), -1}, {6, D("\x05\x0a\x0a abc"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x0a\x0a abc"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"a result longer than it says",
-     {{3, D("hello"), -1}, {6, D("\x05\x04\x90\x05"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x04\x90\x05"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"a result shorter than it says",
-     {{3, D("hello"), -1}, {6, D("\x05\x09\x90\x05"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x09\x90\x05"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"the reserved instruction 0",
-     {{3, D("hello"), -1}, {6, D("\x05\x05\x00\x90\x05"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL,
+     {{3, D("hello"), -1}, {6, D("\x05\x05\x00\x90\x05"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
      0},
     {"a copy instruction cut short",
-     {{3, D("hello"), -1}, {6, D("\x05\x05\x93\x00"), -1, 0}}, 2, 1, 0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x05\x93\x00"), -1, 0}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"a delta header's size varint that never ends",
      {{3, D("hello"), -1}, {6, D("\x85\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80\x80"), -1, 0}},
-     2, 1, 0, PACK_ERROR, NULL, 0},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"an entry's size varint that never ends",
-     {{3, D("hello"), -1, 0, 0, 0, "\xb5\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"}}, 1, 0,
-     0, PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1, 0, 0, 0, "\xb5\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"}},
+     1,
+     0,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"an entry saying 4 bytes, holding 5", {{3, D("hello"), 4}}, 1, 0, 0, PACK_ERROR, NULL, 0},
     {"an entry saying 6 bytes, holding 5", {{3, D("hello"), 6}}, 1, 0, 0, PACK_ERROR, NULL, 0},
-    {"a zlib stream cut short", {{3, D("hello hello hello"), -1, 0, 0, 4}}, 1, 0, 0, PACK_ERROR,
-     NULL, 0},
+    {"a zlib stream cut short",
+     {{3, D("hello hello hello"), -1, 0, 0, 4}},
+     1,
+     0,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"type 5 (reserved)", {{5, D("hello"), -1}}, 1, 0, 0, PACK_ERROR, NULL, 0},
     {"an OFS_DELTA reaching back before the pack",
-     {{3, D("hello"), -1}, {6, D("\x05\x05\x90\x05"), -1, 0, 0, 0, "\x65\x7f"}}, 2, 1, 0,
-     PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x05\x90\x05"), -1, 0, 0, 0, "\x65\x7f"}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"an OFS_DELTA distance of 0 (itself)",
-     {{3, D("hello"), -1}, {6, D("\x05\x05\x90\x05"), -1, 0, 0, 0, "\x64\x00"}}, 2, 1, 0,
-     PACK_ERROR, NULL, 0},
+     {{3, D("hello"), -1}, {6, D("\x05\x05\x90\x05"), -1, 0, 0, 0, "\x64\x00"}},
+     2,
+     1,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"REF_DELTAs based on each other",
-     {{7, D("\x05\x05\x90\x05"), -1, 0, 2}, {7, D("\x05\x05\x90\x05"), -1, 0, 1}}, 2, 0, 0,
-     PACK_ERROR, NULL, 0},
+     {{7, D("\x05\x05\x90\x05"), -1, 0, 2}, {7, D("\x05\x05\x90\x05"), -1, 0, 1}},
+     2,
+     0,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"a REF_DELTA whose base is in no pack: libgit2's",
-     {{7, D("\x05\x05\x90\x05"), -1, 0, 9}}, 1, 0, 0, PACK_ERROR, NULL, 0},
+     {{7, D("\x05\x05\x90\x05"), -1, 0, 9}},
+     1,
+     0,
+     0,
+     PACK_ERROR,
+     NULL,
+     0},
     {"over max_size: its header's size, nothing inflated",
-     {{3, D("hello world"), -1}}, 1, 0, 10, PACK_TOO_LARGE, NULL, 11},
+     {{3, D("hello world"), -1}},
+     1,
+     0,
+     10,
+     PACK_TOO_LARGE,
+     NULL,
+     11},
     {"at max_size", {{3, D("hello world"), -1}}, 1, 0, 11, PACK_OK, "hello world", 0},
     {"a delta over max_size: the result's size, the base's type",
-     {{1, D("hello"), -1}, {6, D("\x05\x0b\x90\x05\x06 world"), -1, 0}}, 2, 1, 10,
-     PACK_TOO_LARGE, NULL, 11},
+     {{1, D("hello"), -1}, {6, D("\x05\x0b\x90\x05\x06 world"), -1, 0}},
+     2,
+     1,
+     10,
+     PACK_TOO_LARGE,
+     NULL,
+     11},
 };
 
 static void test_hand_packs(void **state)
@@ -751,15 +972,21 @@ struct delta_case {
 
 static const struct delta_case delta_cases[] = {
     {"copy all, insert", D("\x05\x0b\x90\x05\x06 world"), 1, "hello world"},
-    {"copy with every offset and size byte",
-     D("\x05\x02\xff\x03\x00\x00\x00\x02\x00\x00"), 1, "lo"},
-    {"insert only", D("\x05\x03\x03" "abc"), 1, "abc"},
+    {"copy with every offset and size byte", D("\x05\x02\xff\x03\x00\x00\x00\x02\x00\x00"), 1,
+     "lo"},
+    {"insert only",
+     D("\x05\x03\x03"
+       "abc"),
+     1, "abc"},
     {"empty result", D("\x05\x00"), 1, ""},
     {"nothing at all", D(""), 0, NULL},
     {"the base size only", D("\x05"), 0, NULL},
     {"copy 1 past the end", D("\x05\x02\x91\x04\x02"), 0, NULL},
     {"copy offset wrapping around", D("\x05\x01\x9f\xff\xff\xff\xff\x01"), 0, NULL},
-    {"insert past the result", D("\x05\x01\x02" "ab"), 0, NULL},
+    {"insert past the result",
+     D("\x05\x01\x02"
+       "ab"),
+     0, NULL},
     {"the result over max_size (16)", D("\x05\x11\x11xxxxxxxxxxxxxxxxx"), 0, NULL},
 };
 
@@ -791,12 +1018,19 @@ static void test_delta_apply(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_delta_apply),	  cmocka_unit_test(test_hand_packs),
-	    cmocka_unit_test(test_hand_chain),	  cmocka_unit_test(test_hand_refused),
-	    cmocka_unit_test(test_made),	  cmocka_unit_test(test_seed),
-	    cmocka_unit_test(test_deep),	  cmocka_unit_test(test_ref_delta),
-	    cmocka_unit_test(test_large_offsets), cmocka_unit_test(test_mixed),
+	    cmocka_unit_test(test_delta_apply),
+	    cmocka_unit_test(test_hand_packs),
+	    cmocka_unit_test(test_hand_chain),
+	    cmocka_unit_test(test_hand_refused),
+	    cmocka_unit_test(test_made),
+	    cmocka_unit_test(test_seed),
+	    cmocka_unit_test(test_deep),
+	    cmocka_unit_test(test_ref_delta),
+	    cmocka_unit_test(test_large_offsets),
+	    cmocka_unit_test(test_mixed),
 	    cmocka_unit_test(test_damaged_packs),
+	    cmocka_unit_test(test_archive_damaged_blob),
+	    cmocka_unit_test(test_archive_m_is_tree),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -184,7 +184,8 @@ struct archive_git_slot {
 struct archive_git_epoch {
 	git_repository *repo; /* the reader's alone while it runs */
 	git_odb *odb;	      /* likewise */
-	struct pack_reader *pack; /* likewise; NULL: libgit2 reads everything */
+	struct pack_reader *pack; /* likewise, from its first use (archive_git_pack) */
+	int pack_tried;		  /* pack opened, or tried: NULL then, libgit2 reads all */
 	char *path;	      /* for messages: the archive's path, or DIR/git/N.git */
 };
 
@@ -331,15 +332,23 @@ static struct archive_git_blob *archive_git_blob_new(char *data, size_t size)
  */
 #define ARCHIVE_GIT_PACK_OBJECT_MAX ((size_t)1 << 20)
 
-/* Opens the pack reader of `e` (NULL when it cannot: libgit2 reads all). */
-static void archive_git_pack_open(struct archive_git_epoch *e)
+/*
+ * The pack reader of `e`, opened on its first use (an inbox's epochs
+ * outside the window, and the packs of the threads that do not read them,
+ * take no file descriptor); NULL when it cannot be: libgit2 reads all.
+ */
+static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
 {
 	struct buf dir = BUF_INIT;
 
+	if (e->pack_tried)
+		return e->pack;
+	e->pack_tried = 1;
 	buf_addf(&dir, "%sobjects", git_repository_commondir(e->repo));
 	if (pack_open(&e->pack, dir.data) < 0)
 		e->pack = NULL;
 	buf_release(&dir);
+	return e->pack;
 }
 
 /* The 20-byte id written as 40 hex digits at s: 0, or -1. */
@@ -440,13 +449,14 @@ static int archive_git_commit_parse(struct archive_git_commit_fields *out, const
  * Commit `id` of `e` read through the pack reader: 0 with *out set, or 1
  * when libgit2 is to read it (not in a pack, or anything unusual).
  */
-static int archive_git_commit_fast(const struct archive_git_epoch *e, const git_oid *id,
+static int archive_git_commit_fast(struct archive_git_epoch *e, const git_oid *id,
 				   struct archive_git_commit_fields *out)
 {
+	struct pack_reader *pack = archive_git_pack(e);
 	struct pack_object obj;
 	int error = 1;
 
-	if (!e->pack || pack_read(&obj, e->pack, id->id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK)
+	if (!pack || pack_read(&obj, pack, id->id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK)
 		return 1;
 	if (obj.type == PACK_COMMIT && archive_git_commit_parse(out, obj.data, obj.size) == 0)
 		error = 0;
@@ -557,10 +567,7 @@ static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
 	}
 	if ((error = git_repository_odb(&e->odb, e->repo)) < 0)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
-	if ((error = archive_git_packs_check(e)) < 0)
-		return error;
-	archive_git_pack_open(e);
-	return 0;
+	return archive_git_packs_check(e);
 }
 
 /*
@@ -1673,19 +1680,19 @@ static int archive_git_tree_m(git_oid *out, const char *s, size_t len)
  * whole message in message[0..size) when the archive is broken.  Sets no
  * error and prints no warning itself (neither is for the reader thread).
  */
-static int archive_git_read(const struct archive_git_epoch *epochs,
+static int archive_git_read(struct archive_git_epoch *epochs,
 			    const struct archive_git_commit *c, struct archive_git_blob **out,
 			    char *message, size_t size)
 {
-	const struct archive_git_epoch *epoch = &epochs[c->epoch];
+	struct archive_git_epoch *epoch = &epochs[c->epoch];
+	struct pack_reader *pack = archive_git_pack(epoch);
 	struct pack_object tree = {0}, blob = {0};
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid blob_id;
 	int found, status;
 
 	*out = NULL;
-	if (!epoch->pack ||
-	    pack_read(&tree, epoch->pack, c->tree.id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK ||
+	if (!pack || pack_read(&tree, pack, c->tree.id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK ||
 	    tree.type != PACK_TREE ||
 	    (found = archive_git_tree_m(&blob_id, tree.data, tree.size)) < 0)
 		goto libgit2;
@@ -1693,7 +1700,7 @@ static int archive_git_read(const struct archive_git_epoch *epochs,
 	tree.data = NULL;
 	if (found == 0)
 		return 0;
-	status = pack_read(&blob, epoch->pack, blob_id.id, ARCHIVE_GIT_MESSAGE_MAX_SIZE);
+	status = pack_read(&blob, pack, blob_id.id, ARCHIVE_GIT_MESSAGE_MAX_SIZE);
 	if (status == PACK_TOO_LARGE) {
 		git_oid_tostr(hex, sizeof(hex), &c->id);
 		snprintf(message, size,
@@ -1865,7 +1872,6 @@ static struct archive_git_epoch *archive_git_epochs_again(const struct archive_g
 			archive_git_epochs_free(g, epochs);
 			return NULL;
 		}
-		archive_git_pack_open(&epochs[e]);
 	}
 	return epochs;
 }

@@ -31,7 +31,8 @@
  * under its own locks); each repository opened has its own pack reader
  * (archive_git_epoch.pack), so each thread has its own, and none is
  * shared.  From the readers' start to their end (archive_git_reader_free,
- * which archive_free() and archive_set_window() call) the readers alone use the repositories and their object databases:
+ * which archive_free() and archive_set_window() call) the readers alone
+ * use the repositories and their object databases (and pack readers):
  * anything else that needs them runs before the first archive_next() or
  * stops the readers first.  The caller only reads the window's commit list,
  * which does not change meanwhile, and takes the blobs the readers hand on
@@ -48,10 +49,10 @@
  * Maildir) is skipped with a warning naming its commit: its size comes
  * from the object's header in its pack (a delta's: the delta is inflated,
  * its base is not), or from git_odb_read_header(), which does the same,
- * and the blob is never read.  The
- * reader does not print: it puts the warning into the message's slot, and
- * archive_next() prints it (warning()) on the caller's thread when it gets
- * there, so warnings come in archive order and never from two threads.
+ * and the blob is never read.  The reader does not print: it puts the
+ * warning into the message's slot, and archive_next() prints it
+ * (warning()) on the caller's thread when it gets there, so warnings come
+ * in archive order and never from two threads.
  *
  * Revisions in an inbox (archive_git_inbox_resolve) are looked up in every
  * epoch.  A name (HEAD, master, a tag, HEAD^{commit}) is the newest epoch's

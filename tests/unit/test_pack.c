@@ -19,6 +19,10 @@
  *   cut.git, flip.git   deep.git's pack damaged: cut short (its
  *                checksum kept, so that it is opened) and bytes flipped.
  *
+ * Through the archive (git.c): a message's blob damaged inside its pack,
+ * a packed `m` that is a tree (both left to libgit2, whose messages they
+ * get), and packed commits git.c parses itself or leaves to libgit2.
+ *
  * By hand: packs written here byte by byte (ids made up, checksums equal),
  * each with one defect a damaged pack may have (table-driven below); and
  * git's delta format on its own (pack_delta_apply).
@@ -518,6 +522,56 @@ static void test_archive_m_is_tree(void **state)
 		 tmp_path("tree.git"));
 	assert_string_equal(err, want);
 	assert_int_equal(got_nr, 1);
+}
+
+/*
+ * Packed commits git.c parses itself and commits it leaves to libgit2 (a
+ * committer without a time zone), and a merge: each message has its
+ * commit's committer time, and the walk follows first parents.
+ */
+static void test_archive_commit_forms(void **state)
+{
+	static const char *const commits[] = {
+	    /* no time zone: libgit2 parses it */
+	    "tree %s\\nauthor A <a@example.org> 1700000001 +0000\\n"
+	    "committer C <c@example.org> 1700000001\\n\\none\\n",
+	    /* more headers after the committer */
+	    "tree %s\\nparent %s\\nauthor A <a@example.org> 1700000002 +0100\\n"
+	    "committer C <c@example.org> 1700000002 -0130\\nencoding UTF-8\\n\\ntwo\\n",
+	    /* a merge: the first parent is the previous message */
+	    "tree %s\\nparent %s\\nparent %s\\nauthor A <a@example.org> 1 +0000\\n"
+	    "committer C <c@example.org> 1700000003 +0000\\n\\nthree\\n",
+	};
+	struct archive *a = NULL;
+	struct archive_message m;
+	char ids[3][64], fmt[1024];
+	int i;
+
+	(void)state;
+	run("git init -q --bare '%s' && cd '%s' && "
+	    "b=$(printf 'From: A <a@example.org>\\nSubject: ok\\n\\nx\\n' | git hash-object -w "
+	    "--stdin) && "
+	    "printf '100644 blob %%s\\tm\\n' \"$b\" | git mktree > tree",
+	    tmp_path("forms.git"), tmp_path("forms.git"));
+	for (i = 0; i < 3; i++) {
+		snprintf(fmt, sizeof(fmt),
+			 "cd '%s' && printf '%s' \"$(cat tree)\" %s %s | "
+			 "git hash-object -t commit -w --literally --stdin",
+			 tmp_path("forms.git"), commits[i], i > 0 ? ids[i - 1] : "",
+			 i > 1 ? ids[0] : "");
+		capture(ids[i], sizeof(ids[i]), fmt);
+	}
+	run("cd '%s' && git update-ref refs/heads/master %s && git repack -q -adf",
+	    tmp_path("forms.git"), ids[2]);
+	assert_int_equal(archive_open(&a, tmp_path("forms.git")), 0);
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(archive_next(a, &m), 1);
+		assert_string_equal(m.id, ids[i]);
+		assert_int_equal(m.time, 1700000001 + i);
+	}
+	assert_int_equal(archive_next(a, &m), 0);
+	archive_free(a);
 }
 
 /* ---- Packs written by hand ---- */
@@ -1031,6 +1085,7 @@ int main(void)
 	    cmocka_unit_test(test_damaged_packs),
 	    cmocka_unit_test(test_archive_damaged_blob),
 	    cmocka_unit_test(test_archive_m_is_tree),
+	    cmocka_unit_test(test_archive_commit_forms),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

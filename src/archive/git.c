@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Public-inbox git archives, read in-process with libgit2: one repository,
- * or a v2 inbox directory whose epochs DIR/git/0.git, 1.git, ... (each a
- * repository with a root of its own) are, in numeric order, one sequence.
+ * Public-inbox git archives, read in-process: one repository, or a v2 inbox
+ * directory whose epochs DIR/git/0.git, 1.git, ... (each a repository with
+ * a root of its own) are, in numeric order, one sequence.  The commits,
+ * trees and blobs of the window are read by pack.c wherever they are in a
+ * pack (inflated with libdeflate, the packs read with pread through small
+ * bounded caches, nothing mapped); libgit2 reads the rest (loose objects,
+ * alternates, a pack pack.c leaves out) and anything pack.c finds unusual
+ * or damaged, so that a broken repository gets libgit2's message, as
+ * before.  Revisions, references and the repositories themselves are
+ * libgit2's.
  *
  * Each commit of the archive adds one message as the blob `m` at the root of
  * its tree; a deletion has `d` instead.  archive_set_window() walks the
@@ -21,13 +28,15 @@
  * libgit2 objects must not be used by two threads at once, so reader 0 uses
  * the archive's repositories and the others open their own (libgit2 shares
  * the packs and their mapped windows between repositories of one process,
- * under its own locks).  From the readers' start to their end
- * (archive_git_reader_free, which archive_free() and archive_set_window()
- * call) the readers alone use the repositories and their object databases:
+ * under its own locks); each repository opened has its own pack reader
+ * (archive_git_epoch.pack), so each thread has its own, and none is
+ * shared.  From the readers' start to their end (archive_git_reader_free,
+ * which archive_free() and archive_set_window() call) the readers alone
+ * use the repositories and their object databases (and pack readers):
  * anything else that needs them runs before the first archive_next() or
  * stops the readers first.  The caller only reads the window's commit list,
  * which does not change meanwhile, and takes the blobs the readers hand on
- * (a blob is an uncached buffer with an atomic reference count and no
+ * (a message is a buffer of our own, struct archive_git_blob, with no
  * pointer back to the repository, so the caller may free it while the
  * reader reads on).
  * libgit2's error message is per thread: the reader writes each error into
@@ -38,11 +47,12 @@
  *
  * A message larger than ARCHIVE_GIT_MESSAGE_MAX_SIZE (64 MiB, as mbox and
  * Maildir) is skipped with a warning naming its commit: its size comes
- * from git_odb_read_header(), which reads the object's header (a delta's,
- * in a pack) and inflates nothing more, and the blob is never read.  The
- * reader does not print: it puts the warning into the message's slot, and
- * archive_next() prints it (warning()) on the caller's thread when it gets
- * there, so warnings come in archive order and never from two threads.
+ * from the object's header in its pack (a delta's: the delta is inflated,
+ * its base is not), or from git_odb_read_header(), which does the same,
+ * and the blob is never read.  The reader does not print: it puts the
+ * warning into the message's slot, and archive_next() prints it
+ * (warning()) on the caller's thread when it gets there, so warnings come
+ * in archive order and never from two threads.
  *
  * Revisions in an inbox (archive_git_inbox_resolve) are looked up in every
  * epoch.  A name (HEAD, master, a tag, HEAD^{commit}) is the newest epoch's
@@ -70,6 +80,7 @@
 #endif
 
 #include "archive/archive-internal.h"
+#include "archive/pack.h"
 #include "util/buf.h"
 #include "util/error.h"
 
@@ -149,6 +160,15 @@ struct archive_git_commit {
 	unsigned int epoch; /* the repository it is in: an index into archive_git.epochs */
 };
 
+/*
+ * A message: data[0..size) with a NUL after it, from the pack reader or
+ * copied out of libgit2's object (archive_git_blob_free).
+ */
+struct archive_git_blob {
+	char *data;
+	size_t size;
+};
+
 /* One entry of a queue: a message, or an error met reading the window. */
 struct archive_git_slot {
 	int status;	      /* 1: a message in `blob`; 0: a commit without one;
@@ -156,7 +176,7 @@ struct archive_git_slot {
 				 negative: an error, in `message` */
 	size_t commit;	      /* the commit's index in the window */
 	struct archive_git_commit c; /* the commit (status >= 0) */
-	git_odb_object *blob; /* the caller's once taken off the queue */
+	struct archive_git_blob *blob; /* the caller's once taken off the queue */
 	void *prepared;	      /* what the prepare hook made of it, or NULL */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 };
@@ -165,6 +185,8 @@ struct archive_git_slot {
 struct archive_git_epoch {
 	git_repository *repo; /* the reader's alone while it runs */
 	git_odb *odb;	      /* likewise */
+	struct pack_reader *pack; /* likewise, from its first use (archive_git_pack) */
+	int pack_tried;		  /* pack opened, or tried: NULL then, libgit2 reads all */
 	char *path;	      /* for messages: the archive's path, or DIR/git/N.git */
 };
 
@@ -246,7 +268,7 @@ struct archive_git {
 	int spill_failed; /* it could not be made or written: memory only */
 	size_t spilled;
 	size_t pos;	      /* the next commit to hand on */
-	git_odb_object *blob; /* the current message, until the next read */
+	struct archive_git_blob *blob; /* the current message, until the next read */
 	int started;	      /* archive_next() chose how to read the window */
 	int inline_read;      /* no reader thread: archive_next() reads */
 	/* The prepare hook (archive_set_prepare), copied when the readers start. */
@@ -282,6 +304,165 @@ static const char *archive_git_message(void)
 	const git_error *e = git_error_last();
 
 	return e && e->message ? e->message : "unknown error";
+}
+
+/* Frees a message (NULL: nothing). */
+static void archive_git_blob_free(struct archive_git_blob *blob)
+{
+	if (!blob)
+		return;
+	free(blob->data);
+	free(blob);
+}
+
+/* A message of data[0..size), taken (our own buffer, with a NUL after it). */
+static struct archive_git_blob *archive_git_blob_new(char *data, size_t size)
+{
+	struct archive_git_blob *blob = xmalloc(sizeof(*blob));
+
+	blob->data = data;
+	blob->size = size;
+	return blob;
+}
+
+/*
+ * Objects are read by pack.c when it can (see pack.h): git.c asks libgit2
+ * only for what it leaves (loose objects, alternates, damage), and libgit2
+ * then says what is wrong in its own words, as before.  Commits and trees
+ * over this size are left to libgit2 too.
+ */
+#define ARCHIVE_GIT_PACK_OBJECT_MAX ((size_t)1 << 20)
+
+/*
+ * The pack reader of `e`, opened on its first use (an inbox's epochs
+ * outside the window, and the packs of the threads that do not read them,
+ * take no file descriptor); NULL when it cannot be: libgit2 reads all.
+ */
+static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
+{
+	struct buf dir = BUF_INIT;
+
+	if (e->pack_tried)
+		return e->pack;
+	e->pack_tried = 1;
+	buf_addf(&dir, "%sobjects", git_repository_commondir(e->repo));
+	if (pack_open(&e->pack, dir.data) < 0)
+		e->pack = NULL;
+	buf_release(&dir);
+	return e->pack;
+}
+
+/* The 20-byte id written as 40 hex digits at s: 0, or -1. */
+static int archive_git_hex_id(git_oid *out, const char *s)
+{
+	static const signed char value[256] = {
+	    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
+	    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
+	    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	    ['F'] = 16,
+	};
+	int hi, lo;
+
+	for (size_t i = 0; i < GIT_OID_RAWSZ; i++) {
+		hi = value[(unsigned char)s[2 * i]];
+		lo = value[(unsigned char)s[2 * i + 1]];
+		if (!hi || !lo)
+			return -1;
+		out->id[i] = (unsigned char)((hi - 1) << 4 | (lo - 1));
+	}
+	return 0;
+}
+
+/*
+ * The signature line s[0..len) after "author " or "committer ", in git's
+ * own form only: "NAME <EMAIL> SECONDS +HHMM" (libgit2 accepts more; what
+ * this does not, libgit2 reads).  Its time into *time: 0, or -1.
+ */
+static int archive_git_signature(const char *s, size_t len, int64_t *time)
+{
+	const char *lt = NULL, *gt = NULL, *p, *end = s + len;
+	int64_t t = 0;
+	size_t digits = 0;
+
+	for (p = s; p < end; p++) {
+		if (*p == '<')
+			lt = p;
+		else if (*p == '>')
+			gt = p;
+	}
+	if (!lt || !gt || gt <= lt || end - gt < 2 + 1 + 1 + 5 || gt[1] != ' ')
+		return -1;
+	for (p = gt + 2; p < end && isdigit((unsigned char)*p); p++, digits++)
+		t = t * 10 + (*p - '0');
+	if (digits == 0 || digits > 15 || end - p != 6 || p[0] != ' ' ||
+	    (p[1] != '+' && p[1] != '-') || !isdigit((unsigned char)p[2]) ||
+	    !isdigit((unsigned char)p[3]) || !isdigit((unsigned char)p[4]) ||
+	    !isdigit((unsigned char)p[5]))
+		return -1;
+	*time = t;
+	return 0;
+}
+
+/* What the window needs of a commit. */
+struct archive_git_commit_fields {
+	git_oid tree;
+	git_oid parent; /* the first, when has_parent */
+	int has_parent;
+	int64_t time; /* the committer's */
+};
+
+/*
+ * Parses the raw commit s[0..len): "tree", "parent"s, one "author", then
+ * "committer", each in git's own form: 0, or -1 for anything else (then
+ * libgit2 parses it, and says what is wrong).
+ */
+static int archive_git_commit_parse(struct archive_git_commit_fields *out, const char *s,
+				    size_t len)
+{
+	const char *p = s, *end = s + len, *eol;
+	int64_t ignored;
+	git_oid other; /* parents after the first */
+
+	if (len < 46 || memcmp(p, "tree ", 5) || p[45] != '\n' ||
+	    archive_git_hex_id(&out->tree, p + 5) < 0)
+		return -1;
+	p += 46;
+	out->has_parent = 0;
+	while (end - p >= 48 && !memcmp(p, "parent ", 7)) {
+		if (p[47] != '\n' ||
+		    archive_git_hex_id(out->has_parent ? &other : &out->parent, p + 7) < 0)
+			return -1;
+		out->has_parent = 1;
+		p += 48;
+	}
+	if (end - p < 7 || memcmp(p, "author ", 7) || !(eol = memchr(p, '\n', (size_t)(end - p))) ||
+	    archive_git_signature(p + 7, (size_t)(eol - p - 7), &ignored) < 0)
+		return -1;
+	p = eol + 1;
+	if (end - p < 10 || memcmp(p, "committer ", 10) ||
+	    !(eol = memchr(p, '\n', (size_t)(end - p))) ||
+	    archive_git_signature(p + 10, (size_t)(eol - p - 10), &out->time) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Commit `id` of `e` read through the pack reader: 0 with *out set, or 1
+ * when libgit2 is to read it (not in a pack, or anything unusual).
+ */
+static int archive_git_commit_fast(struct archive_git_epoch *e, const git_oid *id,
+				   struct archive_git_commit_fields *out)
+{
+	struct pack_reader *pack = archive_git_pack(e);
+	struct pack_object obj;
+	int error = 1;
+
+	if (!pack || pack_read(&obj, pack, id->id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK)
+		return 1;
+	if (obj.type == PACK_COMMIT && archive_git_commit_parse(out, obj.data, obj.size) == 0)
+		error = 0;
+	free(obj.data);
+	return error;
 }
 
 /*
@@ -579,8 +760,9 @@ static void archive_git_release(struct archive *a)
 	if (!g)
 		return;
 	archive_git_reader_free(g); /* first: the reader may be using the repositories */
-	git_odb_object_free(g->blob);
+	archive_git_blob_free(g->blob);
 	for (i = 0; i < g->epochs_nr; i++) {
+		pack_free(g->epochs[i].pack);
 		git_odb_free(g->epochs[i].odb);
 		git_repository_free(g->epochs[i].repo);
 		free(g->epochs[i].path);
@@ -1079,6 +1261,7 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 {
 	size_t walked = 0;
 	git_repository *repo = g->epochs[e].repo;
+	struct archive_git_commit_fields fields;
 	struct archive_git_commit c;
 	git_commit *commit = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -1088,7 +1271,9 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 	*found = 0;
 	git_oid_cpy(&id, to);
 	for (;;) {
-		if ((error = git_commit_lookup(&commit, repo, &id)) < 0) {
+		if (archive_git_commit_fast(&g->epochs[e], &id, &fields) == 0) {
+			/* Read by the pack reader. */
+		} else if ((error = git_commit_lookup(&commit, repo, &id)) < 0) {
 			if (g->nr > 0 && !git_oid_equal(&id, to)) {
 				error =
 				    archive_git_missing_parent(&g->epochs[e], &child, &id, error);
@@ -1098,25 +1283,31 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
 					  g->epochs[e].path, archive_git_message());
 			goto cleanup;
+		} else {
+			git_oid_cpy(&fields.tree, git_commit_tree_id(commit));
+			fields.time = (int64_t)git_commit_time(commit);
+			fields.has_parent = git_commit_parentcount(commit) > 0;
+			if (fields.has_parent)
+				git_oid_cpy(&fields.parent, git_commit_parent_id(commit, 0));
+			git_commit_free(commit);
+			commit = NULL;
 		}
 		git_oid_cpy(&c.id, &id);
-		git_oid_cpy(&c.tree, git_commit_tree_id(commit));
-		c.time = (int64_t)git_commit_time(commit);
+		git_oid_cpy(&c.tree, &fields.tree);
+		c.time = fields.time;
 		c.epoch = (unsigned int)e;
 		archive_git_append(g, &c);
 
-		if (git_commit_parentcount(commit) == 0)
+		if (!fields.has_parent)
 			break;
 		git_oid_cpy(&child, &id);
-		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
+		git_oid_cpy(&id, &fields.parent);
 		if ((from && git_oid_equal(&id, from)) || (limit && ++walked == limit)) {
 			*found = 1;
 			if (stop)
 				git_oid_cpy(stop, &id);
 			break;
 		}
-		git_commit_free(commit);
-		commit = NULL;
 	}
 cleanup:
 	git_commit_free(commit);
@@ -1338,7 +1529,7 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	int error;
 
 	archive_git_reader_free(g); /* the repositories are ours again */
-	git_odb_object_free(g->blob);
+	archive_git_blob_free(g->blob);
 	g->blob = NULL;
 	g->nr = 0;
 	g->spilled = 0; /* the file, if any, is written again from its start */
@@ -1383,19 +1574,13 @@ cleanup:
 }
 
 /*
- * Reads the message of commit `c` with its epoch's repository, on whichever
- * thread owns it: 1 and *out set (the caller's, git_odb_object_free) when it
- * has one, 0 when its tree has no `m` (a deletion), ARCHIVE_GIT_SKIPPED with
- * the warning in message[0..size) when the message is over
- * ARCHIVE_GIT_MESSAGE_MAX_SIZE (it is not read), MD_ERR_INPUT with the
- * whole message in message[0..size) when the archive is broken.  Sets no
- * error and prints no warning itself (neither is for the reader thread).
+ * archive_git_read() by libgit2 alone (the message copied out of its
+ * object).
  */
-static int archive_git_read(const struct archive_git_epoch *epochs,
-			    const struct archive_git_commit *c, git_odb_object **out, char *message,
-			    size_t size)
+static int archive_git_read_libgit2(const struct archive_git_epoch *epoch,
+				    const struct archive_git_commit *c,
+				    struct archive_git_blob **out, char *message, size_t size)
 {
-	const struct archive_git_epoch *epoch = &epochs[c->epoch];
 	char hex[GIT_OID_HEXSZ + 1], why[64];
 	git_odb_object *blob = NULL;
 	git_tree *tree = NULL;
@@ -1403,6 +1588,7 @@ static int archive_git_read(const struct archive_git_epoch *epochs,
 	const git_oid *blob_id;
 	git_object_t type;
 	size_t blob_size;
+	char *data;
 	int error;
 
 	*out = NULL;
@@ -1440,8 +1626,11 @@ static int archive_git_read(const struct archive_git_epoch *epochs,
 		snprintf(why, sizeof(why), "'m' is a %s, not a blob", git_object_type2string(type));
 		goto fail;
 	}
-	*out = blob;
-	blob = NULL;
+	blob_size = git_odb_object_size(blob);
+	data = xmalloc(blob_size + 1);
+	memcpy(data, git_odb_object_data(blob), blob_size);
+	data[blob_size] = '\0';
+	*out = archive_git_blob_new(data, blob_size);
 	error = 1;
 	goto cleanup;
 fail:
@@ -1455,12 +1644,95 @@ cleanup:
 	return error;
 }
 
+/*
+ * The id of the blob `m` in the raw tree s[0..len) into *out: 1, 0 when the
+ * tree has no `m`, -1 when libgit2 is to read the tree (anything but one
+ * well-formed entry, or an `m` that is not a plain file: libgit2 says what
+ * it is).  Public-inbox trees have one entry, `m` or `d`.
+ */
+static int archive_git_tree_m(git_oid *out, const char *s, size_t len)
+{
+	const char *p = s, *end = s + len, *name, *nul;
+	size_t mode_len;
+
+	while (p < end && *p >= '0' && *p <= '7')
+		p++;
+	mode_len = (size_t)(p - s);
+	if (mode_len == 0 || p == end || *p != ' ')
+		return -1;
+	name = ++p;
+	if (!(nul = memchr(p, '\0', (size_t)(end - p))) || nul == name ||
+	    end - nul != 1 + GIT_OID_RAWSZ)
+		return -1;
+	if (nul - name != 1 || name[0] != 'm')
+		return 0;
+	if (mode_len != 6 || (memcmp(s, "100644", 6) && memcmp(s, "100755", 6)))
+		return -1;
+	memcpy(out->id, nul + 1, GIT_OID_RAWSZ);
+	return 1;
+}
+
+/*
+ * Reads the message of commit `c` with its epoch's repository, on whichever
+ * thread owns it: 1 and *out set (the caller's, archive_git_blob_free) when it
+ * has one, 0 when its tree has no `m` (a deletion), ARCHIVE_GIT_SKIPPED with
+ * the warning in message[0..size) when the message is over
+ * ARCHIVE_GIT_MESSAGE_MAX_SIZE (it is not read), MD_ERR_INPUT with the
+ * whole message in message[0..size) when the archive is broken.  Sets no
+ * error and prints no warning itself (neither is for the reader thread).
+ */
+static int archive_git_read(struct archive_git_epoch *epochs,
+			    const struct archive_git_commit *c, struct archive_git_blob **out,
+			    char *message, size_t size)
+{
+	struct archive_git_epoch *epoch = &epochs[c->epoch];
+	struct pack_reader *pack = archive_git_pack(epoch);
+	struct pack_object tree = {0}, blob = {0};
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid blob_id;
+	int found, status;
+
+	*out = NULL;
+	if (!pack || pack_read(&tree, pack, c->tree.id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK ||
+	    tree.type != PACK_TREE ||
+	    (found = archive_git_tree_m(&blob_id, tree.data, tree.size)) < 0)
+		goto libgit2;
+	free(tree.data);
+	tree.data = NULL;
+	if (found == 0)
+		return 0;
+	status = pack_read(&blob, pack, blob_id.id, ARCHIVE_GIT_MESSAGE_MAX_SIZE);
+	if (status == PACK_TOO_LARGE) {
+		git_oid_tostr(hex, sizeof(hex), &c->id);
+		snprintf(message, size,
+			 "skipping commit %s in '%s': message of %zu bytes is over the %zu MiB "
+			 "limit",
+			 hex, epoch->path, blob.size, ARCHIVE_GIT_MESSAGE_MAX_SIZE >> 20);
+		return ARCHIVE_GIT_SKIPPED;
+	}
+	if (status != PACK_OK)
+		goto libgit2;
+	if (blob.type != PACK_BLOB) {
+		git_oid_tostr(hex, sizeof(hex), &c->id);
+		snprintf(message, size, "cannot read commit %s in '%s': 'm' is a %s, not a blob",
+			 hex, epoch->path, git_object_type2string((git_object_t)blob.type));
+		free(blob.data);
+		return MD_ERR_INPUT;
+	}
+	*out = archive_git_blob_new(blob.data, blob.size);
+	return 1;
+libgit2:
+	free(tree.data);
+	return archive_git_read_libgit2(epoch, c, out, message, size);
+}
+
 /* Fills *out with the message `blob` of `c`, commit i of the window. */
 static void archive_git_message_fill(struct archive_message *out, size_t i,
-				     const struct archive_git_commit *c, git_odb_object *blob)
+				     const struct archive_git_commit *c,
+				     const struct archive_git_blob *blob)
 {
-	out->raw = git_odb_object_data(blob);
-	out->len = git_odb_object_size(blob);
+	out->raw = blob->data;
+	out->len = blob->size;
 	git_oid_tostr(out->id, sizeof(out->id), &c->id);
 	out->time = c->time;
 	out->position = (unsigned long)i + 1;
@@ -1477,7 +1749,7 @@ static int archive_git_list_error(const struct archive_git *g, char *message, si
 /* Frees what a slot holds. */
 static void archive_git_slot_clear(const struct archive_git *g, struct archive_git_slot *slot)
 {
-	git_odb_object_free(slot->blob);
+	archive_git_blob_free(slot->blob);
 	slot->blob = NULL;
 	if (slot->prepared && g->discard)
 		g->discard(slot->prepared);
@@ -1492,7 +1764,7 @@ static void *archive_git_reader_main(void *arg)
 	struct archive_git_slot *slot, pre;
 	struct archive_git_commit c;
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
-	git_odb_object *blob;
+	struct archive_git_blob *blob;
 	void *prepared;
 	size_t i;
 	int status, stop = 0;
@@ -1513,8 +1785,8 @@ static void *archive_git_reader_main(void *arg)
 		} else {
 			status = archive_git_read(r->epochs, &c, &blob, message, sizeof(message));
 			if (status == 1 && g->prepare)
-				prepared = g->prepare(git_odb_object_data(blob),
-						      git_odb_object_size(blob));
+				prepared = g->prepare(blob->data,
+						      blob->size);
 		}
 
 		pthread_mutex_lock(&r->lock);
@@ -1542,7 +1814,7 @@ static void *archive_git_reader_main(void *arg)
 				pthread_cond_signal(&r->not_empty);
 		}
 		pthread_mutex_unlock(&r->lock);
-		git_odb_object_free(blob); /* when told to stop */
+		archive_git_blob_free(blob); /* when told to stop */
 		if (prepared && g->discard)
 			g->discard(prepared);
 	}
@@ -1575,6 +1847,7 @@ static void archive_git_epochs_free(const struct archive_git *g, struct archive_
 	if (!epochs)
 		return;
 	for (e = 0; e < g->epochs_nr; e++) {
+		pack_free(epochs[e].pack);
 		git_odb_free(epochs[e].odb);
 		git_repository_free(epochs[e].repo);
 	}
@@ -1650,10 +1923,10 @@ static void *archive_git_prefetch_main(void *arg)
 		slot->status =
 		    archive_git_read(pf->epochs, &c, &slot->blob, slot->message, sizeof(slot->message));
 		if (slot->status == 1) {
-			pf->bytes += git_odb_object_size(slot->blob);
+			pf->bytes += slot->blob->size;
 			if (g->prepare)
-				slot->prepared = g->prepare(git_odb_object_data(slot->blob),
-							    git_odb_object_size(slot->blob));
+				slot->prepared = g->prepare(slot->blob->data,
+							    slot->blob->size);
 		} else if (slot->status < 0) {
 			break; /* the caller meets the error there, after the messages before */
 		}
@@ -1967,7 +2240,7 @@ static int archive_git_next(struct archive *a, struct archive_message *out)
 {
 	struct archive_git *g = a->impl;
 
-	git_odb_object_free(g->blob);
+	archive_git_blob_free(g->blob);
 	g->blob = NULL;
 	if (!g->started) {
 		g->started = 1;
@@ -2049,9 +2322,10 @@ static int archive_git_root_id(struct archive *a, char out[41])
 	struct archive_git_epoch *epoch = &g->epochs[0];
 	/* An inbox's later epochs hold the runs' ends, not epoch 0. */
 	archive_known_fn known = g->epochs_nr == 1 ? a->known : NULL;
+	struct archive_git_commit_fields fields;
 	git_commit *commit = NULL;
 	git_oid id, child;
-	int error;
+	int error, first = 1;
 
 	assert(!g->readers);
 	if (git_repository_head_unborn(epoch->repo) == 1) {
@@ -2068,26 +2342,34 @@ static int archive_git_root_id(struct archive *a, char out[41])
 		goto cleanup;
 	}
 	/* Down the first-parent chain, one commit at a time, to name a missing one. */
-	if ((error = git_commit_lookup(&commit, epoch->repo, &id)) < 0) {
-		error = archive_git_revision_error(error == GIT_ENOTFOUND ? ARCHIVE_GIT_MISSING
-									  : ARCHIVE_GIT_FAILED,
-						   "HEAD", &id, g, epoch->path, epoch->path);
-		goto cleanup;
-	}
-	while (git_commit_parentcount(commit) > 0) {
+	for (;;) {
+		if (archive_git_commit_fast(epoch, &id, &fields) == 0) {
+			/* Read by the pack reader. */
+		} else if ((error = git_commit_lookup(&commit, epoch->repo, &id)) < 0) {
+			if (first)
+				error = archive_git_revision_error(
+				    error == GIT_ENOTFOUND ? ARCHIVE_GIT_MISSING : ARCHIVE_GIT_FAILED,
+				    "HEAD", &id, g, epoch->path, epoch->path);
+			else
+				error = archive_git_missing_parent(epoch, &child, &id, error);
+			goto cleanup;
+		} else {
+			fields.has_parent = git_commit_parentcount(commit) > 0;
+			if (fields.has_parent)
+				git_oid_cpy(&fields.parent, git_commit_parent_id(commit, 0));
+			git_commit_free(commit);
+			commit = NULL;
+		}
+		if (!fields.has_parent)
+			break;
 		/* Where a recorded run ended: its identity is this chain's. */
 		if (known && archive_git_known_root(a, known, &id, out)) {
 			error = 0;
 			goto cleanup;
 		}
 		git_oid_cpy(&child, &id);
-		git_oid_cpy(&id, git_commit_parent_id(commit, 0));
-		git_commit_free(commit);
-		commit = NULL;
-		if ((error = git_commit_lookup(&commit, epoch->repo, &id)) < 0) {
-			error = archive_git_missing_parent(epoch, &child, &id, error);
-			goto cleanup;
-		}
+		git_oid_cpy(&id, &fields.parent);
+		first = 0;
 	}
 	git_oid_tostr(out, 41, &id);
 	error = 0;

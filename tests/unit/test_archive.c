@@ -51,7 +51,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +63,7 @@
 #include "util/buf.h"
 #include "archive/archive.h"
 #include "util/error.h"
+#include "tmpdir.h"
 
 #define T0 1700000000 /* commit times are T0 + the commit's number */
 
@@ -71,8 +71,6 @@
 #define LONG_N		 200
 #define LONG_DELETION(i) ((i) % 10 == 5)
 #define LONG_HOLE	 150
-
-static char tmpdir[256];
 
 /* The commits the fixtures wrote, by name. */
 static struct {
@@ -109,17 +107,6 @@ static const char *commit_hex(const char *name)
 	char *out = hex[next++ % 8];
 
 	git_oid_tostr(out, GIT_OID_HEXSZ + 1, &commits[commit_index(name)].id);
-	return out;
-}
-
-/* tmpdir + "/" + rel, in one of a few static buffers. */
-static const char *tmp_path(const char *rel)
-{
-	static char paths[8][512];
-	static int next;
-	char *out = paths[next++ % 8];
-
-	snprintf(out, 512, "%s/%s", tmpdir, rel);
 	return out;
 }
 
@@ -460,22 +447,12 @@ static void fixtures_write(void)
 	inboxes_write();
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
 	if (archive_library_init() < 0)
 		return -1;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_archive.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmpdir))
+	if (tmpdir_make("test_archive") < 0)
 		return -1;
 	fixtures_write();
 	return 0;
@@ -484,7 +461,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove();
 	archive_library_shutdown();
 	return 0;
 }

@@ -12,7 +12,6 @@
 
 #include "unit.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -21,22 +20,10 @@
 #include "archive/archive.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "tmpdir.h"
 
 /* maildir.c's limit on a message, lowered here (not declared in a header). */
 extern size_t archive_maildir_message_max;
-
-static char tmpdir[256];
-
-/* tmpdir + "/" + rel, in one of a few static buffers. */
-static const char *tmp_path(const char *rel)
-{
-	static char paths[8][512];
-	static int next;
-	char *out = paths[next++ % 8];
-
-	snprintf(out, 512, "%s/%s", tmpdir, rel);
-	return out;
-}
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -379,22 +366,12 @@ static void test_seed(void **state)
 	free(msgs);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
 	if (archive_library_init() < 0)
 		return -1;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_maildir.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmpdir))
+	if (tmpdir_make("test_maildir") < 0)
 		return -1;
 	return 0;
 }
@@ -402,7 +379,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove();
 	archive_library_shutdown();
 	return 0;
 }

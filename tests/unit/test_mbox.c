@@ -13,7 +13,6 @@
 
 #include "unit.h"
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -23,25 +22,13 @@
 #include "archive/archive.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "tmpdir.h"
 
 /* mbox.c's limit on a message, lowered here (not declared in a header). */
 extern size_t archive_mbox_message_max;
 
 #define FROM_LINE "From mboxrd@z Thu Jan  1 00:00:00 1970\n"
 #define FROM_CRLF "From mboxrd@z Thu Jan  1 00:00:00 1970\r\n"
-
-static char tmpdir[256];
-
-/* tmpdir + "/" + rel, in one of a few static buffers. */
-static const char *tmp_path(const char *rel)
-{
-	static char paths[8][512];
-	static int next;
-	char *out = paths[next++ % 8];
-
-	snprintf(out, 512, "%s/%s", tmpdir, rel);
-	return out;
-}
 
 static void write_file(const char *path, const char *data, size_t len)
 {
@@ -745,22 +732,12 @@ static void test_seed(void **state)
 	read_result_release(&r);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
 	(void)state;
 	if (archive_library_init() < 0)
 		return -1;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_mbox.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmpdir))
+	if (tmpdir_make("test_mbox") < 0)
 		return -1;
 	return 0;
 }
@@ -768,7 +745,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove();
 	archive_library_shutdown();
 	return 0;
 }

@@ -34,7 +34,6 @@
 #include "unit.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,21 +44,10 @@
 #include "archive/archive.h"
 #include "archive/pack.h"
 #include "util/error.h"
+#include "tmpdir.h"
 
 /* The tables below leave the fields their cases do not need out. */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
-static char tmpdir[256];
-
-static const char *tmp_path(const char *rel)
-{
-	static char paths[8][512];
-	static int next;
-	char *out = paths[next++ % 8];
-
-	snprintf(out, 512, "%s/%s", tmpdir, rel);
-	return out;
-}
 
 static void check_git(int error, const char *what)
 {
@@ -250,14 +238,6 @@ static const char *pack_file(const char *rel, const char *ext)
 	return out;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int group_setup(void **state)
 {
 	const char *data = getenv("MLDIGEST_TEST_DATA");
@@ -265,9 +245,7 @@ static int group_setup(void **state)
 	(void)state;
 	if (archive_library_init() < 0)
 		return -1;
-	snprintf(tmpdir, sizeof(tmpdir), "%s/test_pack.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(tmpdir) || !data)
+	if (tmpdir_make("test_pack") < 0 || !data)
 		return -1;
 	made_write();
 	run("git clone -q --mirror '%s/seed-window/seed-window.bundle' '%s'", data,
@@ -296,7 +274,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	(void)state;
-	nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tmpdir_remove();
 	archive_library_shutdown();
 	return 0;
 }

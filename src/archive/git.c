@@ -171,23 +171,23 @@ struct archive_git_blob {
 
 /* One entry of a queue: a message, or an error met reading the window. */
 struct archive_git_slot {
-	int status;	      /* 1: a message in `blob`; 0: a commit without one;
-				 ARCHIVE_GIT_SKIPPED: a warning in `message`;
-				 negative: an error, in `message` */
-	size_t commit;	      /* the commit's index in the window */
-	struct archive_git_commit c; /* the commit (status >= 0) */
+	int status;		       /* 1: a message in `blob`; 0: a commit without one;
+					  ARCHIVE_GIT_SKIPPED: a warning in `message`;
+					  negative: an error, in `message` */
+	size_t commit;		       /* the commit's index in the window */
+	struct archive_git_commit c;   /* the commit (status >= 0) */
 	struct archive_git_blob *blob; /* the caller's once taken off the queue */
-	void *prepared;	      /* what the prepare hook made of it, or NULL */
+	void *prepared;		       /* what the prepare hook made of it, or NULL */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 };
 
 /* One repository: the archive's, or one epoch of a v2 inbox. */
 struct archive_git_epoch {
-	git_repository *repo; /* the reader's alone while it runs */
-	git_odb *odb;	      /* likewise */
+	git_repository *repo;	  /* the reader's alone while it runs */
+	git_odb *odb;		  /* likewise */
 	struct pack_reader *pack; /* likewise, from its first use (archive_git_pack) */
 	int pack_tried;		  /* pack opened, or tried: NULL then, libgit2 reads all */
-	char *path;	      /* for messages: the archive's path, or DIR/git/N.git */
+	char *path;		  /* for messages: the archive's path, or DIR/git/N.git */
 };
 
 struct archive_git;
@@ -267,10 +267,10 @@ struct archive_git {
 	int spill;	  /* a file descriptor, or -1 */
 	int spill_failed; /* it could not be made or written: memory only */
 	size_t spilled;
-	size_t pos;	      /* the next commit to hand on */
+	size_t pos;		       /* the next commit to hand on */
 	struct archive_git_blob *blob; /* the current message, until the next read */
-	int started;	      /* archive_next() chose how to read the window */
-	int inline_read;      /* no reader thread: archive_next() reads */
+	int started;		       /* archive_next() chose how to read the window */
+	int inline_read;	       /* no reader thread: archive_next() reads */
 	/* The prepare hook (archive_set_prepare), copied when the readers start. */
 	archive_prepare_fn prepare;
 	void (*discard)(void *prepared);
@@ -356,10 +356,10 @@ static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
 static int archive_git_hex_id(git_oid *out, const char *s)
 {
 	static const signed char value[256] = {
-	    ['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6, ['6'] = 7,
-	    ['7'] = 8, ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14,
-	    ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
-	    ['F'] = 16,
+	    ['0'] = 1,	['1'] = 2,  ['2'] = 3,	['3'] = 4,  ['4'] = 5,	['5'] = 6,
+	    ['6'] = 7,	['7'] = 8,  ['8'] = 9,	['9'] = 10, ['a'] = 11, ['b'] = 12,
+	    ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16, ['A'] = 11, ['B'] = 12,
+	    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
 	};
 	int hi, lo;
 
@@ -447,22 +447,34 @@ static int archive_git_commit_parse(struct archive_git_commit_fields *out, const
 }
 
 /*
- * Commit `id` of `e` read through the pack reader: 0 with *out set, or 1
- * when libgit2 is to read it (not in a pack, or anything unusual).
+ * What the window needs of commit `id` of `e`: read by the pack reader, or
+ * by libgit2 when that cannot (not in a pack, or anything unusual).
+ * Returns 0 with *out set, or libgit2's error (negative, its message set).
  */
-static int archive_git_commit_fast(struct archive_git_epoch *e, const git_oid *id,
+static int archive_git_commit_read(struct archive_git_epoch *e, const git_oid *id,
 				   struct archive_git_commit_fields *out)
 {
 	struct pack_reader *pack = archive_git_pack(e);
 	struct pack_object obj;
-	int error = 1;
+	git_commit *commit;
+	int error;
 
-	if (!pack || pack_read(&obj, pack, id->id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK)
-		return 1;
-	if (obj.type == PACK_COMMIT && archive_git_commit_parse(out, obj.data, obj.size) == 0)
-		error = 0;
-	free(obj.data);
-	return error;
+	if (pack && pack_read(&obj, pack, id->id, ARCHIVE_GIT_PACK_OBJECT_MAX) == PACK_OK) {
+		error = obj.type == PACK_COMMIT ? archive_git_commit_parse(out, obj.data, obj.size)
+						: -1;
+		free(obj.data);
+		if (error == 0)
+			return 0;
+	}
+	if ((error = git_commit_lookup(&commit, e->repo, id)) < 0)
+		return error;
+	git_oid_cpy(&out->tree, git_commit_tree_id(commit));
+	out->time = (int64_t)git_commit_time(commit);
+	out->has_parent = git_commit_parentcount(commit) > 0;
+	if (out->has_parent)
+		git_oid_cpy(&out->parent, git_commit_parent_id(commit, 0));
+	git_commit_free(commit);
+	return 0;
 }
 
 /*
@@ -1182,8 +1194,7 @@ static void archive_git_spill(struct archive_git *g)
  * Walked commit k (newest first) into *out: 0, or -1 (errno set) when the
  * temporary file cannot be read.  Any thread (pread on the file).
  */
-static int archive_git_walked(const struct archive_git *g, size_t k,
-			      struct archive_git_commit *out)
+static int archive_git_walked(const struct archive_git *g, size_t k, struct archive_git_commit *out)
 {
 	ssize_t n;
 
@@ -1260,10 +1271,8 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 			     const git_oid *from, size_t limit, git_oid *stop, int *found)
 {
 	size_t walked = 0;
-	git_repository *repo = g->epochs[e].repo;
 	struct archive_git_commit_fields fields;
 	struct archive_git_commit c;
-	git_commit *commit = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid id, child;
 	int error = 0;
@@ -1271,26 +1280,13 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 	*found = 0;
 	git_oid_cpy(&id, to);
 	for (;;) {
-		if (archive_git_commit_fast(&g->epochs[e], &id, &fields) == 0) {
-			/* Read by the pack reader. */
-		} else if ((error = git_commit_lookup(&commit, repo, &id)) < 0) {
-			if (g->nr > 0 && !git_oid_equal(&id, to)) {
-				error =
-				    archive_git_missing_parent(&g->epochs[e], &child, &id, error);
-				goto cleanup;
-			}
+		if ((error = archive_git_commit_read(&g->epochs[e], &id, &fields)) < 0) {
+			if (g->nr > 0 && !git_oid_equal(&id, to))
+				return archive_git_missing_parent(&g->epochs[e], &child, &id,
+								  error);
 			git_oid_tostr(hex, sizeof(hex), &id);
-			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
-					  g->epochs[e].path, archive_git_message());
-			goto cleanup;
-		} else {
-			git_oid_cpy(&fields.tree, git_commit_tree_id(commit));
-			fields.time = (int64_t)git_commit_time(commit);
-			fields.has_parent = git_commit_parentcount(commit) > 0;
-			if (fields.has_parent)
-				git_oid_cpy(&fields.parent, git_commit_parent_id(commit, 0));
-			git_commit_free(commit);
-			commit = NULL;
+			return error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
+					 g->epochs[e].path, archive_git_message());
 		}
 		git_oid_cpy(&c.id, &id);
 		git_oid_cpy(&c.tree, &fields.tree);
@@ -1309,9 +1305,7 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 			break;
 		}
 	}
-cleanup:
-	git_commit_free(commit);
-	return error;
+	return 0;
 }
 
 /*
@@ -1414,9 +1408,9 @@ static size_t archive_git_steps_from(struct archive_git *g, const char *spec, co
 	if (steps == 0 || base_len == strlen(spec))
 		return 0;
 	base = xmemdupz(spec, base_len);
-	same = archive_git_lookup(&object, &commit, g->epochs[0].repo, base) ==
-		   ARCHIVE_GIT_COMMIT &&
-	       git_oid_equal(&commit, to);
+	same =
+	    archive_git_lookup(&object, &commit, g->epochs[0].repo, base) == ARCHIVE_GIT_COMMIT &&
+	    git_oid_equal(&commit, to);
 	free(base);
 	return same ? steps : 0;
 }
@@ -1573,6 +1567,31 @@ cleanup:
 	return error;
 }
 
+/* archive_git_read()'s warning for commit `c`, whose message has `size` bytes. */
+static int archive_git_too_large(char *message, size_t msize, const struct archive_git_epoch *epoch,
+				 const struct archive_git_commit *c, size_t size)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), &c->id);
+	snprintf(message, msize,
+		 "skipping commit %s in '%s': message of %zu bytes is over the %zu MiB limit", hex,
+		 epoch->path, size, ARCHIVE_GIT_MESSAGE_MAX_SIZE >> 20);
+	return ARCHIVE_GIT_SKIPPED;
+}
+
+/* archive_git_read()'s error for commit `c`: why it cannot be read. */
+static int archive_git_unreadable(char *message, size_t msize,
+				  const struct archive_git_epoch *epoch,
+				  const struct archive_git_commit *c, const char *why)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), &c->id);
+	snprintf(message, msize, "cannot read commit %s in '%s': %s", hex, epoch->path, why);
+	return MD_ERR_INPUT;
+}
+
 /*
  * archive_git_read() by libgit2 alone (the message copied out of its
  * object).
@@ -1581,7 +1600,7 @@ static int archive_git_read_libgit2(const struct archive_git_epoch *epoch,
 				    const struct archive_git_commit *c,
 				    struct archive_git_blob **out, char *message, size_t size)
 {
-	char hex[GIT_OID_HEXSZ + 1], why[64];
+	char why[64];
 	git_odb_object *blob = NULL;
 	git_tree *tree = NULL;
 	const git_tree_entry *entry;
@@ -1610,12 +1629,7 @@ static int archive_git_read_libgit2(const struct archive_git_epoch *epoch,
 		goto fail;
 	}
 	if (blob_size > ARCHIVE_GIT_MESSAGE_MAX_SIZE) {
-		git_oid_tostr(hex, sizeof(hex), &c->id);
-		snprintf(message, size,
-			 "skipping commit %s in '%s': message of %zu bytes is over the %zu MiB "
-			 "limit",
-			 hex, epoch->path, blob_size, ARCHIVE_GIT_MESSAGE_MAX_SIZE >> 20);
-		error = ARCHIVE_GIT_SKIPPED;
+		error = archive_git_too_large(message, size, epoch, c, blob_size);
 		goto cleanup;
 	}
 	if ((error = git_odb_read(&blob, epoch->odb, blob_id)) < 0) {
@@ -1634,10 +1648,8 @@ static int archive_git_read_libgit2(const struct archive_git_epoch *epoch,
 	error = 1;
 	goto cleanup;
 fail:
-	git_oid_tostr(hex, sizeof(hex), &c->id);
-	snprintf(message, size, "cannot read commit %s in '%s': %s", hex, epoch->path,
-		 why[0] ? why : archive_git_message());
-	error = MD_ERR_INPUT;
+	error =
+	    archive_git_unreadable(message, size, epoch, c, why[0] ? why : archive_git_message());
 cleanup:
 	git_odb_object_free(blob);
 	git_tree_free(tree);
@@ -1681,14 +1693,13 @@ static int archive_git_tree_m(git_oid *out, const char *s, size_t len)
  * whole message in message[0..size) when the archive is broken.  Sets no
  * error and prints no warning itself (neither is for the reader thread).
  */
-static int archive_git_read(struct archive_git_epoch *epochs,
-			    const struct archive_git_commit *c, struct archive_git_blob **out,
-			    char *message, size_t size)
+static int archive_git_read(struct archive_git_epoch *epochs, const struct archive_git_commit *c,
+			    struct archive_git_blob **out, char *message, size_t size)
 {
 	struct archive_git_epoch *epoch = &epochs[c->epoch];
 	struct pack_reader *pack = archive_git_pack(epoch);
 	struct pack_object tree = {0}, blob = {0};
-	char hex[GIT_OID_HEXSZ + 1];
+	char why[64];
 	git_oid blob_id;
 	int found, status;
 
@@ -1702,22 +1713,15 @@ static int archive_git_read(struct archive_git_epoch *epochs,
 	if (found == 0)
 		return 0;
 	status = pack_read(&blob, pack, blob_id.id, ARCHIVE_GIT_MESSAGE_MAX_SIZE);
-	if (status == PACK_TOO_LARGE) {
-		git_oid_tostr(hex, sizeof(hex), &c->id);
-		snprintf(message, size,
-			 "skipping commit %s in '%s': message of %zu bytes is over the %zu MiB "
-			 "limit",
-			 hex, epoch->path, blob.size, ARCHIVE_GIT_MESSAGE_MAX_SIZE >> 20);
-		return ARCHIVE_GIT_SKIPPED;
-	}
+	if (status == PACK_TOO_LARGE)
+		return archive_git_too_large(message, size, epoch, c, blob.size);
 	if (status != PACK_OK)
 		goto libgit2;
 	if (blob.type != PACK_BLOB) {
-		git_oid_tostr(hex, sizeof(hex), &c->id);
-		snprintf(message, size, "cannot read commit %s in '%s': 'm' is a %s, not a blob",
-			 hex, epoch->path, git_object_type2string((git_object_t)blob.type));
 		free(blob.data);
-		return MD_ERR_INPUT;
+		snprintf(why, sizeof(why), "'m' is a %s, not a blob",
+			 git_object_type2string((git_object_t)blob.type));
+		return archive_git_unreadable(message, size, epoch, c, why);
 	}
 	*out = archive_git_blob_new(blob.data, blob.size);
 	return 1;
@@ -1785,8 +1789,7 @@ static void *archive_git_reader_main(void *arg)
 		} else {
 			status = archive_git_read(r->epochs, &c, &blob, message, sizeof(message));
 			if (status == 1 && g->prepare)
-				prepared = g->prepare(blob->data,
-						      blob->size);
+				prepared = g->prepare(blob->data, blob->size);
 		}
 
 		pthread_mutex_lock(&r->lock);
@@ -1893,8 +1896,8 @@ static void *archive_git_prefetch_main(void *arg)
 	struct archive_git *g = pf->g;
 	struct archive_git_slot *slot;
 	struct archive_git_commit c;
-	size_t max = archive_git_prefetch_test ? archive_git_prefetch_test
-					       : ARCHIVE_GIT_PREFETCH_MAX;
+	size_t max =
+	    archive_git_prefetch_test ? archive_git_prefetch_test : ARCHIVE_GIT_PREFETCH_MAX;
 	size_t k;
 
 	for (k = 0; k < max && pf->bytes < ARCHIVE_GIT_PREFETCH_BYTES; k++) {
@@ -1920,13 +1923,12 @@ static void *archive_git_prefetch_main(void *arg)
 		slot->commit = k;
 		slot->c = c;
 		slot->message[0] = '\0';
-		slot->status =
-		    archive_git_read(pf->epochs, &c, &slot->blob, slot->message, sizeof(slot->message));
+		slot->status = archive_git_read(pf->epochs, &c, &slot->blob, slot->message,
+						sizeof(slot->message));
 		if (slot->status == 1) {
 			pf->bytes += slot->blob->size;
 			if (g->prepare)
-				slot->prepared = g->prepare(slot->blob->data,
-							    slot->blob->size);
+				slot->prepared = g->prepare(slot->blob->data, slot->blob->size);
 		} else if (slot->status < 0) {
 			break; /* the caller meets the error there, after the messages before */
 		}
@@ -2323,59 +2325,39 @@ static int archive_git_root_id(struct archive *a, char out[41])
 	/* An inbox's later epochs hold the runs' ends, not epoch 0. */
 	archive_known_fn known = g->epochs_nr == 1 ? a->known : NULL;
 	struct archive_git_commit_fields fields;
-	git_commit *commit = NULL;
 	git_oid id, child;
 	int error, first = 1;
 
 	assert(!g->readers);
-	if (git_repository_head_unborn(epoch->repo) == 1) {
-		error = error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
-		goto cleanup;
-	}
+	if (git_repository_head_unborn(epoch->repo) == 1)
+		return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 	if ((error = git_reference_name_to_id(&id, epoch->repo, "HEAD")) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
-			error =
-			    error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
-		else
-			error = error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
-					  archive_git_message());
-		goto cleanup;
+			return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
+		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
+				 archive_git_message());
 	}
 	/* Down the first-parent chain, one commit at a time, to name a missing one. */
 	for (;;) {
-		if (archive_git_commit_fast(epoch, &id, &fields) == 0) {
-			/* Read by the pack reader. */
-		} else if ((error = git_commit_lookup(&commit, epoch->repo, &id)) < 0) {
+		if ((error = archive_git_commit_read(epoch, &id, &fields)) < 0) {
 			if (first)
-				error = archive_git_revision_error(
-				    error == GIT_ENOTFOUND ? ARCHIVE_GIT_MISSING : ARCHIVE_GIT_FAILED,
+				return archive_git_revision_error(
+				    error == GIT_ENOTFOUND ? ARCHIVE_GIT_MISSING
+							   : ARCHIVE_GIT_FAILED,
 				    "HEAD", &id, g, epoch->path, epoch->path);
-			else
-				error = archive_git_missing_parent(epoch, &child, &id, error);
-			goto cleanup;
-		} else {
-			fields.has_parent = git_commit_parentcount(commit) > 0;
-			if (fields.has_parent)
-				git_oid_cpy(&fields.parent, git_commit_parent_id(commit, 0));
-			git_commit_free(commit);
-			commit = NULL;
+			return archive_git_missing_parent(epoch, &child, &id, error);
 		}
 		if (!fields.has_parent)
 			break;
 		/* Where a recorded run ended: its identity is this chain's. */
-		if (known && archive_git_known_root(a, known, &id, out)) {
-			error = 0;
-			goto cleanup;
-		}
+		if (known && archive_git_known_root(a, known, &id, out))
+			return 0;
 		git_oid_cpy(&child, &id);
 		git_oid_cpy(&id, &fields.parent);
 		first = 0;
 	}
 	git_oid_tostr(out, 41, &id);
-	error = 0;
-cleanup:
-	git_commit_free(commit);
-	return error;
+	return 0;
 }
 
 const struct archive_ops archive_git_ops = {

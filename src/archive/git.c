@@ -1760,37 +1760,69 @@ static void archive_git_slot_clear(const struct archive_git *g, struct archive_g
 	slot->prepared = NULL;
 }
 
+/*
+ * Moves what `src` holds into `dst` (its message only when its status has
+ * one: most slots have none, and it is 1 KiB); `src` then holds nothing.
+ */
+static void archive_git_slot_move(struct archive_git_slot *dst, struct archive_git_slot *src)
+{
+	dst->status = src->status;
+	dst->commit = src->commit;
+	dst->c = src->c;
+	dst->blob = src->blob;
+	dst->prepared = src->prepared;
+	if (src->status < 0 || src->status == ARCHIVE_GIT_SKIPPED)
+		memcpy(dst->message, src->message, sizeof(dst->message));
+	src->blob = NULL;
+	src->prepared = NULL;
+}
+
+/*
+ * Reads the message of slot->c with `epochs` into the slot (its status,
+ * blob, message) and runs `prepare` on it (NULL: not).
+ */
+static void archive_git_load(struct archive_git_slot *slot, struct archive_git_epoch *epochs,
+			     archive_prepare_fn prepare)
+{
+	slot->blob = NULL;
+	slot->prepared = NULL;
+	slot->message[0] = '\0';
+	slot->status =
+	    archive_git_read(epochs, &slot->c, &slot->blob, slot->message, sizeof(slot->message));
+	if (slot->status == 1 && prepare)
+		slot->prepared = prepare(slot->blob->data, slot->blob->size);
+}
+
+/*
+ * Commit i's message into *out: the prefetched one, else read with
+ * `epochs` and prepared with `prepare` (archive_git_load).
+ */
+static void archive_git_fetch(struct archive_git_slot *out, struct archive_git *g, size_t i,
+			      struct archive_git_epoch *epochs, archive_prepare_fn prepare)
+{
+	if (archive_git_take_prefetched(g, i, out))
+		return;
+	out->commit = i;
+	if (archive_git_commit_at(g, i, &out->c) < 0) {
+		out->blob = NULL;
+		out->prepared = NULL;
+		out->status = archive_git_list_error(g, out->message, sizeof(out->message));
+		return;
+	}
+	archive_git_load(out, epochs, prepare);
+}
+
 /* A reader thread: reads its commits of the window into its queue, oldest first. */
 static void *archive_git_reader_main(void *arg)
 {
 	struct archive_git_reader *r = arg;
 	struct archive_git *g = r->g;
-	struct archive_git_slot *slot, pre;
-	struct archive_git_commit c;
-	char message[ARCHIVE_GIT_MESSAGE_MAX];
-	struct archive_git_blob *blob;
-	void *prepared;
+	struct archive_git_slot *slot, got;
 	size_t i;
-	int status, stop = 0;
+	int stop = 0;
 
 	for (i = r->first; i < g->nr && !stop; i += g->readers_nr) {
-		message[0] = '\0';
-		prepared = NULL;
-		if (archive_git_take_prefetched(g, i, &pre)) {
-			c = pre.c;
-			status = pre.status;
-			blob = pre.blob;
-			prepared = pre.prepared;
-			if (status < 0 || status == ARCHIVE_GIT_SKIPPED)
-				memcpy(message, pre.message, sizeof(message));
-		} else if (archive_git_commit_at(g, i, &c) < 0) {
-			blob = NULL;
-			status = archive_git_list_error(g, message, sizeof(message));
-		} else {
-			status = archive_git_read(r->epochs, &c, &blob, message, sizeof(message));
-			if (status == 1 && g->prepare)
-				prepared = g->prepare(blob->data, blob->size);
-		}
+		archive_git_fetch(&got, g, i, r->epochs, g->prepare);
 
 		pthread_mutex_lock(&r->lock);
 		while (r->count == ARCHIVE_GIT_QUEUE && !r->stop) {
@@ -1801,15 +1833,7 @@ static void *archive_git_reader_main(void *arg)
 		stop = r->stop;
 		if (!stop) {
 			slot = &r->slots[(r->head + r->count) % ARCHIVE_GIT_QUEUE];
-			slot->status = status;
-			slot->commit = i;
-			slot->c = c;
-			slot->blob = blob;
-			slot->prepared = prepared;
-			blob = NULL;
-			prepared = NULL;
-			if (status < 0 || status == ARCHIVE_GIT_SKIPPED)
-				memcpy(slot->message, message, sizeof(message));
+			archive_git_slot_move(slot, &got);
 			r->count++;
 			/* The caller is woken for half a queue at a time, not for each. */
 			if (r->caller_waiting &&
@@ -1817,9 +1841,7 @@ static void *archive_git_reader_main(void *arg)
 				pthread_cond_signal(&r->not_empty);
 		}
 		pthread_mutex_unlock(&r->lock);
-		archive_git_blob_free(blob); /* when told to stop */
-		if (prepared && g->discard)
-			g->discard(prepared);
+		archive_git_slot_clear(g, &got); /* when told to stop */
 	}
 
 	pthread_mutex_lock(&r->lock);
@@ -1922,16 +1944,11 @@ static void *archive_git_prefetch_main(void *arg)
 		slot = &pf->slots[pf->nr++];
 		slot->commit = k;
 		slot->c = c;
-		slot->message[0] = '\0';
-		slot->status = archive_git_read(pf->epochs, &c, &slot->blob, slot->message,
-						sizeof(slot->message));
-		if (slot->status == 1) {
+		archive_git_load(slot, pf->epochs, g->prepare);
+		if (slot->status == 1)
 			pf->bytes += slot->blob->size;
-			if (g->prepare)
-				slot->prepared = g->prepare(slot->blob->data, slot->blob->size);
-		} else if (slot->status < 0) {
+		else if (slot->status < 0)
 			break; /* the caller meets the error there, after the messages before */
-		}
 	}
 	return NULL;
 }
@@ -2030,15 +2047,8 @@ static int archive_git_take_prefetched(struct archive_git *g, size_t i,
 	if (i + g->prefetched_nr < g->nr)
 		return 0;
 	pre = &g->prefetched[g->nr - 1 - i];
-	out->status = pre->status;
+	archive_git_slot_move(out, pre);
 	out->commit = i;
-	out->c = pre->c;
-	out->blob = pre->blob;
-	out->prepared = pre->prepared;
-	if (pre->status < 0 || pre->status == ARCHIVE_GIT_SKIPPED)
-		memcpy(out->message, pre->message, sizeof(out->message));
-	pre->blob = NULL;
-	pre->prepared = NULL;
 	return 1;
 }
 
@@ -2204,34 +2214,21 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 /* archive_next() without a thread: reads the next commits until a message. */
 static int archive_git_next_inline(struct archive_git *g, struct archive_message *out)
 {
-	char message[ARCHIVE_GIT_MESSAGE_MAX];
-	struct archive_git_slot pre;
-	struct archive_git_commit c;
-	size_t i;
-	int error;
+	struct archive_git_slot got;
 
 	while (g->pos < g->nr) {
-		i = g->pos++;
-		if (archive_git_take_prefetched(g, i, &pre)) {
-			c = pre.c;
-			error = pre.status;
-			g->blob = pre.blob;
-			out->prepared = pre.prepared;
-			if (error < 0 || error == ARCHIVE_GIT_SKIPPED)
-				memcpy(message, pre.message, sizeof(message));
-		} else if (archive_git_commit_at(g, i, &c) < 0) {
-			error = archive_git_list_error(g, message, sizeof(message));
-		} else {
-			error = archive_git_read(g->epochs, &c, &g->blob, message, sizeof(message));
-		}
-		if (error < 0)
-			return error_set(error, "%s", message);
-		if (error == ARCHIVE_GIT_SKIPPED) {
-			warning("%s", message);
+		/* Not prepared here: archive.c does it (or it was, when prefetched). */
+		archive_git_fetch(&got, g, g->pos++, g->epochs, NULL);
+		if (got.status < 0)
+			return error_set(got.status, "%s", got.message);
+		if (got.status == ARCHIVE_GIT_SKIPPED) {
+			warning("%s", got.message);
 			continue;
 		}
-		if (error > 0) {
-			archive_git_message_fill(out, i, &c, g->blob);
+		if (got.status > 0) {
+			g->blob = got.blob;
+			out->prepared = got.prepared;
+			archive_git_message_fill(out, got.commit, &got.c, g->blob);
 			return 1;
 		}
 	}

@@ -113,8 +113,6 @@
 #define GIT_MWINDOW_SIZE   ((size_t)8 << 20)
 #define GIT_MAPPED_LIMIT   ((size_t)16 << 20)
 #define GIT_CACHE_MAX_SIZE ((ssize_t)1 << 20)
-/* Commits up to this size are cached while a window FROM..TO is set. */
-#define ARCHIVE_GIT_COMMIT_CACHE_OBJECT ((size_t)4096)
 
 /*
  * Messages read ahead by each reader, at most.  The caller holds one more
@@ -1029,49 +1027,39 @@ static int archive_git_inbox_step(struct archive_git_rev *rev, struct archive *a
 				  const char *spec)
 {
 	struct archive_git *g = a->impl;
-	git_commit *commit = NULL;
+	struct archive_git_commit_fields fields;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid child;
 	int error = 0, stepped = 0;
 
 	for (; steps > 0; steps--) {
-		if ((error = git_commit_lookup(&commit, g->epochs[rev->epoch].repo, &rev->id)) <
+		if ((error = archive_git_commit_read(&g->epochs[rev->epoch], &rev->id, &fields)) <
 		    0) {
-			if (stepped) {
-				error = archive_git_missing_parent(&g->epochs[rev->epoch], &child,
-								   &rev->id, error);
-				goto cleanup;
-			}
+			if (stepped)
+				return archive_git_missing_parent(&g->epochs[rev->epoch], &child,
+								  &rev->id, error);
 			git_oid_tostr(hex, sizeof(hex), &rev->id);
-			error = error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
-					  g->epochs[rev->epoch].path, archive_git_message());
-			goto cleanup;
+			return error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
+					 g->epochs[rev->epoch].path, archive_git_message());
 		}
 		stepped = 0;
-		if (git_commit_parentcount(commit) > 0) {
+		if (fields.has_parent) {
 			git_oid_cpy(&child, &rev->id);
-			git_oid_cpy(&rev->id, git_commit_parent_id(commit, 0));
+			git_oid_cpy(&rev->id, &fields.parent);
 			stepped = 1;
 		} else {
 			do {
-				if (rev->epoch == 0) {
-					error =
-					    error_set(MD_ERR_INPUT, "unknown revision '%s' in '%s'",
-						      spec, a->path);
-					goto cleanup;
-				}
+				if (rev->epoch == 0)
+					return error_set(MD_ERR_INPUT,
+							 "unknown revision '%s' in '%s'", spec,
+							 a->path);
 				rev->epoch--;
 			} while ((error = archive_git_head(&rev->id, g, rev->epoch)) == 0);
 			if (error < 0)
-				goto cleanup;
+				return error;
 		}
-		git_commit_free(commit);
-		commit = NULL;
 	}
-	error = 0;
-cleanup:
-	git_commit_free(commit);
-	return error;
+	return 0;
 }
 
 /*
@@ -1532,22 +1520,12 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	g->started = 0;
 	g->inline_read = 0;
 
-	/*
-	 * Resolving FROM (HEAD~1000) walks the commits the window is then made
-	 * of, once more: commits are cached while the window is set (within
-	 * GIT_CACHE_MAX_SIZE), so that they are read once.
-	 */
-	if (from)
-		git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_COMMIT,
-				 ARCHIVE_GIT_COMMIT_CACHE_OBJECT);
 	archive_git_prefetch_start(a);
 	if (g->inbox)
 		error = archive_git_inbox_window(a, from, to, &from_id, &to_id);
 	else
 		error = archive_git_repo_window(a, from, to, &from_id, &to_id);
 	archive_git_prefetch_end(g, error == 0);
-	if (from)
-		archive_git_no_cache(GIT_OBJECT_COMMIT);
 	if (error < 0)
 		goto cleanup;
 	if (g->nr == 0) {

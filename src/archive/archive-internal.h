@@ -101,4 +101,11 @@ extern size_t archive_git_prefetch_test;
  */
 extern size_t archive_git_commits_in_memory;
 
+/*
+ * Starts libgit2, once, from any thread: 0, or its error (negative).  It
+ * is started on first need only (src/archive/gitdir.h says why): by the
+ * git archive when pack.c and gitdir.c cannot read all, by archive_fetch().
+ */
+int archive_git_start(void);
+
 #endif

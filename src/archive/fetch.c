@@ -336,6 +336,9 @@ int archive_fetch(const char *path)
 	char *last_url = NULL;
 	int inbox, error = 0;
 
+	if (archive_git_start() < 0)
+		return error_set(MD_ERR_SYSTEM, "cannot fetch '%s': libgit2 cannot be started",
+				 path);
 	buf_addf(&b, "%s/git/0.git", path);
 	inbox = fetch_is_directory(b.data);
 	if (!inbox && !fetch_is_directory(path)) {

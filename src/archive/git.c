@@ -8,8 +8,11 @@
  * bounded caches, nothing mapped); libgit2 reads the rest (loose objects,
  * alternates, a pack pack.c leaves out) and anything pack.c finds unusual
  * or damaged, so that a broken repository gets libgit2's message, as
- * before.  Revisions, references and the repositories themselves are
- * libgit2's.
+ * before.  References (HEAD, branch and tag names, full ids) of a plain
+ * bare repository are read by gitdir.c; libgit2 resolves every other
+ * revision, opens every other repository, and is started only then
+ * (archive_git_start: starting it costs 9 ms, src/archive/gitdir.h), so a
+ * common run never starts it.
  *
  * Each commit of the archive adds one message as the blob `m` at the root of
  * its tree; a deletion has `d` instead.  archive_set_window() walks the
@@ -26,7 +29,8 @@
  * order, and keeps only the current message.
  *
  * libgit2 objects must not be used by two threads at once, so reader 0 uses
- * the archive's repositories and the others open their own (libgit2 shares
+ * the archive's repositories and the others their own, each opened by its
+ * thread when it needs libgit2 at all (libgit2 shares
  * the packs and their mapped windows between repositories of one process,
  * under its own locks); each repository opened has its own pack reader
  * (archive_git_epoch.pack), so each thread has its own, and none is
@@ -80,6 +84,7 @@
 #endif
 
 #include "archive/archive-internal.h"
+#include "archive/gitdir.h"
 #include "archive/pack.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -99,7 +104,7 @@
 #include <unistd.h>
 
 /*
- * libgit2's process-wide settings (see archive_git_library_init).  Packs are
+ * libgit2's process-wide settings (see archive_git_start_once).  Packs are
  * mapped in windows of at most GIT_MWINDOW_SIZE, GIT_MAPPED_LIMIT bytes in
  * all: with the default window (1 GiB) a whole public-inbox epoch is mapped
  * at once and the limit does nothing.  Mapped pages count in the process's
@@ -181,11 +186,14 @@ struct archive_git_slot {
 
 /* One repository: the archive's, or one epoch of a v2 inbox. */
 struct archive_git_epoch {
-	git_repository *repo;	  /* the reader's alone while it runs */
+	git_repository *repo;	  /* the reader's alone while it runs; NULL until libgit2 is
+				     needed (archive_git_repo) */
 	git_odb *odb;		  /* likewise */
 	struct pack_reader *pack; /* likewise, from its first use (archive_git_pack) */
 	int pack_tried;		  /* pack opened, or tried: NULL then, libgit2 reads all */
 	char *path;		  /* for messages: the archive's path, or DIR/git/N.git */
+	char *gitdir;		  /* where objects/ and refs/ are, ending in '/' */
+	int plain;		  /* gitdir_plain(): references read by gitdir.c first */
 };
 
 struct archive_git;
@@ -296,9 +304,20 @@ static void archive_git_prefetch_end(struct archive_git *g, int keep);
 static int archive_git_take_prefetched(struct archive_git *g, size_t i,
 				       struct archive_git_slot *out);
 
+/*
+ * libgit2 is started on first need (archive_git_start): a run that
+ * pack.c and gitdir.c read alone never pays for it (gitdir.h).
+ */
+static pthread_once_t archive_git_once = PTHREAD_ONCE_INIT;
+static int archive_git_status;		  /* 1 started, else libgit2's error */
+static char archive_git_start_error[256]; /* why it could not be started */
+
 /* libgit2's last message, for ours. */
 static const char *archive_git_message(void)
 {
+	if (archive_git_status != 1)
+		return archive_git_start_error[0] ? archive_git_start_error
+						  : "libgit2 is not started";
 	const git_error *e = git_error_last();
 
 	return e && e->message ? e->message : "unknown error";
@@ -343,11 +362,101 @@ static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
 	if (e->pack_tried)
 		return e->pack;
 	e->pack_tried = 1;
-	buf_addf(&dir, "%sobjects", git_repository_commondir(e->repo));
+	buf_addf(&dir, "%sobjects", e->gitdir);
 	if (pack_open(&e->pack, dir.data) < 0)
 		e->pack = NULL;
 	buf_release(&dir);
 	return e->pack;
+}
+
+/*
+ * Opens e's repository with libgit2 (starting libgit2) unless it is open:
+ * 0, or libgit2's error (negative; archive_git_message() says why).  Only
+ * what pack.c and gitdir.c leave to libgit2 gets here.
+ */
+static int archive_git_repo(struct archive_git_epoch *e)
+{
+	int error;
+
+	if (e->repo)
+		return 0;
+	if ((error = archive_git_start()) < 0 ||
+	    (error = git_repository_open_ext(&e->repo, e->path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+					     NULL)) < 0)
+		return error;
+	if ((error = git_repository_odb(&e->odb, e->repo)) < 0) {
+		git_repository_free(e->repo);
+		e->repo = NULL;
+	}
+	return error;
+}
+
+/*
+ * `spec` resolved without libgit2 (gitdir_resolve()) to a commit pack.c
+ * reads: 1 with *out set, else 0 (libgit2 is to look it up).
+ */
+static int archive_git_fast(git_oid *out, struct archive_git_epoch *e, const char *spec)
+{
+	struct pack_reader *pack;
+	struct pack_object obj;
+	git_oid id;
+	int commit;
+
+	if (!e->plain || !gitdir_resolve(e->gitdir, spec, id.id) || !(pack = archive_git_pack(e)) ||
+	    pack_read(&obj, pack, id.id, ARCHIVE_GIT_PACK_OBJECT_MAX) != PACK_OK)
+		return 0;
+	commit = obj.type == PACK_COMMIT;
+	free(obj.data);
+	if (commit)
+		git_oid_cpy(out, &id);
+	return commit;
+}
+
+/* Whether e's HEAD is unborn: 1, 0, or libgit2's error (negative). */
+static int archive_git_unborn(struct archive_git_epoch *e)
+{
+	git_oid head;
+	int error;
+
+	if (archive_git_fast(&head, e, "HEAD"))
+		return 0;
+	if ((error = archive_git_repo(e)) < 0)
+		return error;
+	return git_repository_head_unborn(e->repo);
+}
+
+/* Whether e is a shallow clone: its `shallow` file is there and not empty (as libgit2). */
+static int archive_git_epoch_shallow(const struct archive_git_epoch *e)
+{
+	struct buf path = BUF_INIT;
+	struct stat st;
+	int shallow;
+
+	buf_addf(&path, "%sshallow", e->gitdir);
+	shallow = stat(path.data, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0;
+	buf_release(&path);
+	return shallow;
+}
+
+/*
+ * Whether the directory `path` is no repository libgit2 would open: it has
+ * neither HEAD nor .git.  (A v2 inbox's top directory, which then needs no
+ * libgit2 either.)
+ */
+static int archive_git_not_repository(const char *path)
+{
+	struct buf file = BUF_INIT;
+	struct stat st;
+	int none;
+
+	buf_addf(&file, "%s/HEAD", path);
+	none = stat(path, &st) == 0 && S_ISDIR(st.st_mode) && lstat(file.data, &st) < 0 &&
+	       errno == ENOENT;
+	buf_reset(&file);
+	buf_addf(&file, "%s/.git", path);
+	none = none && lstat(file.data, &st) < 0 && errno == ENOENT;
+	buf_release(&file);
+	return none;
 }
 
 /* The 20-byte id written as 40 hex digits at s: 0, or -1. */
@@ -464,7 +573,8 @@ static int archive_git_commit_read(struct archive_git_epoch *e, const git_oid *i
 		if (error == 0)
 			return 0;
 	}
-	if ((error = git_commit_lookup(&commit, e->repo, id)) < 0)
+	if ((error = archive_git_repo(e)) < 0 ||
+	    (error = git_commit_lookup(&commit, e->repo, id)) < 0)
 		return error;
 	git_oid_cpy(&out->tree, git_commit_tree_id(commit));
 	out->time = (int64_t)git_commit_time(commit);
@@ -537,7 +647,7 @@ static int archive_git_packs_check(const struct archive_git_epoch *e)
 	DIR *d;
 	int error = 0;
 
-	buf_addf(&dir, "%sobjects/pack", git_repository_path(e->repo));
+	buf_addf(&dir, "%sobjects/pack", e->gitdir);
 	if (!(d = opendir(dir.data)))
 		goto cleanup; /* no packs: every object is loose */
 	while (error == 0 && (entry = readdir(d)) != NULL) {
@@ -562,9 +672,23 @@ cleanup:
  */
 static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
 {
+	struct buf gitdir = BUF_INIT;
 	int error;
 
 	e->path = xstrdup(path);
+	if (gitdir_plain(path)) {
+		buf_addstr(&gitdir, path);
+		if (gitdir.len == 0 || gitdir.data[gitdir.len - 1] != '/')
+			buf_addch(&gitdir, '/');
+		e->gitdir = buf_detach(&gitdir, NULL);
+		e->plain = 1;
+		return archive_git_packs_check(e);
+	}
+	/* What libgit2 would not open either (no HEAD, no .git): a v2 inbox, or nothing. */
+	if (archive_git_not_repository(path))
+		return 1;
+	if ((error = archive_git_start()) < 0)
+		return error_set(MD_ERR_SYSTEM, "cannot start libgit2: %s", archive_git_message());
 	error = git_repository_open_ext(&e->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error == GIT_ENOTFOUND) {
 		return 1;
@@ -578,6 +702,7 @@ static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
 	}
 	if ((error = git_repository_odb(&e->odb, e->repo)) < 0)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
+	e->gitdir = xstrdup(git_repository_commondir(e->repo));
 	return archive_git_packs_check(e);
 }
 
@@ -594,7 +719,7 @@ static int archive_git_missing_parent(const struct archive_git_epoch *e, const g
 
 	git_oid_tostr(child_hex, sizeof(child_hex), child);
 	git_oid_tostr(parent_hex, sizeof(parent_hex), parent);
-	if (lookup_error == GIT_ENOTFOUND && git_repository_is_shallow(e->repo) == 1)
+	if (lookup_error == GIT_ENOTFOUND && archive_git_epoch_shallow(e))
 		return error_set(MD_ERR_INPUT,
 				 "archive '%s' is a shallow clone: the parent of commit %s is "
 				 "missing (fetch the full history)",
@@ -776,6 +901,7 @@ static void archive_git_release(struct archive *a)
 		git_odb_free(g->epochs[i].odb);
 		git_repository_free(g->epochs[i].repo);
 		free(g->epochs[i].path);
+		free(g->epochs[i].gitdir);
 	}
 	free(g->epochs);
 	free(g->commits);
@@ -801,13 +927,22 @@ enum archive_git_found {
  * commit (COMMIT only).
  */
 static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commit,
-						 git_repository *repo, const char *spec)
+						 struct archive_git_epoch *e, const char *spec)
 {
 	git_object *obj = NULL, *peeled = NULL;
 	git_reference *ref = NULL, *resolved = NULL;
 	enum archive_git_found found;
+	git_repository *repo;
 	git_odb *odb = NULL;
 	int error;
+
+	if (archive_git_fast(commit, e, spec)) {
+		git_oid_cpy(object, commit);
+		return ARCHIVE_GIT_COMMIT;
+	}
+	if (archive_git_repo(e) < 0)
+		return ARCHIVE_GIT_FAILED;
+	repo = e->repo;
 
 	/*
 	 * A reference to an object that is not there (a damaged repository):
@@ -854,7 +989,7 @@ static int archive_git_is_shallow(const struct archive_git *g)
 	size_t e;
 
 	for (e = 0; e < g->epochs_nr; e++)
-		if (git_repository_is_shallow(g->epochs[e].repo) == 1)
+		if (archive_git_epoch_shallow(&g->epochs[e]))
 			return 1;
 	return 0;
 }
@@ -912,12 +1047,14 @@ static int archive_git_head(git_oid *out, struct archive_git *g, size_t e)
 	git_oid object;
 	int error;
 
-	if ((error = git_repository_head_unborn(epoch->repo)) == 1)
+	if (archive_git_fast(out, epoch, "HEAD"))
+		return 1;
+	if ((error = archive_git_unborn(epoch)) == 1)
 		return 0;
 	if (error < 0)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
 				 archive_git_message());
-	found = archive_git_lookup(&object, out, epoch->repo, "HEAD");
+	found = archive_git_lookup(&object, out, epoch, "HEAD");
 	if (found == ARCHIVE_GIT_NONE)
 		return 0;
 	if (found != ARCHIVE_GIT_COMMIT)
@@ -1008,7 +1145,8 @@ static int archive_git_owner(size_t *out, struct archive *a, const git_oid *id,
 		if (error == 0)
 			continue;
 		if (!git_oid_equal(&head, id) &&
-		    (error = git_graph_descendant_of(g->epochs[e].repo, &head, id)) < 0)
+		    ((error = archive_git_repo(&g->epochs[e])) < 0 ||
+		     (error = git_graph_descendant_of(g->epochs[e].repo, &head, id)) < 0))
 			return error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
 					 g->epochs[e].path, archive_git_message());
 		if (git_oid_equal(&head, id) || error == 1) {
@@ -1079,7 +1217,7 @@ static int archive_git_resolve(git_oid *out, struct archive *a, const char *spec
 
 	base_len = archive_git_split_steps(spec, &steps);
 	base = xmemdupz(spec, base_len);
-	found = archive_git_lookup(&object, &rev.id, g->epochs[0].repo, base);
+	found = archive_git_lookup(&object, &rev.id, &g->epochs[0], base);
 	free(base);
 	if (found != ARCHIVE_GIT_COMMIT)
 		return archive_git_revision_error(found, spec, &object, g, a->path, a->path);
@@ -1106,7 +1244,7 @@ static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive
 	objects = xcalloc(g->epochs_nr, sizeof(*objects));
 	commits = xcalloc(g->epochs_nr, sizeof(*commits));
 	for (e = 0; e < g->epochs_nr; e++) {
-		found[e] = archive_git_lookup(&objects[e], &commits[e], g->epochs[e].repo, base);
+		found[e] = archive_git_lookup(&objects[e], &commits[e], &g->epochs[e], base);
 		if (found[e] == ARCHIVE_GIT_FAILED || found[e] == ARCHIVE_GIT_AMBIGUOUS ||
 		    found[e] == ARCHIVE_GIT_MISSING) {
 			error = archive_git_revision_error(found[e], spec, &objects[e], g, a->path,
@@ -1314,7 +1452,8 @@ static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const
 
 	/* The list is compacted below: what was prefetched would be misplaced. */
 	archive_git_prefetch_end(g, 0);
-	if ((error = git_revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
+	if ((error = archive_git_repo(&g->epochs[e])) < 0 ||
+	    (error = git_revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
 	    (error = git_revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
 	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
 	    (error = git_revwalk_push(walk, to)) < 0 || (error = git_revwalk_hide(walk, from)) < 0)
@@ -1373,7 +1512,8 @@ static int archive_git_range(struct archive *a, size_t e, const git_oid *to, con
 	if (found)
 		return 0;
 	/* Not on the chain: an ancestor through a merge, or none at all. */
-	if ((error = git_graph_descendant_of(g->epochs[e].repo, to, from)) < 0)
+	if ((error = archive_git_repo(&g->epochs[e])) < 0 ||
+	    (error = git_graph_descendant_of(g->epochs[e].repo, to, from)) < 0)
 		return error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
 				 g->epochs[e].path, archive_git_message());
 	if (error == 0)
@@ -1396,9 +1536,8 @@ static size_t archive_git_steps_from(struct archive_git *g, const char *spec, co
 	if (steps == 0 || base_len == strlen(spec))
 		return 0;
 	base = xmemdupz(spec, base_len);
-	same =
-	    archive_git_lookup(&object, &commit, g->epochs[0].repo, base) == ARCHIVE_GIT_COMMIT &&
-	    git_oid_equal(&commit, to);
+	same = archive_git_lookup(&object, &commit, &g->epochs[0], base) == ARCHIVE_GIT_COMMIT &&
+	       git_oid_equal(&commit, to);
 	free(base);
 	return same ? steps : 0;
 }
@@ -1413,7 +1552,7 @@ static int archive_git_repo_window(struct archive *a, const char *from, const ch
 	int found;
 	int error;
 
-	if (!to && git_repository_head_unborn(g->epochs[0].repo) == 1)
+	if (!to && archive_git_unborn(&g->epochs[0]) == 1)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", a->path);
 	if ((error = archive_git_resolve(to_id, a, to_spec)) < 0)
 		return error;
@@ -1574,7 +1713,7 @@ static int archive_git_unreadable(char *message, size_t msize,
  * archive_git_read() by libgit2 alone (the message copied out of its
  * object).
  */
-static int archive_git_read_libgit2(const struct archive_git_epoch *epoch,
+static int archive_git_read_libgit2(struct archive_git_epoch *epoch,
 				    const struct archive_git_commit *c,
 				    struct archive_git_blob **out, char *message, size_t size)
 {
@@ -1589,7 +1728,8 @@ static int archive_git_read_libgit2(const struct archive_git_epoch *epoch,
 	int error;
 
 	*out = NULL;
-	if ((error = git_tree_lookup(&tree, epoch->repo, &c->tree)) < 0) {
+	if ((error = archive_git_repo(epoch)) < 0 ||
+	    (error = git_tree_lookup(&tree, epoch->repo, &c->tree)) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
@@ -1858,10 +1998,10 @@ static void archive_git_epochs_free(const struct archive_git *g, struct archive_
 }
 
 /*
- * Opens the archive's repositories again, for a thread of their own
- * (libgit2 objects are not shared between threads; packs are, inside
- * libgit2).  Returns them, or NULL (no message: the thread is then not
- * started).
+ * The archive's repositories again, for a thread of their own (libgit2
+ * objects are not shared between threads; packs are, inside libgit2): each
+ * is opened by the thread, if it needs libgit2 at all (archive_git_repo).
+ * Returns them, or NULL (the thread is then not started).
  */
 static struct archive_git_epoch *archive_git_epochs_again(const struct archive_git *g)
 {
@@ -1869,13 +2009,9 @@ static struct archive_git_epoch *archive_git_epochs_again(const struct archive_g
 	size_t e;
 
 	for (e = 0; e < g->epochs_nr; e++) {
-		epochs[e].path = g->epochs[e].path; /* borrowed, for messages */
-		if (git_repository_open_ext(&epochs[e].repo, g->epochs[e].path,
-					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-		    git_repository_odb(&epochs[e].odb, epochs[e].repo) < 0) {
-			archive_git_epochs_free(g, epochs);
-			return NULL;
-		}
+		epochs[e].path = g->epochs[e].path; /* borrowed */
+		epochs[e].gitdir = g->epochs[e].gitdir;
+		epochs[e].plain = g->epochs[e].plain;
 	}
 	return epochs;
 }
@@ -2242,12 +2378,17 @@ static int archive_git_no_cache(git_object_t type)
  * when it reads them (only fsck does); zlib's checksum still catches a
  * damaged object.
  */
-static int archive_git_library_init(void)
+static void archive_git_start_once(void)
 {
+	const git_error *e;
 	int error;
 
-	if ((error = git_libgit2_init()) < 0)
-		return error_set(MD_ERR_SYSTEM, "cannot start libgit2: %s", archive_git_message());
+	if ((error = git_libgit2_init()) < 0) {
+		snprintf(archive_git_start_error, sizeof(archive_git_start_error), "error %d",
+			 error);
+		archive_git_status = error;
+		return;
+	}
 	if ((error = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, GIT_MWINDOW_SIZE)) < 0 ||
 	    (error = git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, GIT_MAPPED_LIMIT)) < 0 ||
 	    (error = git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, GIT_CACHE_MAX_SIZE)) < 0 ||
@@ -2255,17 +2396,30 @@ static int archive_git_library_init(void)
 	    (error = archive_git_no_cache(GIT_OBJECT_TREE)) < 0 ||
 	    (error = archive_git_no_cache(GIT_OBJECT_BLOB)) < 0 ||
 	    (error = git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0)) < 0) {
-		error =
-		    error_set(MD_ERR_SYSTEM, "cannot set up libgit2: %s", archive_git_message());
+		e = git_error_last();
+		snprintf(archive_git_start_error, sizeof(archive_git_start_error),
+			 "cannot set it up: %s", e && e->message ? e->message : "unknown error");
 		git_libgit2_shutdown();
-		return error;
+		archive_git_status = error;
+		return;
 	}
-	return 0;
+	archive_git_status = 1;
+}
+
+/*
+ * Starts libgit2, once, from any thread: 0, or its error (negative;
+ * archive_git_message() says why).
+ */
+int archive_git_start(void)
+{
+	pthread_once(&archive_git_once, archive_git_start_once);
+	return archive_git_status == 1 ? 0 : archive_git_status < 0 ? archive_git_status : -1;
 }
 
 static void archive_git_library_shutdown(void)
 {
-	git_libgit2_shutdown();
+	if (archive_git_status == 1)
+		git_libgit2_shutdown();
 }
 
 /*
@@ -2304,14 +2458,18 @@ static int archive_git_root_id(struct archive *a, char out[41])
 	int error, first = 1;
 
 	assert(!g->readers);
-	if (git_repository_head_unborn(epoch->repo) == 1)
+	if (archive_git_fast(&id, epoch, "HEAD"))
+		goto walk;
+	if (archive_git_unborn(epoch) == 1)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
-	if ((error = git_reference_name_to_id(&id, epoch->repo, "HEAD")) < 0) {
+	if ((error = archive_git_repo(epoch)) < 0 ||
+	    (error = git_reference_name_to_id(&id, epoch->repo, "HEAD")) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
 			return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
 				 archive_git_message());
 	}
+walk:
 	/* Down the first-parent chain, one commit at a time, to name a missing one. */
 	for (;;) {
 		if ((error = archive_git_commit_read(epoch, &id, &fields)) < 0) {
@@ -2343,6 +2501,5 @@ const struct archive_ops archive_git_ops = {
     .set_window = archive_git_set_window,
     .next = archive_git_next,
     .release = archive_git_release,
-    .library_init = archive_git_library_init,
     .library_shutdown = archive_git_library_shutdown,
 };

@@ -450,7 +450,8 @@ static void fixtures_write(void)
 static int group_setup(void **state)
 {
 	(void)state;
-	if (archive_library_init() < 0)
+	/* The fixtures are written with libgit2, which mldigest starts only on need. */
+	if (archive_library_init() < 0 || git_libgit2_init() < 0)
 		return -1;
 	if (tmpdir_make("test_archive") < 0)
 		return -1;
@@ -463,6 +464,7 @@ static int group_teardown(void **state)
 	(void)state;
 	tmpdir_remove();
 	archive_library_shutdown();
+	git_libgit2_shutdown();
 	return 0;
 }
 

@@ -243,7 +243,8 @@ static int group_setup(void **state)
 	const char *data = getenv("MLDIGEST_TEST_DATA");
 
 	(void)state;
-	if (archive_library_init() < 0)
+	/* The fixtures are written with libgit2, which mldigest starts only on need. */
+	if (archive_library_init() < 0 || git_libgit2_init() < 0)
 		return -1;
 	if (tmpdir_make("test_pack") < 0 || !data)
 		return -1;
@@ -276,6 +277,7 @@ static int group_teardown(void **state)
 	(void)state;
 	tmpdir_remove();
 	archive_library_shutdown();
+	git_libgit2_shutdown();
 	return 0;
 }
 

@@ -26,18 +26,6 @@
 #include "archive/gitdir.h"
 #include "tmpdir.h"
 
-static void run(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
 static const char *repo(void)
 {
 	return tmp_path("r.git");
@@ -49,19 +37,19 @@ static int group_setup(void **state)
 	if (git_libgit2_init() < 0 || tmpdir_make("test_gitdir") < 0)
 		return -1;
 	/* Three commits on main; tags; a side branch; remotes; some refs packed. */
-	run("cd '%s' && git init -q --bare -b main r.git && git init -q -b main w && cd w && "
-	    "git config user.name T && git config user.email t@example.org && "
-	    "for i in 1 2 3; do echo $i >m && git add m && git commit -qm c$i; done && "
-	    "git tag light HEAD~2 && git tag -a -m annotated notes HEAD~1 && "
-	    "git branch side HEAD~1 && git tag side HEAD~2 && "
-	    "git push -q ../r.git refs/heads/main refs/heads/side refs/tags/light "
-	    "refs/tags/notes refs/tags/side && "
-	    "git push -q ../r.git HEAD~1:refs/remotes/origin/main && "
-	    "git push -q ../r.git HEAD~2:refs/heads/heads/odd",
-	    tmpdir);
-	run("cd '%s' && git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main && "
-	    "git pack-refs --all && git update-ref refs/heads/side main",
-	    repo());
+	tmp_run("cd '%s' && git init -q --bare -b main r.git && git init -q -b main w && cd w && "
+		"git config user.name T && git config user.email t@example.org && "
+		"for i in 1 2 3; do echo $i >m && git add m && git commit -qm c$i; done && "
+		"git tag light HEAD~2 && git tag -a -m annotated notes HEAD~1 && "
+		"git branch side HEAD~1 && git tag side HEAD~2 && "
+		"git push -q ../r.git refs/heads/main refs/heads/side refs/tags/light "
+		"refs/tags/notes refs/tags/side && "
+		"git push -q ../r.git HEAD~1:refs/remotes/origin/main && "
+		"git push -q ../r.git HEAD~2:refs/heads/heads/odd",
+		tmpdir);
+	tmp_run("cd '%s' && git symbolic-ref refs/remotes/origin/HEAD refs/remotes/origin/main && "
+		"git pack-refs --all && git update-ref refs/heads/side main",
+		repo());
 	return 0;
 }
 
@@ -171,7 +159,7 @@ static const char *variant(const char *name, const char *cmd)
 {
 	const char *path = tmp_path(name);
 
-	run("rm -rf '%s' && cp -r '%s' '%s' && cd '%s' && %s", path, repo(), path, path, cmd);
+	tmp_run("rm -rf '%s' && cp -r '%s' '%s' && cd '%s' && %s", path, repo(), path, path, cmd);
 	return path;
 }
 

@@ -57,18 +57,6 @@ static void check_git(int error, const char *what)
 		fail_msg("%s: %s", what, e && e->message ? e->message : "?");
 }
 
-static void run(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd) != 0)
-		fail_msg("command failed: %s", cmd);
-}
-
 /* ---- Against git ---- */
 
 struct ids {
@@ -214,13 +202,13 @@ static void made_write(void)
 	git_commit_free(parent);
 	git_signature_free(sig);
 	git_repository_free(repo);
-	run("git -C '%s' repack -q -adf", tmp_path("made.git"));
+	tmp_run("git -C '%s' repack -q -adf", tmp_path("made.git"));
 }
 
 /* Copies the pack of `from` (one) into `to` as a new repository's. */
 static void repo_copy(const char *from, const char *to)
 {
-	run("cp -r '%s' '%s'", tmp_path(from), tmp_path(to));
+	tmp_run("cp -r '%s' '%s'", tmp_path(from), tmp_path(to));
 }
 
 /* The path of the one .pack (or .idx, `ext`) of `rel`. */
@@ -249,20 +237,20 @@ static int group_setup(void **state)
 	if (tmpdir_make("test_pack") < 0 || !data)
 		return -1;
 	made_write();
-	run("git clone -q --mirror '%s/seed-window/seed-window.bundle' '%s'", data,
+	tmp_run("git clone -q --mirror '%s/seed-window/seed-window.bundle' '%s'", data,
 	    tmp_path("seed.git"));
 	repo_copy("seed.git", "deep.git");
-	run("git -C '%s' repack -q -adf --depth=50 --window=250", tmp_path("deep.git"));
+	tmp_run("git -C '%s' repack -q -adf --depth=50 --window=250", tmp_path("deep.git"));
 	repo_copy("deep.git", "ref.git");
-	run("git -C '%s' -c repack.useDeltaBaseOffset=false repack -q -adf --depth=50 "
+	tmp_run("git -C '%s' -c repack.useDeltaBaseOffset=false repack -q -adf --depth=50 "
 	    "--window=250",
 	    tmp_path("ref.git"));
 	repo_copy("seed.git", "large.git");
-	run("cd '%s' && git index-pack --index-version=2,4096 -o new.idx objects/pack/*.pack "
+	tmp_run("cd '%s' && git index-pack --index-version=2,4096 -o new.idx objects/pack/*.pack "
 	    ">/dev/null && mv new.idx objects/pack/*.idx",
 	    tmp_path("large.git"));
 	repo_copy("seed.git", "mixed.git");
-	run("cd '%s' && printf 'loose one\\n' | git hash-object -w --stdin >/dev/null && "
+	tmp_run("cd '%s' && printf 'loose one\\n' | git hash-object -w --stdin >/dev/null && "
 	    "printf 'loose two\\n' | git hash-object -w --stdin >/dev/null && "
 	    "printf 'packed apart\\n' | git hash-object -w --stdin | "
 	    "git pack-objects -q objects/pack/pack >/dev/null && "
@@ -376,13 +364,13 @@ static void test_damaged_packs(void **state)
 		 "f='%s'; tail -c 20 \"$f\" > \"$f.sum\" && truncate -s %lld \"$f\" && "
 		 "cat \"$f.sum\" >> \"$f\" && rm \"$f.sum\"",
 		 pack, (long long)st.st_size / 2);
-	run("%s", cmd);
+	tmp_run("%s", cmd);
 	assert_true(read_damaged("cut.git") > 0);
 
 	/* Bytes flipped every 997 bytes past the header: deltas and their bases hit. */
 	repo_copy("deep.git", "flip.git");
 	pack = pack_file("flip.git", "pack");
-	run("python3 -c \"import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); "
+	tmp_run("python3 -c \"import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); "
 	    "[b.__setitem__(i, b[i]^0x5a) for i in range(12, len(b)-20, 997)]; "
 	    "open(p,'wb').write(b)\" '%s'",
 	    pack);
@@ -390,7 +378,7 @@ static void test_damaged_packs(void **state)
 
 	/* A pack that does not match its index is left out: every object not found. */
 	repo_copy("deep.git", "stale.git");
-	run("truncate -s 100 '%s'", pack_file("stale.git", "pack"));
+	tmp_run("truncate -s 100 '%s'", pack_file("stale.git", "pack"));
 	assert_int_equal(read_damaged("deep.git"), 0);
 	assert_int_equal(read_damaged("stale.git"), compare_repo("deep.git", 0));
 }
@@ -462,7 +450,7 @@ static void test_archive_damaged_blob(void **state)
 	capture(line, sizeof(line), cmd);
 	/* id type size size-in-pack offset [depth base] */
 	assert_int_equal(sscanf(line, "%*s %*s %*s %llu %llu", &len, &off), 2);
-	run("f='%s'; chmod u+w \"$f\" && printf '\\377' | dd of=\"$f\" bs=1 seek=%llu "
+	tmp_run("f='%s'; chmod u+w \"$f\" && printf '\\377' | dd of=\"$f\" bs=1 seek=%llu "
 	    "conv=notrunc 2>/dev/null && printf '\\000' | dd of=\"$f\" bs=1 seek=%llu "
 	    "conv=notrunc 2>/dev/null",
 	    pack_file("badblob.git", "pack"), off + len - 1, off + len - 2);
@@ -484,7 +472,7 @@ static void test_archive_m_is_tree(void **state)
 	size_t got_nr;
 
 	(void)state;
-	run("git init -q --bare '%s' && cd '%s' && "
+	tmp_run("git init -q --bare '%s' && cd '%s' && "
 	    "b=$(printf 'From: A <a@example.org>\\nSubject: ok\\n\\nx\\n' | git hash-object -w "
 	    "--stdin) && "
 	    "good=$(printf '100644 blob %%s\\tm\\n' \"$b\" | git mktree) && "
@@ -528,7 +516,7 @@ static void test_archive_commit_forms(void **state)
 	int i;
 
 	(void)state;
-	run("git init -q --bare '%s' && cd '%s' && "
+	tmp_run("git init -q --bare '%s' && cd '%s' && "
 	    "b=$(printf 'From: A <a@example.org>\\nSubject: ok\\n\\nx\\n' | git hash-object -w "
 	    "--stdin) && "
 	    "printf '100644 blob %%s\\tm\\n' \"$b\" | git mktree > tree",
@@ -541,7 +529,7 @@ static void test_archive_commit_forms(void **state)
 			 i > 1 ? ids[0] : "");
 		capture(ids[i], sizeof(ids[i]), fmt);
 	}
-	run("cd '%s' && git update-ref refs/heads/master %s && git repack -q -adf",
+	tmp_run("cd '%s' && git update-ref refs/heads/master %s && git repack -q -adf",
 	    tmp_path("forms.git"), ids[2]);
 	assert_int_equal(archive_open(&a, tmp_path("forms.git")), 0);
 	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
@@ -684,7 +672,7 @@ static void pack_write(const char *dir, const struct entry *e, int n, uint64_t l
 	bytes_add(&idx, "checksum-of-the-idx!", 20);
 
 	snprintf(path, sizeof(path), "mkdir -p '%s/objects/pack'", dir);
-	run("%s", path);
+	tmp_run("%s", path);
 	snprintf(path, sizeof(path), "%s/objects/pack/pack-x.pack", dir);
 	assert_non_null(f = fopen(path, "wb"));
 	fwrite(pack.v, 1, pack.nr, f);
@@ -975,14 +963,14 @@ static void test_hand_refused(void **state)
 	pack_write(dir, &e, 1, 0);
 	snprintf(objects, sizeof(objects), "%s/objects", dir);
 	/* Version 3 index. */
-	run("printf '\\003' | dd of='%s/pack/pack-x.idx' bs=1 seek=7 conv=notrunc 2>/dev/null",
+	tmp_run("printf '\\003' | dd of='%s/pack/pack-x.idx' bs=1 seek=7 conv=notrunc 2>/dev/null",
 	    objects);
 	assert_int_equal(pack_open(&r, objects), 0);
 	assert_int_equal(pack_count(r), 0);
 	pack_free(r);
 	/* A pack checksum the index does not record. */
 	pack_write(dir, &e, 1, 0);
-	run("printf 'X' | dd of='%s/pack/pack-x.idx' bs=1 seek=1060 conv=notrunc 2>/dev/null",
+	tmp_run("printf 'X' | dd of='%s/pack/pack-x.idx' bs=1 seek=1060 conv=notrunc 2>/dev/null",
 	    objects);
 	assert_int_equal(pack_open(&r, objects), 0);
 	assert_int_equal(pack_count(r), 0);

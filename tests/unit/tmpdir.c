@@ -3,6 +3,8 @@
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw under -std=c11 */
 #endif
 
+#include "unit.h"
+
 #include "tmpdir.h"
 
 #include <ftw.h>
@@ -42,4 +44,16 @@ const char *tmp_path(const char *rel)
 
 	snprintf(out, 512, "%s/%s", tmpdir, rel);
 	return out;
+}
+
+void tmp_run(const char *fmt, ...)
+{
+	char cmd[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
 }

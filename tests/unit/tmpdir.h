@@ -18,4 +18,7 @@ void tmpdir_remove(void);
 /* tmpdir + "/" + rel, in one of 8 static buffers (so a few at a time). */
 const char *tmp_path(const char *rel);
 
+/* Runs the shell command made from fmt; the test fails when it does. */
+void tmp_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 #endif

@@ -4,8 +4,8 @@
  * directory whose epochs DIR/git/0.git, 1.git, ... (each a repository with
  * a root of its own) are, in numeric order, one sequence.  The commits,
  * trees and blobs of the window are read by pack.c wherever they are in a
- * pack (inflated with libdeflate, the packs read with pread through small
- * bounded caches, nothing mapped); libgit2 reads the rest (loose objects,
+ * pack (inflated with libdeflate, the index read with pread through a small
+ * cache, the pack through a few mapped windows); libgit2 reads the rest (loose objects,
  * alternates, a pack pack.c leaves out) and anything pack.c finds unusual
  * or damaged, so that a broken repository gets libgit2's message, as
  * before.  References (HEAD, branch and tag names, full ids) of a plain

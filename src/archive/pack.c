@@ -20,10 +20,11 @@
  *    bytes follow; size 0 means 0x10000), 0xxxxxxx inserts that many bytes
  *    that follow (0 is reserved).
  *
- * Nothing is mapped: the index and the pack are read with pread(), the
- * index through a direct-mapped cache of blocks (PACK_IDX_SLOTS), the pack
- * through a few windows (PACK_WINDOWS of PACK_WINDOW_SIZE, least recently
- * used replaced), so a reader holds at most about 2 MiB of the files
+ * The index is read with pread() through a direct-mapped cache of blocks
+ * (PACK_IDX_SLOTS: lookups land all over it, and a mapped index would
+ * count in memory, page by page, as large as it is), the pack through a
+ * few mapped windows (PACK_WINDOWS of PACK_WINDOW_SIZE, least recently
+ * used replaced), so a reader holds at most about 5 MiB of the files
  * however large they are, and only what the page cache keeps counts
  * outside the process.  An id is found by interpolation in its fanout
  * range (ids are uniform), steps of interpolation and of halving in
@@ -46,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -61,19 +63,29 @@
 #define PACK_IDX_OFFSETS_PER_BLOCK 64
 #define PACK_IDX_BLOCK		   1024
 #define PACK_IDX_SLOTS		   1024 /* 1 MiB */
+/*
+ * An index of at most this is mapped whole instead (150,000 objects, an
+ * archive of about 50,000 messages): read by blocks, a 1,000-message
+ * window of kvm-ppc made 4,000 preads of its index.  A larger one would
+ * count in memory page by page as lookups land all over it.
+ */
+#define PACK_IDX_MAP_MAX ((size_t)4 << 20)
 
 /*
- * Pack windows: PACK_WINDOWS buffers of PACK_WINDOW_SIZE bytes; a miss
- * reads what is asked for, from a multiple of PACK_WINDOW_ALIGN, and at
- * least PACK_WINDOW_MIN bytes: entries near one another (a commit and the
- * next, a message's tree and blob) are read together, and little more is
- * read where deltas send the reads all over the pack.
+ * Pack windows: at most PACK_WINDOWS mappings of PACK_WINDOW_SIZE bytes of
+ * the pack, at multiples of it (or at the page of what is asked for, when
+ * that crosses the end of one), least recently used replaced.  Only the
+ * pages touched count in the process's memory, and at most PACK_WINDOWS *
+ * PACK_WINDOW_SIZE of the pack are mapped at once (a reader thread each),
+ * however large the pack.  Mapped, the entries are inflated where they
+ * are: reading them with pread into buffers instead (32 KiB windows)
+ * copied each byte once more and cost a system call a read; on kvm-ppc,
+ * whole, that was about 30% of the run.  An entry larger than half a
+ * window is read whole with pread, once.
  */
-#define PACK_WINDOW_SIZE  ((size_t)32 << 10)
-#define PACK_WINDOWS	  32 /* 1 MiB */
-#define PACK_WINDOW_ALIGN ((uint64_t)512)
-#define PACK_WINDOW_MIN	  ((uint64_t)4096)
-/* The buffer for entries larger than a window is freed after use past this. */
+#define PACK_WINDOW_SIZE ((size_t)1 << 20)
+#define PACK_WINDOWS	 4 /* 4 MiB a reader */
+/* The buffer for entries larger than half a window is freed after use past this. */
 #define PACK_BIG_KEEP ((size_t)1 << 20)
 
 /*
@@ -97,6 +109,8 @@
 struct pack_file {
 	int idx_fd;
 	int pack_fd;
+	const unsigned char *idx_map; /* the whole index when it is small; else NULL */
+	size_t idx_size;
 	uint32_t fanout[256];
 	uint32_t nr;	   /* objects */
 	uint32_t nr_large; /* 8-byte offsets */
@@ -113,9 +127,9 @@ struct pack_idx_block {
 struct pack_window {
 	size_t pack;
 	uint64_t start;
-	size_t len;	     /* 0: unused */
-	uint64_t used;	     /* the reader's tick when last used */
-	unsigned char *data; /* PACK_WINDOW_SIZE, allocated on first use */
+	size_t len;	    /* 0: unused */
+	uint64_t used;	    /* the reader's tick when last used */
+	unsigned char *map; /* pack bytes [start, start + len), mapped */
 };
 
 /* A delta base kept: the object at `off` in pack `pack`, resolved. */
@@ -181,6 +195,8 @@ static int pack_pread(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+size_t pack_idx_map_max = PACK_IDX_MAP_MAX;
+
 /* Opens the index dir/name and its pack into *p: 0, or -1 (left out). */
 static int pack_file_open(struct pack_file *p, const char *dir, const char *name)
 {
@@ -191,6 +207,7 @@ static int pack_file_open(struct pack_file *p, const char *dir, const char *name
 	char *path;
 
 	p->idx_fd = p->pack_fd = -1;
+	p->idx_map = NULL;
 	if (!(path = malloc(strlen(dir) + strlen(name) + 8)))
 		return -1;
 	sprintf(path, "%s/%s", dir, name);
@@ -225,6 +242,12 @@ static int pack_file_open(struct pack_file *p, const char *dir, const char *name
 	    memcmp(want, have, 20) != 0)
 		goto fail;
 	p->end = (uint64_t)st.st_size - 20;
+	p->idx_size = (size_t)idx_size;
+	if (idx_size <= pack_idx_map_max) {
+		void *map = mmap(NULL, (size_t)idx_size, PROT_READ, MAP_PRIVATE, p->idx_fd, 0);
+
+		p->idx_map = map == MAP_FAILED ? NULL : map; /* else read by blocks */
+	}
 	return 0;
 fail:
 	if (p->idx_fd >= 0)
@@ -294,6 +317,8 @@ void pack_free(struct pack_reader *r)
 	if (!r)
 		return;
 	for (i = 0; i < r->packs_nr; i++) {
+		if (r->packs[i].idx_map)
+			munmap((void *)r->packs[i].idx_map, r->packs[i].idx_size);
 		close(r->packs[i].idx_fd);
 		close(r->packs[i].pack_fd);
 	}
@@ -302,7 +327,8 @@ void pack_free(struct pack_reader *r)
 		pack_base_clear(r);
 	free(r->bases);
 	for (i = 0; i < PACK_WINDOWS; i++)
-		free(r->windows[i].data);
+		if (r->windows[i].len)
+			munmap(r->windows[i].map, r->windows[i].len);
 	free(r->big);
 	free(r->blocks);
 	free(r->chain);
@@ -327,28 +353,34 @@ static const unsigned char *pack_idx_block(struct pack_reader *r, size_t p, int 
 	const struct pack_file *f = &r->packs[p];
 	uint64_t key = ((uint64_t)p << 40 | (uint64_t)kind << 39 | block) + 1, start, per, count;
 	struct pack_idx_block *b;
+	size_t block_len;
 
+	if (kind == 0) {
+		per = PACK_IDX_IDS_PER_BLOCK;
+		start = 8 + 256 * 4 + block * per * 20;
+		count = f->nr - block * per < per ? f->nr - block * per : per;
+		block_len = (size_t)count * 20;
+	} else {
+		per = PACK_IDX_OFFSETS_PER_BLOCK;
+		start = 8 + 256 * 4 + (uint64_t)f->nr * 24 + block * per * 4;
+		count = f->nr - block * per < per ? f->nr - block * per : per;
+		block_len = (size_t)count * 4;
+	}
+	if (f->idx_map) { /* within the index: its size was checked against nr */
+		*len = block_len;
+		return f->idx_map + start;
+	}
 	b = &r->blocks[(key * UINT64_C(0x9e3779b97f4a7c15)) >> 56 & (PACK_IDX_SLOTS - 1)];
 	if (b->key == key) {
 		*len = b->len;
 		return b->data;
 	}
-	if (kind == 0) {
-		per = PACK_IDX_IDS_PER_BLOCK;
-		start = 8 + 256 * 4 + block * per * 20;
-		count = f->nr - block * per < per ? f->nr - block * per : per;
-		b->len = (size_t)count * 20;
-	} else {
-		per = PACK_IDX_OFFSETS_PER_BLOCK;
-		start = 8 + 256 * 4 + (uint64_t)f->nr * 24 + block * per * 4;
-		count = f->nr - block * per < per ? f->nr - block * per : per;
-		b->len = (size_t)count * 4;
-	}
 	b->key = 0;
-	if (pack_pread(f->idx_fd, b->data, b->len, start) < 0)
+	if (pack_pread(f->idx_fd, b->data, block_len, start) < 0)
 		return NULL;
 	b->key = key;
-	*len = b->len;
+	b->len = block_len;
+	*len = block_len;
 	return b->data;
 }
 
@@ -366,9 +398,13 @@ static int pack_idx_offset(struct pack_reader *r, size_t p, uint32_t i, uint64_t
 	v = pack_be32(b + (size_t)(i % PACK_IDX_OFFSETS_PER_BLOCK) * 4);
 	if (v & 0x80000000u) {
 		k = v & 0x7fffffffu;
-		if (k >= f->nr_large ||
-		    pack_pread(f->idx_fd, large, 8,
-			       8 + 256 * 4 + (uint64_t)f->nr * 28 + (uint64_t)k * 8) < 0)
+		if (k < f->nr_large && f->idx_map)
+			memcpy(large,
+			       f->idx_map + 8 + 256 * 4 + (uint64_t)f->nr * 28 + (uint64_t)k * 8,
+			       8);
+		else if (k >= f->nr_large ||
+			 pack_pread(f->idx_fd, large, 8,
+				    8 + 256 * 4 + (uint64_t)f->nr * 28 + (uint64_t)k * 8) < 0)
 			return -1;
 		*off = (uint64_t)pack_be32(large) << 32 | pack_be32(large + 4);
 	} else {
@@ -482,6 +518,7 @@ static const unsigned char *pack_bytes(struct pack_reader *r, size_t p, uint64_t
 {
 	const struct pack_file *f = &r->packs[p];
 	struct pack_window *w, *lru = NULL;
+	unsigned char *map;
 	uint64_t start;
 	size_t i, len;
 
@@ -495,13 +532,13 @@ static const unsigned char *pack_bytes(struct pack_reader *r, size_t p, uint64_t
 		if (w->len && w->pack == p && w->start <= off && off + want <= w->start + w->len) {
 			w->used = r->tick;
 			*avail = (size_t)(w->start + w->len - off);
-			return w->data + (off - w->start);
+			return w->map + (off - w->start);
 		}
 		if (!lru || w->used < lru->used)
 			lru = w;
 	}
-	if (want > PACK_WINDOW_SIZE - PACK_WINDOW_ALIGN) {
-		/* Larger than a window: read whole, once. */
+	if (want > PACK_WINDOW_SIZE / 2) {
+		/* Larger than half a window: read whole, once. */
 		if (want > r->big_alloc) {
 			unsigned char *more = realloc(r->big, want);
 
@@ -516,24 +553,31 @@ static const unsigned char *pack_bytes(struct pack_reader *r, size_t p, uint64_t
 		return r->big;
 	}
 	w = lru;
-	if (!w->data && !(w->data = malloc(PACK_WINDOW_SIZE)))
-		return NULL;
-	start = off / PACK_WINDOW_ALIGN * PACK_WINDOW_ALIGN;
-	len = (size_t)(off - start) + want;
-	len = len < PACK_WINDOW_MIN ? PACK_WINDOW_MIN : (len + 511) / 512 * 512;
-	if (len > PACK_WINDOW_SIZE)
-		len = PACK_WINDOW_SIZE;
-	if (len > f->end - start)
-		len = (size_t)(f->end - start);
+	if (w->len)
+		munmap(w->map, w->len);
 	w->len = 0;
-	if (pack_pread(f->pack_fd, w->data, len, start) < 0)
+	start = off / PACK_WINDOW_SIZE * PACK_WINDOW_SIZE;
+	if (off + want > start + PACK_WINDOW_SIZE) {
+		long page = sysconf(_SC_PAGESIZE);
+
+		if (page <= 0 || (size_t)page > PACK_WINDOW_SIZE / 2)
+			return NULL;
+		/* Its page: off + want <= start + page + size / 2. */
+		start = off / (uint64_t)page * (uint64_t)page;
+	}
+	len = PACK_WINDOW_SIZE;
+	if (len > f->end - start)
+		len = (size_t)(f->end - start); /* never past the file: no SIGBUS */
+	map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, f->pack_fd, (off_t)start);
+	if (map == MAP_FAILED)
 		return NULL;
+	w->map = map;
 	w->pack = p;
 	w->start = start;
 	w->len = len;
 	w->used = r->tick;
 	*avail = (size_t)(start + len - off);
-	return w->data + (off - start);
+	return w->map + (off - start);
 }
 
 /* Parses the header of the entry at `off` of pack p into *e: 0, or -1. */

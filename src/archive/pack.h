@@ -52,6 +52,13 @@ struct pack_reader;
  */
 int pack_open(struct pack_reader **out, const char *objects_dir);
 
+/*
+ * Indexes of at most this many bytes are mapped whole by pack_open(),
+ * larger ones read by blocks (pack.c says why).  Tests set it to 0 to
+ * read every index by blocks.
+ */
+extern size_t pack_idx_map_max;
+
 /* Frees `r` and closes its files (NULL: nothing). */
 void pack_free(struct pack_reader *r);
 

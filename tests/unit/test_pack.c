@@ -7,8 +7,9 @@
  * or "not found" where the object is loose.  The repositories, made in a
  * temporary directory with libgit2 and the git command:
  *   made.git     a few commits written with libgit2 (an empty blob, a
- *                compressible and an incompressible one larger than the
- *                reader's windows, versions of one mail), repacked;
+ *                compressible and incompressible ones, one larger than the
+ *                reader's windows and one across two of them, versions
+ *                of one mail), repacked;
  *   seed.git     the seed window (tests/data/seed-window), cloned;
  *   deep.git     seed.git repacked with --depth=50 --window=250 (long
  *                OFS_DELTA chains);
@@ -149,11 +150,11 @@ static size_t compare_repo(const char *rel, int twice)
 	return found;
 }
 
-/* A blob of `len` bytes: repeating text, or bytes that do not compress. */
+/* A blob of `len` bytes: repeating text (random 0), or bytes that do not compress (random: their seed). */
 static char *blob_text(size_t len, int random)
 {
 	char *s = malloc(len + 1);
-	uint32_t x = 12345;
+	uint32_t x = 12345u * (uint32_t)random; /* one random text a seed */
 	size_t i;
 
 	assert_non_null(s);
@@ -174,14 +175,18 @@ static void made_write(void)
 	git_commit *parent = NULL;
 	git_tree *tree = NULL;
 	git_oid blob, tree_id, id;
-	char *texts[8];
-	size_t sizes[8] = {0, 200000, 300000, 5000, 5100, 5200, 70000, 1};
+	/* Random bytes (they do not compress): 1,600,000 are read whole (over
+	 * half a pack window); the 500,000 packed after them cross 2 MiB, so
+	 * their window starts at their page (both checked by hand: git packs
+	 * the newest first, 450,000, 1,600,000, ..., 500,000). */
+	char *texts[10];
+	size_t sizes[10] = {0, 500000, 300000, 5000, 5100, 5200, 70000, 1, 1600000, 450000};
 	size_t i;
 
 	check_git(git_repository_init(&repo, tmp_path("made.git"), 1), "init");
 	check_git(git_signature_new(&sig, "A U Thor", "author@example.org", 1700000000, 60), "sig");
-	for (i = 0; i < 8; i++) {
-		texts[i] = blob_text(sizes[i], i == 1 || i == 6);
+	for (i = 0; i < 10; i++) {
+		texts[i] = blob_text(sizes[i], i == 1 || i == 6 ? 1 : i >= 8 ? (int)i : 0);
 		if (i >= 4 && sizes[i] > 200) /* versions of one mail: deltas */
 			memcpy(texts[i] + 100, "changed", 7);
 		check_git(git_blob_create_from_buffer(&blob, repo, texts[i], sizes[i]), "blob");
@@ -272,7 +277,7 @@ static int group_teardown(void **state)
 static void test_made(void **state)
 {
 	(void)state;
-	assert_int_equal(compare_repo("made.git", 1), 24);
+	assert_int_equal(compare_repo("made.git", 1), 30);
 }
 
 static void test_seed(void **state)
@@ -303,6 +308,19 @@ static void test_mixed(void **state)
 {
 	(void)state;
 	compare_repo("mixed.git", 0);
+}
+
+/* The same with every index read by blocks, as a large archive's is (not mapped). */
+static void test_index_by_blocks(void **state)
+{
+	size_t keep = pack_idx_map_max;
+
+	(void)state;
+	pack_idx_map_max = 0;
+	compare_repo("deep.git", 0);
+	compare_repo("large.git", 0);
+	compare_repo("mixed.git", 0);
+	pack_idx_map_max = keep;
 }
 
 /*
@@ -1050,6 +1068,7 @@ int main(void)
 	    cmocka_unit_test(test_ref_delta),
 	    cmocka_unit_test(test_large_offsets),
 	    cmocka_unit_test(test_mixed),
+	    cmocka_unit_test(test_index_by_blocks),
 	    cmocka_unit_test(test_damaged_packs),
 	    cmocka_unit_test(test_archive_damaged_blob),
 	    cmocka_unit_test(test_archive_m_is_tree),

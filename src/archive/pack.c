@@ -81,7 +81,10 @@
  * are: reading them with pread into buffers instead (32 KiB windows)
  * copied each byte once more and cost a system call a read; on kvm-ppc,
  * whole, that was about 30% of the run.  An entry larger than half a
- * window is read whole with pread, once.
+ * window is read whole with pread, once.  A pack cut short while it is
+ * mapped would end the process (SIGBUS), as it would git and libgit2,
+ * which map packs too: git writes a new pack and removes the old one, it
+ * never cuts one in place.
  */
 #define PACK_WINDOW_SIZE ((size_t)1 << 20)
 #define PACK_WINDOWS	 4 /* 4 MiB a reader */

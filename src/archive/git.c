@@ -5,10 +5,10 @@
  * a root of its own) are, in numeric order, one sequence.  The commits,
  * trees and blobs of the window are read by pack.c wherever they are in a
  * pack (inflated with libdeflate, the index read with pread through a small
- * cache, the pack through a few mapped windows); libgit2 reads the rest (loose objects,
- * alternates, a pack pack.c leaves out) and anything pack.c finds unusual
- * or damaged, so that a broken repository gets libgit2's message, as
- * before.  References (HEAD, branch and tag names, full ids) of a plain
+ * cache or mapped when small, the pack through a few mapped windows);
+ * libgit2 reads the rest (loose objects, alternates, a pack pack.c leaves
+ * out) and anything pack.c finds unusual or damaged, so that a broken
+ * repository gets libgit2's message, as before.  References (HEAD, branch and tag names, full ids) of a plain
  * bare repository are read by gitdir.c; libgit2 resolves every other
  * revision, opens every other repository, and is started only then
  * (archive_git_start: starting it costs 9 ms, src/archive/gitdir.h), so a
@@ -30,9 +30,9 @@
  *
  * libgit2 objects must not be used by two threads at once, so reader 0 uses
  * the archive's repositories and the others their own, each opened by its
- * thread when it needs libgit2 at all (libgit2 shares
- * the packs and their mapped windows between repositories of one process,
- * under its own locks); each repository opened has its own pack reader
+ * thread when it needs libgit2 at all (libgit2 shares the packs and their
+ * mapped windows between repositories of one process, under its own
+ * locks); each repository opened has its own pack reader
  * (archive_git_epoch.pack), so each thread has its own, and none is
  * shared.  From the readers' start to their end (archive_git_reader_free,
  * which archive_free() and archive_set_window() call) the readers alone
@@ -315,10 +315,12 @@ static char archive_git_start_error[256]; /* why it could not be started */
 /* libgit2's last message, for ours. */
 static const char *archive_git_message(void)
 {
+	const git_error *e;
+
 	if (archive_git_status != 1)
 		return archive_git_start_error[0] ? archive_git_start_error
 						  : "libgit2 is not started";
-	const git_error *e = git_error_last();
+	e = git_error_last();
 
 	return e && e->message ? e->message : "unknown error";
 }

@@ -8,11 +8,11 @@
  * cache or mapped when small, the pack through a few mapped windows);
  * libgit2 reads the rest (loose objects, alternates, a pack pack.c leaves
  * out) and anything pack.c finds unusual or damaged, so that a broken
- * repository gets libgit2's message, as before.  References (HEAD, branch and tag names, full ids) of a plain
- * bare repository are read by gitdir.c; libgit2 resolves every other
- * revision, opens every other repository, and is started only then
- * (archive_git_start: starting it costs 9 ms, src/archive/gitdir.h), so a
- * common run never starts it.
+ * repository gets libgit2's message, as before.  References (HEAD, branch
+ * and tag names, full ids) of a plain bare repository are read by
+ * gitdir.c; libgit2 resolves every other revision, opens every other
+ * repository, and is started only then (archive_git_start: starting it
+ * costs 9 ms, src/archive/gitdir.h), so a common run never starts it.
  *
  * Each commit of the archive adds one message as the blob `m` at the root of
  * its tree; a deletion has `d` instead.  archive_set_window() walks the

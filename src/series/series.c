@@ -129,11 +129,27 @@ struct node_subject {
 };
 
 /*
- * One message.  Made by make_node() (on any thread) with its strings
- * allocated one by one; pack_node() moves the node, its strings and its
- * References into one block (`packed`) when the set takes it.
+ * What only some messages have (a lead's body, change-id and links,
+ * trailers, a notice, a pull request's source): one pointer in every node,
+ * the rest only where there is something.
  */
-struct node {
+struct node_extra {
+	struct spool_text lead_text; /* leads: in the set's spool */
+	char *change_id;	     /* leads only; NULL when none */
+	struct msgid_link *links;
+	size_t nlinks;
+	struct trailer_rec *trailers;
+	size_t ntrailers;
+	struct notice_rec *notice; /* window replies only */
+	char *pull_source;	   /* pull requests only */
+};
+
+/*
+ * One message as make_draft() makes it (on any thread, series_prepare),
+ * its strings allocated one by one (NULL for those its kind does not
+ * keep).  The set keeps it as a node (pack_node).
+ */
+struct draft {
 	char *key;
 	char *message_id;
 	char *subject; /* printable */
@@ -147,28 +163,55 @@ struct node {
 	size_t nrefs;
 	struct node_subject ps;
 	bool earlier;
-	bool dead;   /* shadowed by the same message added to the window */
-	bool packed; /* the strings above and refs are in the node's block */
 	enum node_kind kind;
-	char *lead_body;	     /* leads only, until the set takes the node: then */
-	struct spool_text lead_text; /* in the set's spool */
-	char *change_id;	     /* leads only; NULL when none */
-	struct msgid_link *links;
-	size_t nlinks;
-	struct trailer_rec *trailers;
-	size_t ntrailers;
-	struct notice_rec *notice; /* window replies only */
-	char *pull_source;	   /* pull requests only */
+	char *lead_body; /* leads only, until the set takes it (spool) */
+	struct node_extra extra;
+};
+
+/*
+ * The strings of a node, one after the other in node.text, each
+ * NUL-terminated (none holds a NUL: they are printable), "" for those its
+ * kind does not keep; the References are nrefs strings.  In the order the
+ * decisions read them most: a string is found by skipping those before it
+ * (node_field), so no offsets are kept.
+ */
+enum node_field {
+	FIELD_MESSAGE_ID,
+	FIELD_SENDER_LOWER,
+	FIELD_REFS,
+	FIELD_KEY,
+	FIELD_TITLE,
+	FIELD_SUBJECT,
+	FIELD_SENDER,
+	FIELD_AUTHOR_NAME,
+	FIELD_AUTHOR_ADDR,
+	NODE_NFIELDS
+};
+
+/*
+ * A message the set keeps: every message of the window (the decisions are
+ * global over it), so it is kept small: the fixed part the decisions read,
+ * then its strings, in one block from the set's arena.
+ */
+struct node {
+	struct node_extra *extra; /* NULL when it has none of it */
+	int64_t date;
 
 	/* set by series_set_finish() */
-	size_t order;
-	size_t uf;
-	const char *virtual_ref;
-	struct sinfo *series;
+	struct sinfo *series; /* patches */
 	struct series_patch *patch;
-	struct node *target;
-	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
+	const char *virtual_ref;
+	struct node *target; /* replies */
+	uint32_t order, uf;
+
+	struct node_subject ps;
+	uint8_t kind; /* enum node_kind */
+	uint8_t nrefs;
+	uint8_t resolve_state; /* 0 not yet, 1 in progress, 2 done */
+	bool earlier;
+	bool dead; /* shadowed by the same message added to the window */
 	bool grouped;
+	char text[]; /* the strings (enum node_field) */
 };
 
 struct sinfo {
@@ -197,13 +240,38 @@ struct applied_rec {
 	char *subject, *who, *where, *commit, *patches;
 };
 
+/*
+ * An index of the nodes by one of their strings (the key, the Message-ID):
+ * open addressing over (hash, node number) pairs, 8 bytes a slot, the
+ * strings read from the nodes themselves.
+ */
+struct node_slot {
+	uint32_t hash;
+	uint32_t node; /* its place in series_set.nodes, plus one; 0: empty */
+};
+
+struct node_index {
+	struct node_slot *slots;
+	size_t nslots; /* a power of two */
+	size_t size;
+	enum node_field field;
+};
+
+/* The nodes' blocks: carved from big chunks, freed with the set. */
+struct node_arena {
+	char **chunks;
+	size_t nchunks, chunks_alloc;
+	char *at; /* free space of the last chunk */
+	size_t left;
+};
+
 struct series_set {
 	struct node **nodes; /* in the order added */
+	struct node_arena arena;
 	struct spool *bodies; /* the leads' shown bodies, outside the heap */
 	size_t nnodes, nodes_alloc;
-	struct strmap keys; /* key -> node (keys borrowed from the nodes) */
-	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins;
-			       borrowed) */
+	struct node_index keys; /* key -> node */
+	struct node_index ids;	/* Message-ID -> node (window wins over earlier, first wins) */
 
 	/* results of series_set_finish() */
 	struct node **all; /* earlier, then window */
@@ -217,8 +285,6 @@ struct series_set {
 	char **unknown;
 	size_t nunknown;
 };
-
-/* ---- small helpers ---- */
 
 static char *printable(const char *s, size_t len)
 {
@@ -308,7 +374,7 @@ static void add_ref(char **refs, size_t *n, const char *id, size_t len, const ch
 	refs[(*n)++] = clean;
 }
 
-static void set_refs(struct node *n, const char *in_reply_to, const char *references)
+static void set_refs(struct draft *n, const char *in_reply_to, const char *references)
 {
 	struct msgid_span spans[MSGID_MAX_REFS];
 	size_t nspans, i, len = strlen(in_reply_to);
@@ -343,7 +409,7 @@ static void set_refs(struct node *n, const char *in_reply_to, const char *refere
 		free(refs);
 }
 
-static void set_lead_data(struct node *n, const struct series_message *m)
+static void set_lead_data(struct draft *n, const struct series_message *m)
 {
 	struct buf b = BUF_INIT;
 	struct inbody_from from;
@@ -364,38 +430,41 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 	}
 	n->lead_body = buf_detach(&b, NULL);
 	if (msgid_find_change_id(m->body, m->body_len, &b))
-		n->change_id = printable(b.data, b.len);
+		n->extra.change_id = printable(b.data, b.len);
 	buf_release(&b);
-	n->links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->links));
-	n->nlinks = msgid_find_links(m->body, m->body_len, n->links, MSGID_MAX_LINKS);
-	for (k = 0; k < n->nlinks; k++) { /* printable, as the Message-IDs */
-		char *id = pstr(n->links[k].id);
+	n->extra.links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->extra.links));
+	n->extra.nlinks = msgid_find_links(m->body, m->body_len, n->extra.links, MSGID_MAX_LINKS);
+	for (k = 0; k < n->extra.nlinks; k++) { /* printable, as the Message-IDs */
+		char *id = pstr(n->extra.links[k].id);
 
-		free(n->links[k].id);
-		n->links[k].id = id;
+		free(n->extra.links[k].id);
+		n->extra.links[k].id = id;
 	}
-	if (!n->nlinks) {
-		free(n->links);
-		n->links = NULL;
+	if (!n->extra.nlinks) {
+		free(n->extra.links);
+		n->extra.links = NULL;
 	} else {
-		n->links = xrealloc(n->links, n->nlinks * sizeof(*n->links));
+		n->extra.links =
+		    xrealloc(n->extra.links, n->extra.nlinks * sizeof(*n->extra.links));
 	}
 }
 
-static void set_trailers(struct node *n, const struct series_message *m, bool in_patch)
+static void set_trailers(struct draft *n, const struct series_message *m, bool in_patch)
 {
 	struct trailer found[TRAILER_MAX];
 	size_t k, count = trailer_scan(m->body, m->body_len, in_patch, found, TRAILER_MAX);
 
 	if (!count)
 		return;
-	n->trailers = xcalloc(count, sizeof(*n->trailers));
+	n->extra.trailers = xcalloc(count, sizeof(*n->extra.trailers));
 	for (k = 0; k < count; k++) {
-		n->trailers[k].kind = found[k].kind;
-		n->trailers[k].name = printable(m->body + found[k].name.off, found[k].name.len);
-		n->trailers[k].addr = printable(m->body + found[k].addr.off, found[k].addr.len);
+		n->extra.trailers[k].kind = found[k].kind;
+		n->extra.trailers[k].name =
+		    printable(m->body + found[k].name.off, found[k].name.len);
+		n->extra.trailers[k].addr =
+		    printable(m->body + found[k].addr.off, found[k].addr.len);
 	}
-	n->ntrailers = count;
+	n->extra.ntrailers = count;
 }
 
 static char *span_dup(const char *body, struct applied_span sp)
@@ -403,7 +472,7 @@ static char *span_dup(const char *body, struct applied_span sp)
 	return printable(body + sp.off, sp.len);
 }
 
-static void set_notice(struct node *n, const struct series_message *m)
+static void set_notice(struct draft *n, const struct series_message *m)
 {
 	struct applied_notice *an = xmalloc(sizeof(*an));
 	struct notice_rec *rec;
@@ -430,132 +499,347 @@ static void set_notice(struct node *n, const struct series_message *m)
 		}
 		rec->nitems = an->nitems;
 	}
-	n->notice = rec;
+	n->extra.notice = rec;
 	free(an);
 }
 
-#define NODE_MAX_FIELDS 8
+/* ---- the nodes the set keeps ---- */
 
-/* The node's own strings (NULL for those its kind does not keep). */
-static size_t node_fields(struct node *n, char **fields[NODE_MAX_FIELDS])
+/* The draft's strings, in node_field order (FIELD_REFS stands for its
+ * References); NULL for those its kind does not keep. */
+static void draft_fields(const struct draft *d, const char *fields[NODE_NFIELDS])
 {
-	size_t k = 0;
-
-	fields[k++] = &n->key;
-	fields[k++] = &n->message_id;
-	fields[k++] = &n->subject;
-	fields[k++] = &n->title;
-	fields[k++] = &n->author_name;
-	fields[k++] = &n->author_addr;
-	fields[k++] = &n->sender_lower;
-	fields[k++] = &n->sender;
-	return k;
+	fields[FIELD_MESSAGE_ID] = d->message_id;
+	fields[FIELD_SENDER_LOWER] = d->sender_lower;
+	fields[FIELD_REFS] = NULL;
+	fields[FIELD_KEY] = d->key;
+	fields[FIELD_TITLE] = d->title;
+	fields[FIELD_SUBJECT] = d->subject;
+	fields[FIELD_SENDER] = d->sender;
+	fields[FIELD_AUTHOR_NAME] = d->author_name;
+	fields[FIELD_AUTHOR_ADDR] = d->author_addr;
 }
 
-static char *pack_string(char **at, const char *s)
+static const char *skip_string(const char *s)
 {
-	size_t len = strlen(s) + 1;
-	char *copy = memcpy(*at, s, len);
-
-	*at += len;
-	return copy;
+	return s + strlen(s) + 1;
 }
 
-/*
- * `n` moved into one block with its strings and References (the set keeps
- * every message: one allocation, not a dozen of at least 64 bytes, and
- * made by the thread that keeps it, not by a reader thread whose heap it
- * would pin).  Frees `n`.
- */
-static struct node *pack_node(struct node *n)
+/* The string `field` of `n` (FIELD_REFS: its first Reference, when it has
+ * one; the next are skip_string() away). */
+static const char *node_field(const struct node *n, enum node_field field)
 {
-	char **fields[NODE_MAX_FIELDS];
-	size_t size = sizeof(*n) + n->nrefs * sizeof(*n->refs), nfields, i;
-	struct node *p;
-	char *at;
+	const char *s = n->text;
+	unsigned f, k;
 
-	nfields = node_fields(n, fields);
-	for (i = 0; i < nfields; i++)
-		if (*fields[i])
-			size += strlen(*fields[i]) + 1;
-	for (i = 0; i < n->nrefs; i++)
-		size += strlen(n->refs[i]) + 1;
-	p = xmalloc(size);
-	*p = *n;
-	p->packed = true;
-	at = (char *)(p + 1);
-	if (n->nrefs) {
-		p->refs = (char **)(void *)at;
-		at += n->nrefs * sizeof(*p->refs);
-		for (i = 0; i < n->nrefs; i++) {
-			p->refs[i] = pack_string(&at, n->refs[i]);
-			free(n->refs[i]);
-		}
+	for (f = 0; f < field; f++) {
+		if (f != FIELD_REFS)
+			s = skip_string(s);
+		else
+			for (k = 0; k < n->nrefs; k++)
+				s = skip_string(s);
 	}
-	free(n->refs);
-	node_fields(p, fields);
-	for (i = 0; i < nfields; i++) {
-		char *s = *fields[i];
+	return s;
+}
 
-		if (s) {
-			*fields[i] = pack_string(&at, s);
-			free(s);
-		}
+static const char *node_key(const struct node *n)
+{
+	return node_field(n, FIELD_KEY);
+}
+
+static const char *node_message_id(const struct node *n)
+{
+	return n->text; /* FIELD_MESSAGE_ID */
+}
+
+#define NODE_ARENA_CHUNK (256 * 1024)
+
+/* `size` bytes for a node, 8-aligned, that stay until node_arena_release(). */
+static void *node_arena_alloc(struct node_arena *a, size_t size)
+{
+	char *p;
+
+	size = (size + 7) & ~(size_t)7;
+	if (size > a->left) {
+		size_t chunk = size > NODE_ARENA_CHUNK / 4 ? size : NODE_ARENA_CHUNK;
+
+		grow((void **)&a->chunks, &a->chunks_alloc, a->nchunks + 1, sizeof(*a->chunks));
+		p = a->chunks[a->nchunks++] = xmalloc(chunk);
+		if (chunk != NODE_ARENA_CHUNK)
+			return p; /* a big node of its own; the last chunk goes on */
+		a->at = p;
+		a->left = chunk;
 	}
-	free(n);
+	p = a->at;
+	a->at += size;
+	a->left -= size;
 	return p;
 }
 
-static void node_free(struct node *n)
+static void node_arena_release(struct node_arena *a)
 {
 	size_t i;
 
-	if (!n)
-		return;
-	if (!n->packed) {
-		char **fields[NODE_MAX_FIELDS];
-		size_t k, nfields = node_fields(n, fields);
+	for (i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	memset(a, 0, sizeof(*a));
+}
 
-		for (k = 0; k < nfields; k++)
-			free(*fields[k]);
-		for (i = 0; i < n->nrefs; i++)
-			free(n->refs[i]);
-		free(n->refs);
+static bool extra_is_empty(const struct node_extra *e)
+{
+	return !e->lead_text.len && !e->change_id && !e->nlinks && !e->ntrailers && !e->notice &&
+	       !e->pull_source;
+}
+
+static void extra_release(struct node_extra *e)
+{
+	size_t i;
+
+	free(e->change_id);
+	for (i = 0; i < e->nlinks; i++)
+		free(e->links[i].id);
+	free(e->links);
+	for (i = 0; i < e->ntrailers; i++) {
+		free(e->trailers[i].name);
+		free(e->trailers[i].addr);
 	}
-	free(n->lead_body);
-	free(n->change_id);
-	for (i = 0; i < n->nlinks; i++)
-		free(n->links[i].id);
-	free(n->links);
-	for (i = 0; i < n->ntrailers; i++) {
-		free(n->trailers[i].name);
-		free(n->trailers[i].addr);
-	}
-	free(n->trailers);
-	if (n->notice) {
-		for (i = 0; i < n->notice->nitems; i++) {
-			free(n->notice->items[i].title);
-			free(n->notice->items[i].commit);
+	free(e->trailers);
+	if (e->notice) {
+		for (i = 0; i < e->notice->nitems; i++) {
+			free(e->notice->items[i].title);
+			free(e->notice->items[i].commit);
 		}
-		free(n->notice->items);
-		free(n->notice->where);
-		free(n->notice->who);
-		free(n->notice->commit);
-		free(n->notice->patches);
-		free(n->notice);
+		free(e->notice->items);
+		free(e->notice->where);
+		free(e->notice->who);
+		free(e->notice->commit);
+		free(e->notice->patches);
+		free(e->notice);
 	}
-	free(n->pull_source);
-	free(n);
+	free(e->pull_source);
+}
+
+static void draft_free(struct draft *d)
+{
+	const char *fields[NODE_NFIELDS];
+	size_t i;
+
+	if (!d)
+		return;
+	draft_fields(d, fields);
+	for (i = 0; i < NODE_NFIELDS; i++)
+		free((char *)fields[i]);
+	for (i = 0; i < d->nrefs; i++)
+		free(d->refs[i]);
+	free(d->refs);
+	free(d->lead_body);
+	extra_release(&d->extra);
+	free(d);
 }
 
 /*
- * A node of `m`, with everything that needs only the message (its body is
+ * The node of draft `d`, in the set's arena: its fixed part, then its
+ * strings (one block, made by the thread that keeps it, not by a reader
+ * thread whose heap it would pin).  The lead's body goes to the spool;
+ * what only some messages have moves to a node_extra.  Frees `d`.
+ */
+static struct node *pack_node(struct series_set *set, struct draft *d)
+{
+	const char *fields[NODE_NFIELDS];
+	size_t size = sizeof(struct node), len, f, k;
+	struct node *n;
+	char *at;
+
+	draft_fields(d, fields);
+	for (f = 0; f < NODE_NFIELDS; f++)
+		size += (fields[f] ? strlen(fields[f]) : 0) + 1;
+	for (k = 0; k < d->nrefs; k++)
+		size += strlen(d->refs[k]) + 1;
+	size -= 1; /* FIELD_REFS is the References, not a string of its own */
+	n = node_arena_alloc(&set->arena, size);
+	memset(n, 0, sizeof(*n));
+	n->date = d->date;
+	n->ps = d->ps;
+	n->kind = (uint8_t)d->kind;
+	n->nrefs = (uint8_t)d->nrefs;
+	n->earlier = d->earlier;
+	at = n->text;
+	for (f = 0; f < NODE_NFIELDS; f++) {
+		if (f == FIELD_REFS) {
+			for (k = 0; k < d->nrefs; k++) {
+				len = strlen(d->refs[k]) + 1;
+				memcpy(at, d->refs[k], len);
+				at += len;
+			}
+			continue;
+		}
+		len = fields[f] ? strlen(fields[f]) : 0;
+		memcpy(at, fields[f] ? fields[f] : "", len + 1);
+		at += len + 1;
+	}
+	if (d->lead_body) /* kept until a renderer asks, outside the heap */
+		d->extra.lead_text = spool_add(set->bodies, d->lead_body, strlen(d->lead_body));
+	if (!extra_is_empty(&d->extra)) {
+		n->extra = xmalloc(sizeof(*n->extra));
+		*n->extra = d->extra;
+		memset(&d->extra, 0, sizeof(d->extra));
+	}
+	draft_free(d);
+	return n;
+}
+
+static void node_release(struct node *n)
+{
+	if (n->extra) {
+		extra_release(n->extra);
+		free(n->extra);
+	}
+}
+
+/* The node's extra data, or an empty one. */
+static const struct node_extra *node_extra(const struct node *n)
+{
+	static const struct node_extra none;
+
+	return n->extra ? n->extra : &none;
+}
+
+/* ---- the indexes of the nodes ---- */
+
+static uint32_t hash_string(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void node_index_init(struct node_index *ix, enum node_field field)
+{
+	memset(ix, 0, sizeof(*ix));
+	ix->field = field;
+}
+
+static void node_index_release(struct node_index *ix)
+{
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->nslots = ix->size = 0;
+}
+
+static struct node_slot *node_index_find(const struct series_set *set, const struct node_index *ix,
+					 struct node_slot *slots, size_t nslots, const char *s,
+					 uint32_t hash)
+{
+	size_t i = hash & (nslots - 1);
+
+	while (slots[i].node && (slots[i].hash != hash ||
+				 strcmp(node_field(set->nodes[slots[i].node - 1], ix->field), s)))
+		i = (i + 1) & (nslots - 1);
+	return &slots[i];
+}
+
+/* The node whose string is `s`, or NULL. */
+static struct node *node_index_get(const struct series_set *set, const struct node_index *ix,
+				   const char *s)
+{
+	struct node_slot *slot;
+
+	if (!ix->nslots)
+		return NULL;
+	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash_string(s));
+	return slot->node ? set->nodes[slot->node - 1] : NULL;
+}
+
+static void node_index_grow(const struct series_set *set, struct node_index *ix)
+{
+	size_t i, nslots = ix->nslots ? ix->nslots * 2 : 1024;
+	struct node_slot *slots = xcalloc(nslots, sizeof(*slots));
+
+	for (i = 0; i < ix->nslots; i++) {
+		size_t j;
+
+		if (!ix->slots[i].node)
+			continue;
+		for (j = ix->slots[i].hash & (nslots - 1); slots[j].node;
+		     j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = ix->slots[i];
+	}
+	free(ix->slots);
+	ix->slots = slots;
+	ix->nslots = nslots;
+}
+
+/*
+ * The slot of `s`, which set->nodes[number - 1] holds; inserted (pointing
+ * at that node) when missing, *inserted says which.  Valid until the next
+ * insertion.
+ */
+static struct node_slot *node_index_put(struct series_set *set, struct node_index *ix,
+					const char *s, size_t number, bool *inserted)
+{
+	uint32_t hash = hash_string(s);
+	struct node_slot *slot;
+
+	if ((ix->size + 1) * 4 > ix->nslots * 3)
+		node_index_grow(set, ix);
+	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash);
+	*inserted = !slot->node;
+	if (*inserted) {
+		slot->hash = hash;
+		slot->node = (uint32_t)number;
+		ix->size++;
+	}
+	return slot;
+}
+
+/* Puts the draft `d` in the set (which owns it from then on), or frees it
+ * when the set holds its message already. */
+static void insert_node(struct series_set *set, struct draft *d)
+{
+	struct node *old = node_index_get(set, &set->keys, d->key), *n;
+	struct node_slot *slot;
+	bool inserted;
+
+	if (old) {
+		if (!old->earlier || d->earlier) {
+			draft_free(d); /* the same message again */
+			return;
+		}
+		old->dead = true; /* the window's copy replaces the state's */
+	}
+	if (set->nnodes >= UINT32_MAX - 1) { /* node numbers are 32 bits: never reached */
+		fprintf(stderr, "mldigest: more than %u messages in one window\n", UINT32_MAX - 2);
+		abort();
+	}
+	n = pack_node(set, d);
+	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
+	set->nodes[set->nnodes++] = n;
+	slot = node_index_put(set, &set->keys, node_key(n), set->nnodes, &inserted);
+	slot->node = (uint32_t)set->nnodes;
+	if (*node_message_id(n)) {
+		struct node *held;
+
+		slot = node_index_put(set, &set->ids, node_message_id(n), set->nnodes, &inserted);
+		held = set->nodes[slot->node - 1];
+		if (inserted || (held->earlier && !n->earlier) || held->dead)
+			slot->node = (uint32_t)set->nnodes;
+	}
+}
+
+/*
+ * A draft of `m`, with everything that needs only the message (its body is
  * scanned here and not kept): no set is touched, so it may be made on any
  * thread (series_prepare).
  */
-static struct node *make_node(const struct series_message *m, bool earlier)
+static struct draft *make_draft(const struct series_message *m, bool earlier)
 {
-	struct node *n = xcalloc(1, sizeof(*n));
+	struct draft *n = xcalloc(1, sizeof(*n));
 	struct patch_subject ps;
 	struct buf b = BUF_INIT;
 
@@ -621,76 +905,43 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 		struct applied_span src;
 
 		if (applied_pull_source(m->body, m->body_len, &src))
-			n->pull_source = printable(m->body + src.off, src.len);
+			n->extra.pull_source = printable(m->body + src.off, src.len);
 	} else if (n->kind == NODE_REPLY && !earlier) {
 		set_trailers(n, m, false);
 		set_notice(n, m);
 	}
-	if (n->kind == NODE_REPLY && !n->notice) {
+	if (n->kind == NODE_REPLY && !n->extra.notice) {
 		free(n->subject); /* a notice's own subject names what it answers */
 		n->subject = NULL;
 	}
 	return n;
 }
 
-/* Puts `n` in the set (which owns it from then on), or frees it when the set
- * holds its message already. */
-static void insert_node(struct series_set *set, struct node *n)
-{
-	struct node *old = strmap_get(&set->keys, n->key);
-	struct strmap_entry *e;
-	int inserted;
-
-	if (old) {
-		if (!old->earlier || n->earlier) {
-			node_free(n); /* the same message again */
-			return;
-		}
-		old->dead = true; /* the window's copy replaces the state's */
-	}
-	n = pack_node(n);
-	if (n->lead_body) { /* kept until a renderer asks, outside the heap */
-		n->lead_text = spool_add(set->bodies, n->lead_body, strlen(n->lead_body));
-		free(n->lead_body);
-		n->lead_body = NULL;
-	}
-	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
-	set->nodes[set->nnodes++] = n;
-	e = strmap_put(&set->keys, n->key, &inserted);
-	e->value = n;
-	if (*n->message_id) {
-		e = strmap_put(&set->ids, n->message_id, &inserted);
-		if (inserted || (((struct node *)e->value)->earlier && !n->earlier) ||
-		    ((struct node *)e->value)->dead)
-			e->value = n;
-	}
-}
-
 void series_add_message(struct series_set *set, const struct series_message *m)
 {
-	struct node *old = strmap_get(&set->keys, m->key);
+	struct node *old = node_index_get(set, &set->keys, m->key);
 
 	if (old && !old->earlier)
 		return; /* not worth scanning again */
-	insert_node(set, make_node(m, false));
+	insert_node(set, make_draft(m, false));
 }
 
 void series_add_earlier(struct series_set *set, const struct series_message *m)
 {
-	if (strmap_get(&set->keys, m->key))
+	if (node_index_get(set, &set->keys, m->key))
 		return;
-	insert_node(set, make_node(m, true));
+	insert_node(set, make_draft(m, true));
 }
 
 struct series_prepared {
-	struct node *node;
+	struct draft *draft;
 };
 
 struct series_prepared *series_prepare(const struct series_message *m)
 {
 	struct series_prepared *p = xmalloc(sizeof(*p));
 
-	p->node = make_node(m, false);
+	p->draft = make_draft(m, false);
 	return p;
 }
 
@@ -698,23 +949,23 @@ void series_prepared_free(struct series_prepared *p)
 {
 	if (!p)
 		return;
-	node_free(p->node);
+	draft_free(p->draft);
 	free(p);
 }
 
 const char *series_prepared_change_id(const struct series_prepared *p)
 {
-	const struct node *n = p->node;
+	const struct draft *d = p->draft;
 
-	if (!n->lead_body)
+	if (!d->lead_body)
 		return NULL; /* set_lead_data() did not run */
-	return n->change_id ? n->change_id : "";
+	return d->extra.change_id ? d->extra.change_id : "";
 }
 
 void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,
 			 int64_t date)
 {
-	struct node *n = p->node;
+	struct draft *n = p->draft;
 
 	free(p);
 	free(n->key);
@@ -769,9 +1020,8 @@ struct series_set *series_set_new(void)
 {
 	struct series_set *set = xcalloc(1, sizeof(*set));
 
-	/* the nodes' own strings: they stay (dead nodes too) until the set goes */
-	strmap_init_borrowed(&set->keys);
-	strmap_init_borrowed(&set->ids);
+	node_index_init(&set->keys, FIELD_KEY);
+	node_index_init(&set->ids, FIELD_MESSAGE_ID);
 	set->bodies = spool_new();
 	return set;
 }
@@ -784,10 +1034,11 @@ void series_set_free(struct series_set *set)
 		return;
 	clear_results(set);
 	for (i = 0; i < set->nnodes; i++)
-		node_free(set->nodes[i]);
+		node_release(set->nodes[i]);
 	free(set->nodes);
-	strmap_release(&set->keys, NULL);
-	strmap_release(&set->ids, NULL);
+	node_arena_release(&set->arena);
+	node_index_release(&set->keys);
+	node_index_release(&set->ids);
 	spool_free(set->bodies);
 	free(set);
 }
@@ -803,7 +1054,7 @@ static size_t uf_find(struct node **all, size_t i)
 	while (all[i]->uf != root) { /* path compression */
 		size_t next = all[i]->uf;
 
-		all[i]->uf = root;
+		all[i]->uf = (uint32_t)root;
 		i = next;
 	}
 	return root;
@@ -814,12 +1065,12 @@ static void uf_union(struct node **all, size_t into, size_t other)
 	size_t a = uf_find(all, into), b = uf_find(all, other);
 
 	if (a != b)
-		all[b]->uf = a;
+		all[b]->uf = (uint32_t)a;
 }
 
 static struct node *node_of_id(const struct series_set *set, const char *id)
 {
-	struct node *n = strmap_get(&set->ids, id);
+	struct node *n = node_index_get(set, &set->ids, id);
 
 	return n && !n->dead ? n : NULL;
 }
@@ -827,13 +1078,14 @@ static struct node *node_of_id(const struct series_set *set, const char *id)
 static bool joins(const struct node *p, const struct node *q)
 {
 	return q != p && q->kind == NODE_PATCH && q->ps.has_index && same_version(&p->ps, &q->ps) &&
-	       q->ps.total == p->ps.total && !strcmp(p->sender_lower, q->sender_lower);
+	       q->ps.total == p->ps.total &&
+	       !strcmp(node_field(p, FIELD_SENDER_LOWER), node_field(q, FIELD_SENDER_LOWER));
 }
 
 static void append_group_key(struct buf *b, const char *what, const struct node *p)
 {
-	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, p->sender_lower, p->ps.version_major,
-		 p->ps.version_minor, p->ps.total);
+	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, node_field(p, FIELD_SENDER_LOWER),
+		 p->ps.version_major, p->ps.version_minor, p->ps.total);
 }
 
 /* Steps 2 and 3: by References. */
@@ -846,17 +1098,18 @@ static void group_by_references(struct series_set *set)
 	strmap_init(&virtual);
 	for (i = 0; i < set->nall; i++) {
 		struct node *p = set->all[i];
-		const char *absent = NULL;
+		const char *absent = NULL, *ref;
 		bool found = false;
 
 		if (p->kind != NODE_PATCH || !p->ps.has_index || p->ps.index == 0)
 			continue;
-		for (r = 0; r < p->nrefs; r++) {
-			struct node *q = node_of_id(set, p->refs[r]);
+		ref = node_field(p, FIELD_REFS);
+		for (r = 0; r < p->nrefs; r++, ref = skip_string(ref)) {
+			struct node *q = node_of_id(set, ref);
 
 			if (!q) {
 				if (!absent && r == 0)
-					absent = p->refs[r];
+					absent = ref;
 				continue;
 			}
 			if (joins(p, q)) {
@@ -986,7 +1239,7 @@ static void cover_key(struct buf *key, const struct node *p)
 	buf_reset(key);
 	append_group_key(key, "cover", p);
 	buf_addch(key, 0x1f);
-	text_append_lower(key, p->title, strlen(p->title));
+	text_append_lower(key, node_field(p, FIELD_TITLE), strlen(node_field(p, FIELD_TITLE)));
 }
 
 /*
@@ -1148,12 +1401,12 @@ static void build_series(struct series_set *set)
 			struct series_patch *sp = &s->patches[j];
 
 			sp->index = p->ps.index;
-			sp->key = p->key;
-			sp->message_id = p->message_id;
-			sp->subject = p->subject;
-			sp->title = p->title;
-			sp->author_name = p->author_name;
-			sp->author_addr = p->author_addr;
+			sp->key = node_key(p);
+			sp->message_id = node_message_id(p);
+			sp->subject = node_field(p, FIELD_SUBJECT);
+			sp->title = node_field(p, FIELD_TITLE);
+			sp->author_name = node_field(p, FIELD_AUTHOR_NAME);
+			sp->author_addr = node_field(p, FIELD_AUTHOR_ADDR);
 			sp->date = p->date;
 			sp->earlier = p->earlier;
 			sp->duplicate = j > 0 && s->members[j - 1]->ps.index == p->ps.index;
@@ -1163,26 +1416,29 @@ static void build_series(struct series_set *set)
 		s->pub.npatches = s->nmembers;
 		s->pub.lead = &s->patches[0];
 		s->pub.cover = lead->ps.has_index && lead->ps.index == 0 ? &s->patches[0] : NULL;
-		s->pub.title = lead->title;
-		s->pub.author_name = lead->author_name;
-		s->pub.author_addr = lead->author_addr;
-		s->pub.sender = lead->sender;
+		s->pub.title = node_field(lead, FIELD_TITLE);
+		s->pub.author_name = node_field(lead, FIELD_AUTHOR_NAME);
+		s->pub.author_addr = node_field(lead, FIELD_AUTHOR_ADDR);
+		s->pub.sender = node_field(lead, FIELD_SENDER);
 		s->pub.version_major = lead->ps.version_major;
 		s->pub.version_minor = lead->ps.version_minor;
 		s->pub.rfc = lead->ps.rfc;
 		s->pub.resend = lead->ps.resend;
 		s->pub.total = lead->ps.has_index ? lead->ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		s->pub.lead_body = lead->lead_text;
+		s->pub.lead_body = node_extra(lead)->lead_text;
 		s->bodies = set->bodies;
-		s->pub.change_id = lead->change_id ? lead->change_id : "";
+		s->pub.change_id = node_extra(lead)->change_id ? node_extra(lead)->change_id : "";
 		if (s->pub.cover)
-			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
+			s->pub.root_id =
+			    *node_message_id(lead) ? node_message_id(lead) : node_key(lead);
 		else if (s->virtual_ref)
 			s->pub.root_id = s->virtual_ref;
 		else
-			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
-		series_append_title_key(&b, lead->author_addr, lead->title);
+			s->pub.root_id =
+			    *node_message_id(lead) ? node_message_id(lead) : node_key(lead);
+		series_append_title_key(&b, node_field(lead, FIELD_AUTHOR_ADDR),
+					node_field(lead, FIELD_TITLE));
 		s->title_key = buf_detach(&b, NULL);
 		s->pub.title_key = s->title_key;
 		set_completeness(s);
@@ -1310,9 +1566,11 @@ static void link_versions(struct series_set *set)
 			how = SERIES_LINK_CHANGE_ID;
 		}
 		if (!best) {
+			const char *ref = node_field(lead, FIELD_REFS);
+
 			how = SERIES_LINK_REPLY;
-			for (k = 0; k < lead->nrefs; k++) {
-				const struct sinfo *t = series_of_id(set, lead->refs[k]);
+			for (k = 0; k < lead->nrefs; k++, ref = skip_string(ref)) {
+				const struct sinfo *t = series_of_id(set, ref);
 
 				if (t && comes_before(t, s))
 					best = better(best, t);
@@ -1320,12 +1578,14 @@ static void link_versions(struct series_set *set)
 		}
 		for (int strong = 1; !best && strong >= 0; strong--) {
 			how = SERIES_LINK_LINK;
-			for (k = 0; k < lead->nlinks; k++) {
+			const struct node_extra *x = node_extra(lead);
+
+			for (k = 0; k < x->nlinks; k++) {
 				const struct sinfo *t;
 
-				if (lead->links[k].strong != (strong == 1))
+				if (x->links[k].strong != (strong == 1))
 					continue;
-				t = series_of_id(set, lead->links[k].id);
+				t = series_of_id(set, x->links[k].id);
 				if (t && comes_before(t, s))
 					best = better(best, t);
 			}
@@ -1355,6 +1615,7 @@ size_t series_earlier_versions(const struct series_info *s, const struct series_
 
 static struct node *resolve_target(const struct series_set *set, struct node *n, int depth)
 {
+	const char *ref;
 	size_t r;
 
 	if (n->resolve_state == 2)
@@ -1362,8 +1623,9 @@ static struct node *resolve_target(const struct series_set *set, struct node *n,
 	if (n->resolve_state == 1 || depth > MAX_RESOLVE_DEPTH)
 		return NULL;
 	n->resolve_state = 1;
-	for (r = 0; r < n->nrefs; r++) {
-		struct node *q = node_of_id(set, n->refs[r]);
+	ref = node_field(n, FIELD_REFS);
+	for (r = 0; r < n->nrefs; r++, ref = skip_string(ref)) {
+		struct node *q = node_of_id(set, ref);
 
 		if (!q || q == n)
 			continue;
@@ -1406,8 +1668,8 @@ static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const str
 	t->name = tr->name;
 	t->addr = tr->addr;
 	t->patch = patch;
-	t->given_in = from->key;
-	t->given_by = from->sender;
+	t->given_in = node_key(from);
+	t->given_by = node_field(from, FIELD_SENDER);
 	t->in_patch = in_patch;
 }
 
@@ -1502,7 +1764,7 @@ static const struct series_patch *find_item_patch(const struct sinfo *s, const s
 	}
 	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
 	for (j = 0; j < s->nmembers && j < 1024; j++)
-		if (!strcasecmp(s->members[j]->title, it->title))
+		if (!strcasecmp(node_field(s->members[j], FIELD_TITLE), it->title))
 			return &s->patches[j];
 	if (s->pub.total == 0 && it->total <= 1)
 		return &s->patches[0]; /* a single patch */
@@ -1539,8 +1801,8 @@ static void add_entry(struct series_set *set, struct strmap *seen, enum series_a
 	a->pub.where = a->where;
 	a->pub.commit = a->commit;
 	a->pub.patches = a->patches;
-	a->pub.notice_key = notice->key;
-	a->pub.target_key = target ? target->key : "";
+	a->pub.notice_key = node_key(notice);
+	a->pub.target_key = target ? node_key(target) : "";
 	a->pub.series = s ? &s->pub : NULL;
 	a->pub.patch = patch;
 }
@@ -1562,10 +1824,11 @@ static enum series_applied_kind entry_kind(enum applied_kind k)
 static void add_notice_entries(struct series_set *set, struct strmap *seen, const struct node *n,
 			       const struct node *target)
 {
-	const struct notice_rec *nr = n->notice;
+	const struct notice_rec *nr = node_extra(n)->notice;
 	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
-	const char *base = target ? target->subject : strip_reply(n->subject);
-	const char *who = *nr->who ? nr->who : n->sender;
+	const char *base =
+	    target ? node_field(target, FIELD_SUBJECT) : strip_reply(node_field(n, FIELD_SUBJECT));
+	const char *who = *nr->who ? nr->who : node_field(n, FIELD_SENDER);
 	enum series_applied_kind kind = entry_kind(nr->kind);
 	size_t k;
 
@@ -1613,14 +1876,15 @@ static void attach_replies(struct series_set *set)
 		if (n->kind == NODE_PATCH) {
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
-			for (k = 0; k < n->ntrailers; k++)
-				add_trailer(n->series, &n->trailers[k], n, patch, true);
+			for (k = 0; k < node_extra(n)->ntrailers; k++)
+				add_trailer(n->series, &node_extra(n)->trailers[k], n, patch, true);
 			continue;
 		}
 		if (n->kind == NODE_PULL) {
-			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, n->subject, "",
-				  n->sender, n->pull_source ? n->pull_source : "", "", "", n, NULL,
-				  NULL, NULL);
+			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST,
+				  node_field(n, FIELD_SUBJECT), "", node_field(n, FIELD_SENDER),
+				  node_extra(n)->pull_source ? node_extra(n)->pull_source : "", "",
+				  "", n, NULL, NULL, NULL);
 			continue;
 		}
 		if (n->kind != NODE_REPLY)
@@ -1633,10 +1897,10 @@ static void attach_replies(struct series_set *set)
 
 			s->pub.replies++;
 			target->patch->replies++;
-			for (k = 0; k < n->ntrailers; k++)
-				add_trailer(s, &n->trailers[k], n, patch, false);
+			for (k = 0; k < node_extra(n)->ntrailers; k++)
+				add_trailer(s, &node_extra(n)->trailers[k], n, patch, false);
 		}
-		if (n->notice)
+		if (node_extra(n)->notice)
 			add_notice_entries(set, &seen, n, target);
 	}
 	strmap_release(&seen, NULL);
@@ -1677,12 +1941,16 @@ static void find_unknown(struct series_set *set)
 		if (n->earlier)
 			continue;
 		if (n->nrefs) {
-			ids[nids++] = n->refs[0];
-			ids[nids++] = n->refs[n->nrefs - 1];
+			const char *ref = node_field(n, FIELD_REFS);
+
+			ids[nids++] = ref;
+			for (k = 1; k < n->nrefs; k++)
+				ref = skip_string(ref);
+			ids[nids++] = ref;
 		}
 		/* a lead's links to earlier postings: an earlier version */
-		for (k = 0; k < n->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
-			ids[nids++] = n->links[k].id;
+		for (k = 0; k < node_extra(n)->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
+			ids[nids++] = node_extra(n)->links[k].id;
 		for (k = 0; k < nids; k++) {
 			if (node_of_id(set, ids[k]))
 				continue;

@@ -211,7 +211,9 @@ struct node {
 	bool earlier;
 	bool dead; /* shadowed by the same message added to the window */
 	bool grouped;
-	char text[]; /* the strings (enum node_field) */
+	bool title_in_subject; /* the title is the end of the subject, from */
+	uint16_t title_off;    /* this byte on (not kept twice) */
+	char text[];	       /* the strings (enum node_field) */
 };
 
 struct sinfo {
@@ -232,7 +234,6 @@ struct sinfo {
 	size_t first_window_order;
 	const struct sinfo *by_title;  /* the best earlier version of the same title */
 	const struct sinfo *by_change; /* ... of the same change-id */
-	struct strmap trailer_keys;    /* dedup of trailers */
 };
 
 struct applied_rec {
@@ -542,6 +543,13 @@ static const char *node_field(const struct node *n, enum node_field field)
 	return s;
 }
 
+static const char *node_title(const struct node *n)
+{
+	if (n->title_in_subject)
+		return node_field(n, FIELD_SUBJECT) + n->title_off;
+	return node_field(n, FIELD_TITLE);
+}
+
 static const char *node_key(const struct node *n)
 {
 	return node_field(n, FIELD_KEY);
@@ -647,11 +655,20 @@ static void draft_free(struct draft *d)
 static struct node *pack_node(struct series_set *set, struct draft *d)
 {
 	const char *fields[NODE_NFIELDS];
-	size_t size = sizeof(struct node), len, f, k;
+	size_t size = sizeof(struct node), len, f, k, title_off = 0;
 	struct node *n;
 	char *at;
 
 	draft_fields(d, fields);
+	if (d->title && d->subject) { /* the title is most often the subject's end */
+		size_t slen = strlen(d->subject), tlen = strlen(d->title);
+
+		if (tlen <= slen && slen - tlen < UINT16_MAX &&
+		    !strcmp(d->subject + slen - tlen, d->title)) {
+			fields[FIELD_TITLE] = NULL;
+			title_off = slen - tlen;
+		}
+	}
 	for (f = 0; f < NODE_NFIELDS; f++)
 		size += (fields[f] ? strlen(fields[f]) : 0) + 1;
 	for (k = 0; k < d->nrefs; k++)
@@ -664,6 +681,10 @@ static struct node *pack_node(struct series_set *set, struct draft *d)
 	n->kind = (uint8_t)d->kind;
 	n->nrefs = (uint8_t)d->nrefs;
 	n->earlier = d->earlier;
+	if (!fields[FIELD_TITLE] && d->title) {
+		n->title_in_subject = true;
+		n->title_off = (uint16_t)title_off;
+	}
 	at = n->text;
 	for (f = 0; f < NODE_NFIELDS; f++) {
 		if (f == FIELD_REFS) {
@@ -914,6 +935,10 @@ static struct draft *make_draft(const struct series_message *m, bool earlier)
 		free(n->subject); /* a notice's own subject names what it answers */
 		n->subject = NULL;
 	}
+	if (n->kind == NODE_REPLY && !n->extra.notice && !n->extra.ntrailers) {
+		free(n->sender); /* it names the sender of trailers and notices only */
+		n->sender = NULL;
+	}
 	return n;
 }
 
@@ -978,7 +1003,6 @@ void series_add_prepared(struct series_set *set, struct series_prepared *p, cons
 
 static void sinfo_free(struct sinfo *s)
 {
-	strmap_release(&s->trailer_keys, NULL);
 	free(s->members);
 	free(s->patches);
 	free(s->trailers);
@@ -1239,7 +1263,7 @@ static void cover_key(struct buf *key, const struct node *p)
 	buf_reset(key);
 	append_group_key(key, "cover", p);
 	buf_addch(key, 0x1f);
-	text_append_lower(key, node_field(p, FIELD_TITLE), strlen(node_field(p, FIELD_TITLE)));
+	text_append_lower(key, node_title(p), strlen(node_title(p)));
 }
 
 /*
@@ -1371,7 +1395,6 @@ static void build_series(struct series_set *set)
 		s = of_root[root];
 		if (!s) {
 			s = of_root[root] = xcalloc(1, sizeof(*s));
-			strmap_init(&s->trailer_keys);
 			s->first_order = i;
 			s->first_window_order = (size_t)-1;
 			grow((void **)&set->series, &alloc, set->nseries + 1, sizeof(*set->series));
@@ -1404,7 +1427,7 @@ static void build_series(struct series_set *set)
 			sp->key = node_key(p);
 			sp->message_id = node_message_id(p);
 			sp->subject = node_field(p, FIELD_SUBJECT);
-			sp->title = node_field(p, FIELD_TITLE);
+			sp->title = node_title(p);
 			sp->author_name = node_field(p, FIELD_AUTHOR_NAME);
 			sp->author_addr = node_field(p, FIELD_AUTHOR_ADDR);
 			sp->date = p->date;
@@ -1416,7 +1439,7 @@ static void build_series(struct series_set *set)
 		s->pub.npatches = s->nmembers;
 		s->pub.lead = &s->patches[0];
 		s->pub.cover = lead->ps.has_index && lead->ps.index == 0 ? &s->patches[0] : NULL;
-		s->pub.title = node_field(lead, FIELD_TITLE);
+		s->pub.title = node_title(lead);
 		s->pub.author_name = node_field(lead, FIELD_AUTHOR_NAME);
 		s->pub.author_addr = node_field(lead, FIELD_AUTHOR_ADDR);
 		s->pub.sender = node_field(lead, FIELD_SENDER);
@@ -1437,8 +1460,7 @@ static void build_series(struct series_set *set)
 		else
 			s->pub.root_id =
 			    *node_message_id(lead) ? node_message_id(lead) : node_key(lead);
-		series_append_title_key(&b, node_field(lead, FIELD_AUTHOR_ADDR),
-					node_field(lead, FIELD_TITLE));
+		series_append_title_key(&b, node_field(lead, FIELD_AUTHOR_ADDR), node_title(lead));
 		s->title_key = buf_detach(&b, NULL);
 		s->pub.title_key = s->title_key;
 		set_completeness(s);
@@ -1646,8 +1668,10 @@ static bool is_whole_series(const struct node *t)
 	return !t->ps.has_index || t->ps.index == 0;
 }
 
-static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const struct node *from,
-			const struct series_patch *patch, bool in_patch)
+/* `seen`: the trailers of every series so far (one map for the set, not a
+ * table in each series: most series have one trailer, or none). */
+static void add_trailer(struct strmap *seen, struct sinfo *s, const struct trailer_rec *tr,
+			const struct node *from, const struct series_patch *patch, bool in_patch)
 {
 	struct series_trailer *t;
 	struct buf key = BUF_INIT;
@@ -1656,9 +1680,10 @@ static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const str
 	if (s->ntrailers >= SERIES_MAX_TRAILERS)
 		return; /* bounded: hostile threads */
 	/* the same kind, person, patch and source once */
-	buf_addf(&key, "%d\x1f%d\x1f%p\x1f", (int)tr->kind, in_patch, (const void *)patch);
+	buf_addf(&key, "%p\x1f%d\x1f%d\x1f%p\x1f", (const void *)s, (int)tr->kind, in_patch,
+		 (const void *)patch);
 	text_append_lower(&key, tr->addr, strlen(tr->addr));
-	strmap_put(&s->trailer_keys, key.data, &inserted);
+	strmap_put(seen, key.data, &inserted);
 	buf_release(&key);
 	if (!inserted)
 		return;
@@ -1764,7 +1789,7 @@ static const struct series_patch *find_item_patch(const struct sinfo *s, const s
 	}
 	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
 	for (j = 0; j < s->nmembers && j < 1024; j++)
-		if (!strcasecmp(node_field(s->members[j], FIELD_TITLE), it->title))
+		if (!strcasecmp(node_title(s->members[j]), it->title))
 			return &s->patches[j];
 	if (s->pub.total == 0 && it->total <= 1)
 		return &s->patches[0]; /* a single patch */
@@ -1863,10 +1888,11 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 
 static void attach_replies(struct series_set *set)
 {
-	struct strmap seen;
+	struct strmap seen, trailers_seen;
 	size_t i, k;
 
 	strmap_init(&seen);
+	strmap_init(&trailers_seen);
 	for (i = 0; i < set->nall; i++) {
 		struct node *n = set->all[i];
 		struct node *target;
@@ -1877,7 +1903,8 @@ static void attach_replies(struct series_set *set)
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
 			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(n->series, &node_extra(n)->trailers[k], n, patch, true);
+				add_trailer(&trailers_seen, n->series, &node_extra(n)->trailers[k],
+					    n, patch, true);
 			continue;
 		}
 		if (n->kind == NODE_PULL) {
@@ -1898,12 +1925,14 @@ static void attach_replies(struct series_set *set)
 			s->pub.replies++;
 			target->patch->replies++;
 			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(s, &node_extra(n)->trailers[k], n, patch, false);
+				add_trailer(&trailers_seen, s, &node_extra(n)->trailers[k], n,
+					    patch, false);
 		}
 		if (node_extra(n)->notice)
 			add_notice_entries(set, &seen, n, target);
 	}
 	strmap_release(&seen, NULL);
+	strmap_release(&trailers_seen, NULL);
 
 	/* the notices of each series (the entries no longer move) */
 	for (i = 0; i < set->napplied; i++) {

@@ -15,7 +15,6 @@
 #include "series/series.h"
 #include "stats/stats.h"
 #include "util/buf.h"
-#include "util/strmap.h"
 #include "util/text.h"
 
 void digest_init(struct digest *d)
@@ -447,22 +446,10 @@ static int record_outcome(struct digest *d, struct store *store)
 /* Points each entry at the series of its message. */
 static void link_entries(struct digest *d)
 {
-	struct strmap by_key;
-	size_t i, j, n = series_set_count(d->series);
+	size_t i;
 
-	strmap_init_borrowed(&by_key); /* the set keeps the patches' keys */
-	for (i = 0; i < n; i++) {
-		const struct series_info *s = series_set_get(d->series, i);
-
-		for (j = 0; j < s->npatches; j++) {
-			int inserted;
-
-			strmap_put(&by_key, s->patches[j].key, &inserted)->value = (void *)s;
-		}
-	}
 	for (i = 0; i < d->nentries; i++)
-		d->entries[i].series = strmap_get(&by_key, d->entries[i].key);
-	strmap_release(&by_key, NULL);
+		d->entries[i].series = series_set_find_key(d->series, d->entries[i].key);
 }
 
 int digest_finish(struct digest *d, struct store *store)

@@ -2068,6 +2068,16 @@ const struct series_info *series_set_get(const struct series_set *set, size_t i)
 	return &set->listed[i]->pub;
 }
 
+const struct series_info *series_set_find_key(const struct series_set *set, const char *key)
+{
+	const struct node *n = node_index_get(set, &set->keys, key);
+
+	/* the index holds the window's copy of a message, never a dead one */
+	if (!n || n->kind != NODE_PATCH || !n->series || !n->series->pub.in_window)
+		return NULL;
+	return &n->series->pub;
+}
+
 size_t series_set_applied_count(const struct series_set *set)
 {
 	return set->napplied;

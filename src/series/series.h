@@ -238,6 +238,12 @@ size_t series_set_count(const struct series_set *set);
 const struct series_info *series_set_get(const struct series_set *set, size_t i);
 
 /*
+ * The series of the window (one series_set_get() gives) that holds the
+ * message of `key` (series_patch.key), or NULL.
+ */
+const struct series_info *series_set_find_key(const struct series_set *set, const char *key);
+
+/*
  * The earlier versions of `s`, newest first, at most `max` (and at most
  * SERIES_MAX_CHAIN): previous, previous->previous, ...  Returns how many.
  */

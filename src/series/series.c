@@ -197,11 +197,15 @@ struct node {
 	struct node_extra *extra; /* NULL when it has none of it */
 	int64_t date;
 
-	/* set by series_set_finish() */
-	struct sinfo *series; /* patches */
-	struct series_patch *patch;
-	const char *virtual_ref;
-	struct node *target; /* replies */
+	/* set by series_set_finish(): a patch's series, or what a reply (or
+	 * other mail a reply goes through) answers; never both */
+	union {
+		struct {
+			struct sinfo *series;
+			struct series_patch *patch;
+		};
+		struct node *target;
+	};
 	uint32_t order, uf;
 
 	struct node_subject ps;
@@ -211,6 +215,7 @@ struct node {
 	bool earlier;
 	bool dead; /* shadowed by the same message added to the window */
 	bool grouped;
+	bool virtual_root;     /* its first Reference names its series (rule 3) */
 	bool title_in_subject; /* the title is the end of the subject, from */
 	uint16_t title_off;    /* this byte on (not kept twice) */
 	char text[];	       /* the strings (enum node_field) */
@@ -1155,7 +1160,7 @@ static void group_by_references(struct series_set *set)
 			else
 				uf_union(set->all, ((struct node *)e->value)->order, p->order);
 			p->grouped = true;
-			p->virtual_ref = absent;
+			p->virtual_root = true; /* absent is its first Reference */
 		}
 	}
 	buf_release(&key);
@@ -1405,8 +1410,8 @@ static void build_series(struct series_set *set)
 		p->series = s;
 		if (!p->earlier && s->first_window_order == (size_t)-1)
 			s->first_window_order = i;
-		if (p->virtual_ref && !s->virtual_ref)
-			s->virtual_ref = p->virtual_ref;
+		if (p->virtual_root && !s->virtual_ref)
+			s->virtual_ref = node_field(p, FIELD_REFS);
 	}
 	free(of_root);
 
@@ -2017,7 +2022,7 @@ void series_set_finish(struct series_set *set)
 				continue;
 			node->order = node->uf = n;
 			node->grouped = false;
-			node->virtual_ref = NULL;
+			node->virtual_root = false;
 			node->series = NULL;
 			node->patch = NULL;
 			node->resolve_state = 0;

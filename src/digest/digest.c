@@ -32,9 +32,28 @@ void digest_append_body(struct buf *out, const struct digest *d, const struct di
 	spool_append(out, d->bodies, e->body);
 }
 
+/* The strings of an entry in the spool, one after the other, NUL-terminated. */
+#define ENTRY_NFIELDS 6
+
+void digest_entry_read(const struct digest *d, const struct digest_entry *e, struct buf *scratch,
+		       struct digest_entry_text *out)
+{
+	const char **fields[ENTRY_NFIELDS] = {&out->title,  &out->subject,    &out->sender,
+					      &out->author, &out->message_id, &out->commit};
+	size_t at = 0, k;
+
+	buf_reset(scratch);
+	spool_append(scratch, d->bodies, e->text);
+	for (k = 0; k < ENTRY_NFIELDS; k++) {
+		/* never past what was read back: the spool holds what add_lead() wrote */
+		*fields[k] = at < scratch->len ? scratch->data + at : "";
+		at += strlen(*fields[k]) + 1;
+	}
+}
+
 static void entry_release(struct digest_entry *e)
 {
-	free(e->title); /* and the other strings: one block (add_lead) */
+	free(e->key);
 }
 
 void digest_release(struct digest *d)
@@ -160,14 +179,11 @@ static int record_series(struct store *store, const struct digest_message *m,
 	return error;
 }
 
-/* Appends `len` bytes of `s`, printable, and a NUL to `pool`; returns where. */
-static size_t pool_add(struct buf *pool, const char *s, size_t len)
+/* Appends `len` bytes of `s`, printable, and a NUL to `pool`. */
+static void pool_add(struct buf *pool, const char *s, size_t len)
 {
-	size_t at = pool->len;
-
 	text_append_printable(pool, s, len);
 	buf_add(pool, "", 1);
-	return at;
 }
 
 static void add_lead(struct digest *d, const struct digest_message *m, const char *subject,
@@ -175,32 +191,23 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 {
 	struct digest_entry *e = new_entry(d);
 	struct buf b = BUF_INIT, pool = BUF_INIT;
-	size_t at[7];
-	char *block;
 
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
-	/* a digest keeps every lead: its strings in one block (title first) */
-	at[0] = pool_add(&pool, subject + ps->title.off, ps->title.len);
-	at[1] = pool_add(&pool, subject, strlen(subject));
+	/* a digest keeps every lead: its strings go to the spool, in the order
+	 * of struct digest_entry_text, until they are printed */
+	pool_add(&pool, subject + ps->title.off, ps->title.len);
+	pool_add(&pool, subject, strlen(subject));
 	address_append_sender(&b, m->from_name, m->from_addr);
-	at[2] = pool_add(&pool, b.data, b.len);
+	pool_add(&pool, b.data, b.len);
 	buf_reset(&b);
 	address_append_person(&b, m->author_name, m->author_addr);
-	at[3] = pool_add(&pool, b.data, b.len);
+	pool_add(&pool, b.data, b.len);
 	buf_release(&b);
-	at[4] = pool_add(&pool, m->message_id, strlen(m->message_id));
-	at[5] = pool_add(&pool, m->commit, strlen(m->commit));
-	at[6] = pool.len; /* the key as it is */
-	buf_add(&pool, m->key, strlen(m->key) + 1);
-	block = xmemdupz(pool.data, pool.len);
+	pool_add(&pool, m->message_id, strlen(m->message_id));
+	pool_add(&pool, m->commit, strlen(m->commit));
+	e->text = spool_add(d->bodies, pool.data, pool.len);
 	buf_release(&pool);
-	e->title = block + at[0];
-	e->subject = block + at[1];
-	e->sender = block + at[2];
-	e->author = block + at[3];
-	e->message_id = block + at[4];
-	e->commit = block + at[5];
-	e->key = block + at[6];
+	e->key = xstrdup(m->key); /* the key as it is */
 	/* every New entry's body is printed: kept outside the heap until then */
 	if (!duplicate && m->shown_body) {
 		e->body = spool_add(d->bodies, m->shown_body, m->shown_body_len);

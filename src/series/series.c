@@ -567,11 +567,28 @@ static const char *node_message_id(const struct node *n)
 
 #define NODE_ARENA_CHUNK (256 * 1024)
 
+/* Under AddressSanitizer each node is its own allocation, so that reading
+ * past a node's strings is caught, not served by the next node. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NODE_ARENA_SEPARATE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NODE_ARENA_SEPARATE 1
+#endif
+#endif
+#ifndef NODE_ARENA_SEPARATE
+#define NODE_ARENA_SEPARATE 0
+#endif
+
 /* `size` bytes for a node, 8-aligned, that stay until node_arena_release(). */
 static void *node_arena_alloc(struct node_arena *a, size_t size)
 {
 	char *p;
 
+	if (NODE_ARENA_SEPARATE) {
+		grow((void **)&a->chunks, &a->chunks_alloc, a->nchunks + 1, sizeof(*a->chunks));
+		return a->chunks[a->nchunks++] = xmalloc(size);
+	}
 	size = (size + 7) & ~(size_t)7;
 	if (size > a->left) {
 		size_t chunk = size > NODE_ARENA_CHUNK / 4 ? size : NODE_ARENA_CHUNK;

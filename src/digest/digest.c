@@ -24,6 +24,9 @@ void digest_init(struct digest *d)
 	d->people = tally_new();
 	d->organisations = tally_new();
 	d->series = series_set_new();
+	/* the text digest prints no patch of a series: the renderers that do
+	 * load them (series_set_load) */
+	series_set_defer_patches(d->series);
 	d->bodies = spool_new();
 }
 

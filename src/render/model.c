@@ -676,6 +676,7 @@ void render_model(struct printer *p, const struct digest *d, const struct render
 	struct model m = {.p = p, .d = d, .o = o, .scratch = BUF_INIT, .entry_text = BUF_INIT};
 	bool by_date = strlen(d->from) != 40 || strspn(d->from, "0123456789abcdef") != 40;
 
+	series_set_load(d->series); /* the patches' strings (series_set_defer_patches) */
 	model_index(&m);
 	p->begin_map(p);
 	key_string(&m, "format", "mldigest-digest");

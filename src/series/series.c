@@ -169,17 +169,19 @@ struct draft {
 };
 
 /*
- * The strings of a node, one after the other in node.text, each
- * NUL-terminated (none holds a NUL: they are printable), "" for those its
- * kind does not keep; the References are nrefs strings.  In the order the
- * decisions read them most: a string is found by skipping those before it
- * (node_field), so no offsets are kept.
+ * The strings of a node, one after the other, each NUL-terminated (none
+ * holds a NUL: they are printable), "" for those its kind does not keep;
+ * the References are nrefs strings.  A string is found by skipping those
+ * before it, so no offsets are kept.  What the decisions read for every
+ * message (up to FIELD_REFS) is in node.text; the rest, read for a few
+ * (leads, cover letters, notices) or only printed, is in the set's spool
+ * (node.cold), outside the heap.
  */
 enum node_field {
 	FIELD_MESSAGE_ID,
 	FIELD_SENDER_LOWER,
 	FIELD_REFS,
-	FIELD_KEY,
+	FIELD_KEY, /* the first in node.cold */
 	FIELD_TITLE,
 	FIELD_SUBJECT,
 	FIELD_SENDER,
@@ -191,11 +193,13 @@ enum node_field {
 /*
  * A message the set keeps: every message of the window (the decisions are
  * global over it), so it is kept small: the fixed part the decisions read,
- * then its strings, in one block from the set's arena.
+ * then the strings they read, in one block from the set's arena; the
+ * others in the spool.
  */
 struct node {
 	struct node_extra *extra; /* NULL when it has none of it */
 	int64_t date;
+	struct spool_text cold; /* its strings from FIELD_KEY on */
 
 	/* set by series_set_finish(): a patch's series, or what a reply (or
 	 * other mail a reply goes through) answers; never both */
@@ -234,6 +238,9 @@ struct sinfo {
 	size_t napplied, applied_alloc;
 	char *missing;
 	char *title_key;
+	char *lead_strings;  /* the lead's strings pub points at (copied: the
+				nodes keep them in the spool) */
+	char *patch_strings; /* the patches' (load_patches), NULL until then */
 	const char *virtual_ref;
 	size_t first_order;
 	size_t first_window_order;
@@ -243,7 +250,7 @@ struct sinfo {
 
 struct applied_rec {
 	struct series_applied pub;
-	char *subject, *who, *where, *commit, *patches;
+	char *subject, *who, *where, *commit, *patches, *notice_key, *target_key;
 };
 
 /*
@@ -271,13 +278,21 @@ struct node_arena {
 	size_t left;
 };
 
+/* The cold strings of one node, read back (node_cold). */
+struct cold_cache {
+	struct buf text;
+	const struct node *node; /* whose; NULL: none */
+};
+
 struct series_set {
 	struct node **nodes; /* in the order added */
 	struct node_arena arena;
 	struct spool *bodies; /* the leads' shown bodies, outside the heap */
 	size_t nnodes, nodes_alloc;
-	struct node_index keys; /* key -> node */
-	struct node_index ids;	/* Message-ID -> node (window wins over earlier, first wins) */
+	struct node_index keys;	 /* key -> node */
+	struct node_index ids;	 /* Message-ID -> node (window wins over earlier, first wins) */
+	struct cold_cache *cold; /* the last node's cold strings read back */
+	bool defer_patches;	 /* series_set_defer_patches() */
 
 	/* results of series_set_finish() */
 	struct node **all; /* earlier, then window */
@@ -286,6 +301,8 @@ struct series_set {
 	size_t nseries;
 	struct sinfo **listed; /* in the window, in order of first window message */
 	size_t nlisted;
+	char **given; /* the key and sender of each message giving trailers */
+	size_t ngiven, given_alloc;
 	struct applied_rec *applied;
 	size_t napplied, applied_alloc;
 	char **unknown;
@@ -531,14 +548,14 @@ static const char *skip_string(const char *s)
 	return s + strlen(s) + 1;
 }
 
-/* The string `field` of `n` (FIELD_REFS: its first Reference, when it has
- * one; the next are skip_string() away). */
+/* The string `field` (before FIELD_KEY) of `n` (FIELD_REFS: its first
+ * Reference, when it has one; the next are skip_string() away). */
 static const char *node_field(const struct node *n, enum node_field field)
 {
 	const char *s = n->text;
 	unsigned f, k;
 
-	for (f = 0; f < field; f++) {
+	for (f = 0; f < field && f < FIELD_KEY; f++) {
 		if (f != FIELD_REFS)
 			s = skip_string(s);
 		else
@@ -548,16 +565,43 @@ static const char *node_field(const struct node *n, enum node_field field)
 	return s;
 }
 
-static const char *node_title(const struct node *n)
+/*
+ * The string `field` (FIELD_KEY on) of `n`, read back from the spool: valid
+ * until the next cold string of another node is read (one node's at a
+ * time; copy what must stay).
+ */
+static const char *cold_field(const struct series_set *set, const struct node *n,
+			      enum node_field field)
 {
-	if (n->title_in_subject)
-		return node_field(n, FIELD_SUBJECT) + n->title_off;
-	return node_field(n, FIELD_TITLE);
+	struct cold_cache *c = set->cold;
+	const char *s, *end;
+	unsigned f;
+
+	if (c->node != n) {
+		buf_reset(&c->text);
+		spool_append(&c->text, set->bodies, n->cold);
+		c->node = n;
+	}
+	s = c->text.data;
+	end = s + c->text.len;
+	for (f = FIELD_KEY; f < field && s < end; f++)
+		s = skip_string(s);
+	return s < end ? s : "";
 }
 
-static const char *node_key(const struct node *n)
+static const char *node_title(const struct series_set *set, const struct node *n)
 {
-	return node_field(n, FIELD_KEY);
+	if (n->title_in_subject) {
+		const char *subject = cold_field(set, n, FIELD_SUBJECT);
+
+		return strnlen(subject, n->title_off) == n->title_off ? subject + n->title_off : "";
+	}
+	return cold_field(set, n, FIELD_TITLE);
+}
+
+static const char *node_key(const struct series_set *set, const struct node *n)
+{
+	return cold_field(set, n, FIELD_KEY);
 }
 
 static const char *node_message_id(const struct node *n)
@@ -672,12 +716,13 @@ static void draft_free(struct draft *d)
  * The node of draft `d`, in the set's arena: its fixed part, then its
  * strings (one block, made by the thread that keeps it, not by a reader
  * thread whose heap it would pin).  The lead's body goes to the spool;
- * what only some messages have moves to a node_extra.  Frees `d`.
+ * what only some messages have moves to a node_extra.
  */
 static struct node *pack_node(struct series_set *set, struct draft *d)
 {
 	const char *fields[NODE_NFIELDS];
 	size_t size = sizeof(struct node), len, f, k, title_off = 0;
+	struct buf cold = BUF_INIT;
 	struct node *n;
 	char *at;
 
@@ -691,7 +736,7 @@ static struct node *pack_node(struct series_set *set, struct draft *d)
 			title_off = slen - tlen;
 		}
 	}
-	for (f = 0; f < NODE_NFIELDS; f++)
+	for (f = 0; f < FIELD_KEY; f++)
 		size += (fields[f] ? strlen(fields[f]) : 0) + 1;
 	for (k = 0; k < d->nrefs; k++)
 		size += strlen(d->refs[k]) + 1;
@@ -717,10 +762,17 @@ static struct node *pack_node(struct series_set *set, struct draft *d)
 			}
 			continue;
 		}
+		if (f >= FIELD_KEY) {
+			buf_add(&cold, fields[f] ? fields[f] : "",
+				(fields[f] ? strlen(fields[f]) : 0) + 1);
+			continue;
+		}
 		len = fields[f] ? strlen(fields[f]) : 0;
 		memcpy(at, fields[f] ? fields[f] : "", len + 1);
 		at += len + 1;
 	}
+	n->cold = spool_add(set->bodies, cold.data, cold.len);
+	buf_release(&cold);
 	if (d->lead_body) /* kept until a renderer asks, outside the heap */
 		d->extra.lead_text = spool_add(set->bodies, d->lead_body, strlen(d->lead_body));
 	if (!extra_is_empty(&d->extra)) {
@@ -728,7 +780,6 @@ static struct node *pack_node(struct series_set *set, struct draft *d)
 		*n->extra = d->extra;
 		memset(&d->extra, 0, sizeof(d->extra));
 	}
-	draft_free(d);
 	return n;
 }
 
@@ -774,6 +825,13 @@ static void node_index_release(struct node_index *ix)
 	ix->nslots = ix->size = 0;
 }
 
+/* The string `ix` indexes `n` by. */
+static const char *index_string(const struct series_set *set, const struct node_index *ix,
+				const struct node *n)
+{
+	return ix->field >= FIELD_KEY ? cold_field(set, n, ix->field) : node_field(n, ix->field);
+}
+
 static struct node_slot *node_index_find(const struct series_set *set, const struct node_index *ix,
 					 struct node_slot *slots, size_t nslots, const char *s,
 					 uint32_t hash)
@@ -781,7 +839,7 @@ static struct node_slot *node_index_find(const struct series_set *set, const str
 	size_t i = hash & (nslots - 1);
 
 	while (slots[i].node && (slots[i].hash != hash ||
-				 strcmp(node_field(set->nodes[slots[i].node - 1], ix->field), s)))
+				 strcmp(index_string(set, ix, set->nodes[slots[i].node - 1]), s)))
 		i = (i + 1) & (nslots - 1);
 	return &slots[i];
 }
@@ -863,8 +921,10 @@ static void insert_node(struct series_set *set, struct draft *d)
 	n = pack_node(set, d);
 	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
 	set->nodes[set->nnodes++] = n;
-	slot = node_index_put(set, &set->keys, node_key(n), set->nnodes, &inserted);
+	/* the draft's key: the others' are read back from the spool to compare */
+	slot = node_index_put(set, &set->keys, d->key, set->nnodes, &inserted);
 	slot->node = (uint32_t)set->nnodes;
+	draft_free(d);
 	if (*node_message_id(n)) {
 		struct node *held;
 
@@ -1031,6 +1091,8 @@ static void sinfo_free(struct sinfo *s)
 	free(s->applied);
 	free(s->missing);
 	free(s->title_key);
+	free(s->lead_strings);
+	free(s->patch_strings);
 	free(s);
 }
 
@@ -1048,7 +1110,14 @@ static void clear_results(struct series_set *set)
 		free(set->applied[i].where);
 		free(set->applied[i].commit);
 		free(set->applied[i].patches);
+		free(set->applied[i].notice_key);
+		free(set->applied[i].target_key);
 	}
+	for (i = 0; i < set->ngiven; i++)
+		free(set->given[i]);
+	free(set->given);
+	set->given = NULL;
+	set->ngiven = set->given_alloc = 0;
 	free(set->applied);
 	for (i = 0; i < set->nunknown; i++)
 		free(set->unknown[i]);
@@ -1069,6 +1138,8 @@ struct series_set *series_set_new(void)
 	node_index_init(&set->keys, FIELD_KEY);
 	node_index_init(&set->ids, FIELD_MESSAGE_ID);
 	set->bodies = spool_new();
+	set->cold = xcalloc(1, sizeof(*set->cold));
+	buf_init(&set->cold->text);
 	return set;
 }
 
@@ -1086,6 +1157,8 @@ void series_set_free(struct series_set *set)
 	node_index_release(&set->keys);
 	node_index_release(&set->ids);
 	spool_free(set->bodies);
+	buf_release(&set->cold->text);
+	free(set->cold);
 	free(set);
 }
 
@@ -1280,12 +1353,14 @@ static bool is_cover(const struct node *p)
 	return p->kind == NODE_PATCH && p->ps.has_index && p->ps.index == 0 && p->ps.total;
 }
 
-static void cover_key(struct buf *key, const struct node *p)
+static void cover_key(const struct series_set *set, struct buf *key, const struct node *p)
 {
+	const char *title = node_title(set, p);
+
 	buf_reset(key);
 	append_group_key(key, "cover", p);
 	buf_addch(key, 0x1f);
-	text_append_lower(key, node_title(p), strlen(node_title(p)));
+	text_append_lower(key, title, strlen(title));
 }
 
 /*
@@ -1336,7 +1411,7 @@ static void group_resent_covers(struct series_set *set)
 			size[uf_find(set->all, i)]++;
 		if (!is_cover(set->all[i]))
 			continue;
-		cover_key(&key, set->all[i]);
+		cover_key(set, &key, set->all[i]);
 		e = strmap_put(&covers, key.data, &inserted);
 		if (inserted)
 			e->value = xcalloc(1, sizeof(struct cover_list));
@@ -1349,7 +1424,7 @@ static void group_resent_covers(struct series_set *set)
 
 		if (!is_cover(set->all[i]) || size[uf_find(set->all, i)] != 1)
 			continue;
-		cover_key(&key, set->all[i]);
+		cover_key(set, &key, set->all[i]);
 		target = resent_target(set, strmap_get(&covers, key.data), i, size);
 		if (target == (size_t)-1)
 			continue;
@@ -1401,6 +1476,70 @@ static void set_completeness(struct sinfo *s)
 	free(seen);
 }
 
+/*
+ * Copies the strings `fields` (FIELD_KEY on) of `n` into one block, which
+ * it returns (the caller's), and points out[k] at fields[k] in it.
+ */
+static char *copy_cold(const struct series_set *set, const struct node *n,
+		       const enum node_field *fields, size_t count, const char **out)
+{
+	struct buf b = BUF_INIT;
+	size_t at[NODE_NFIELDS], k;
+	char *block;
+
+	for (k = 0; k < count; k++) {
+		const char *str =
+		    fields[k] == FIELD_TITLE ? node_title(set, n) : cold_field(set, n, fields[k]);
+
+		at[k] = b.len;
+		buf_add(&b, str, strlen(str) + 1);
+	}
+	block = buf_detach(&b, NULL);
+	for (k = 0; k < count; k++)
+		out[k] = block + at[k];
+	return block;
+}
+
+#define LEAD_NFIELDS 5
+static const enum node_field lead_fields[LEAD_NFIELDS] = {FIELD_KEY, FIELD_TITLE, FIELD_AUTHOR_NAME,
+							  FIELD_AUTHOR_ADDR, FIELD_SENDER};
+
+/* The strings of the patches of `s` (series_patch), read back from the spool. */
+static void load_patches(const struct series_set *set, struct sinfo *s)
+{
+	static const enum node_field fields[] = {FIELD_KEY, FIELD_SUBJECT, FIELD_TITLE,
+						 FIELD_AUTHOR_NAME, FIELD_AUTHOR_ADDR};
+	size_t nfields = sizeof(fields) / sizeof(fields[0]), j, k;
+	size_t *at = xmalloc(s->nmembers * nfields * sizeof(*at));
+	struct buf b = BUF_INIT;
+
+	if (s->patch_strings) {
+		free(at);
+		return;
+	}
+	for (j = 0; j < s->nmembers; j++)
+		for (k = 0; k < nfields; k++) {
+			const struct node *p = s->members[j];
+			const char *str = fields[k] == FIELD_TITLE ? node_title(set, p)
+								   : cold_field(set, p, fields[k]);
+
+			at[j * nfields + k] = b.len;
+			buf_add(&b, str, strlen(str) + 1);
+		}
+	s->patch_strings = buf_detach(&b, NULL);
+	for (j = 0; j < s->nmembers; j++) {
+		struct series_patch *sp = &s->patches[j];
+		char *base = s->patch_strings;
+
+		sp->key = base + at[j * nfields];
+		sp->subject = base + at[j * nfields + 1];
+		sp->title = base + at[j * nfields + 2];
+		sp->author_name = base + at[j * nfields + 3];
+		sp->author_addr = base + at[j * nfields + 4];
+	}
+	free(at);
+}
+
 static void build_series(struct series_set *set)
 {
 	struct sinfo **of_root = xcalloc(set->nall ? set->nall : 1, sizeof(*of_root));
@@ -1435,6 +1574,7 @@ static void build_series(struct series_set *set)
 	for (i = 0; i < set->nseries; i++) {
 		struct sinfo *s = set->series[i];
 		struct node *lead;
+		const char *lead_strings[LEAD_NFIELDS];
 		struct buf b = BUF_INIT;
 
 		qsort(s->members, s->nmembers, sizeof(*s->members), compare_members);
@@ -1446,12 +1586,7 @@ static void build_series(struct series_set *set)
 			struct series_patch *sp = &s->patches[j];
 
 			sp->index = p->ps.index;
-			sp->key = node_key(p);
-			sp->message_id = node_message_id(p);
-			sp->subject = node_field(p, FIELD_SUBJECT);
-			sp->title = node_title(p);
-			sp->author_name = node_field(p, FIELD_AUTHOR_NAME);
-			sp->author_addr = node_field(p, FIELD_AUTHOR_ADDR);
+			sp->message_id = node_message_id(p); /* the rest: load_patches() */
 			sp->date = p->date;
 			sp->earlier = p->earlier;
 			sp->duplicate = j > 0 && s->members[j - 1]->ps.index == p->ps.index;
@@ -1461,10 +1596,11 @@ static void build_series(struct series_set *set)
 		s->pub.npatches = s->nmembers;
 		s->pub.lead = &s->patches[0];
 		s->pub.cover = lead->ps.has_index && lead->ps.index == 0 ? &s->patches[0] : NULL;
-		s->pub.title = node_title(lead);
-		s->pub.author_name = node_field(lead, FIELD_AUTHOR_NAME);
-		s->pub.author_addr = node_field(lead, FIELD_AUTHOR_ADDR);
-		s->pub.sender = node_field(lead, FIELD_SENDER);
+		s->lead_strings = copy_cold(set, lead, lead_fields, LEAD_NFIELDS, lead_strings);
+		s->pub.title = lead_strings[1];
+		s->pub.author_name = lead_strings[2];
+		s->pub.author_addr = lead_strings[3];
+		s->pub.sender = lead_strings[4];
 		s->pub.version_major = lead->ps.version_major;
 		s->pub.version_minor = lead->ps.version_minor;
 		s->pub.rfc = lead->ps.rfc;
@@ -1476,17 +1612,19 @@ static void build_series(struct series_set *set)
 		s->pub.change_id = node_extra(lead)->change_id ? node_extra(lead)->change_id : "";
 		if (s->pub.cover)
 			s->pub.root_id =
-			    *node_message_id(lead) ? node_message_id(lead) : node_key(lead);
+			    *node_message_id(lead) ? node_message_id(lead) : lead_strings[0];
 		else if (s->virtual_ref)
 			s->pub.root_id = s->virtual_ref;
 		else
 			s->pub.root_id =
-			    *node_message_id(lead) ? node_message_id(lead) : node_key(lead);
-		series_append_title_key(&b, node_field(lead, FIELD_AUTHOR_ADDR), node_title(lead));
+			    *node_message_id(lead) ? node_message_id(lead) : lead_strings[0];
+		series_append_title_key(&b, s->pub.author_addr, s->pub.title);
 		s->title_key = buf_detach(&b, NULL);
 		s->pub.title_key = s->title_key;
 		set_completeness(s);
 		s->pub.missing = s->missing;
+		if (!set->defer_patches)
+			load_patches(set, s);
 	}
 }
 
@@ -1692,8 +1830,9 @@ static bool is_whole_series(const struct node *t)
 
 /* `seen`: the trailers of every series so far (one map for the set, not a
  * table in each series: most series have one trailer, or none). */
+/* `given`: the key and sender of the message that gives it (given_block()). */
 static void add_trailer(struct strmap *seen, struct sinfo *s, const struct trailer_rec *tr,
-			const struct node *from, const struct series_patch *patch, bool in_patch)
+			const char *const given[2], const struct series_patch *patch, bool in_patch)
 {
 	struct series_trailer *t;
 	struct buf key = BUF_INIT;
@@ -1715,8 +1854,8 @@ static void add_trailer(struct strmap *seen, struct sinfo *s, const struct trail
 	t->name = tr->name;
 	t->addr = tr->addr;
 	t->patch = patch;
-	t->given_in = node_key(from);
-	t->given_by = node_field(from, FIELD_SENDER);
+	t->given_in = given[0];
+	t->given_by = given[1];
 	t->in_patch = in_patch;
 }
 
@@ -1788,12 +1927,15 @@ static void make_item_subject(struct buf *out, const char *base, const struct it
 	buf_addstr(out, it->title);
 }
 
-static const struct series_patch *find_item_patch(const struct sinfo *s, const struct item_rec *it)
+/* The member of `s` a notice's item names: its place in s->members, or
+ * (size_t)-1. */
+static size_t find_item_patch(const struct series_set *set, const struct sinfo *s,
+			      const struct item_rec *it)
 {
 	size_t j, lo = 0, hi;
 
 	if (!s)
-		return NULL;
+		return (size_t)-1;
 	if (it->total && it->total == s->pub.total) {
 		/* members are sorted by index: the first with it->index */
 		hi = s->nmembers;
@@ -1807,15 +1949,15 @@ static const struct series_patch *find_item_patch(const struct sinfo *s, const s
 		}
 		if (lo < s->nmembers && s->members[lo]->ps.index == it->index &&
 		    s->members[lo]->ps.has_index)
-			return &s->patches[lo];
+			return lo;
 	}
 	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
 	for (j = 0; j < s->nmembers && j < 1024; j++)
-		if (!strcasecmp(node_title(s->members[j]), it->title))
-			return &s->patches[j];
+		if (!strcasecmp(node_title(set, s->members[j]), it->title))
+			return j;
 	if (s->pub.total == 0 && it->total <= 1)
-		return &s->patches[0]; /* a single patch */
-	return NULL;
+		return 0; /* a single patch */
+	return (size_t)-1;
 }
 
 static void add_entry(struct series_set *set, struct strmap *seen, enum series_applied_kind kind,
@@ -1848,8 +1990,11 @@ static void add_entry(struct series_set *set, struct strmap *seen, enum series_a
 	a->pub.where = a->where;
 	a->pub.commit = a->commit;
 	a->pub.patches = a->patches;
-	a->pub.notice_key = node_key(notice);
-	a->pub.target_key = target ? node_key(target) : "";
+	/* the strings above are copied first: these read back other nodes' */
+	a->notice_key = xstrdup(node_key(set, notice));
+	a->target_key = xstrdup(target ? node_key(set, target) : "");
+	a->pub.notice_key = a->notice_key;
+	a->pub.target_key = a->target_key;
 	a->pub.series = s ? &s->pub : NULL;
 	a->pub.patch = patch;
 }
@@ -1873,11 +2018,17 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 {
 	const struct notice_rec *nr = node_extra(n)->notice;
 	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
-	const char *base =
-	    target ? node_field(target, FIELD_SUBJECT) : strip_reply(node_field(n, FIELD_SUBJECT));
-	const char *who = *nr->who ? nr->who : node_field(n, FIELD_SENDER);
 	enum series_applied_kind kind = entry_kind(nr->kind);
+	struct buf base_copy = BUF_INIT, who_copy = BUF_INIT;
+	const char *base, *who;
 	size_t k;
+
+	/* copied: each is read back from the spool, one node at a time */
+	buf_addstr(&who_copy, *nr->who ? nr->who : cold_field(set, n, FIELD_SENDER));
+	buf_addstr(&base_copy, target ? cold_field(set, target, FIELD_SUBJECT)
+				      : strip_reply(cold_field(set, n, FIELD_SUBJECT)));
+	base = base_copy.data;
+	who = who_copy.data;
 
 	if (!nr->nitems || (nr->nitems == 1 && target && !target->ps.has_index)) {
 		const struct series_patch *patch = NULL;
@@ -1889,15 +2040,19 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 			commit = nr->items[0].commit;
 		add_entry(set, seen, kind, base, nr->verb, who, nr->where, commit, nr->patches, n,
 			  target, s, patch);
+		buf_release(&base_copy);
+		buf_release(&who_copy);
 		return;
 	}
 	for (k = 0; k < nr->nitems; k++) {
 		const struct item_rec *it = &nr->items[k];
-		const struct series_patch *patch = find_item_patch(s, it);
+		size_t member = find_item_patch(set, s, it);
+		const struct series_patch *patch =
+		    member != (size_t)-1 ? &s->patches[member] : NULL;
 		struct buf subject = BUF_INIT;
 
 		if (patch)
-			buf_addstr(&subject, patch->subject);
+			buf_addstr(&subject, cold_field(set, s->members[member], FIELD_SUBJECT));
 		else
 			make_item_subject(&subject, base, it);
 		if (patch && s && s->pub.total == 0)
@@ -1906,11 +2061,24 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 			  n, target, s, patch);
 		buf_release(&subject);
 	}
+	buf_release(&base_copy);
+	buf_release(&who_copy);
+}
+
+/* The key and sender of `n`, copied for the trailers it gives (kept with
+ * the set's results). */
+static void given_block(struct series_set *set, const struct node *n, const char *given[2])
+{
+	static const enum node_field fields[2] = {FIELD_KEY, FIELD_SENDER};
+
+	grow((void **)&set->given, &set->given_alloc, set->ngiven + 1, sizeof(*set->given));
+	set->given[set->ngiven++] = copy_cold(set, n, fields, 2, given);
 }
 
 static void attach_replies(struct series_set *set)
 {
 	struct strmap seen, trailers_seen;
+	const char *given[2];
 	size_t i, k;
 
 	strmap_init(&seen);
@@ -1924,16 +2092,22 @@ static void attach_replies(struct series_set *set)
 		if (n->kind == NODE_PATCH) {
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
+			if (node_extra(n)->ntrailers)
+				given_block(set, n, given);
 			for (k = 0; k < node_extra(n)->ntrailers; k++)
 				add_trailer(&trailers_seen, n->series, &node_extra(n)->trailers[k],
-					    n, patch, true);
+					    given, patch, true);
 			continue;
 		}
 		if (n->kind == NODE_PULL) {
-			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST,
-				  node_field(n, FIELD_SUBJECT), "", node_field(n, FIELD_SENDER),
+			static const enum node_field fields[2] = {FIELD_SUBJECT, FIELD_SENDER};
+			const char *pull[2];
+			char *block = copy_cold(set, n, fields, 2, pull);
+
+			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, pull[0], "", pull[1],
 				  node_extra(n)->pull_source ? node_extra(n)->pull_source : "", "",
 				  "", n, NULL, NULL, NULL);
+			free(block);
 			continue;
 		}
 		if (n->kind != NODE_REPLY)
@@ -1946,8 +2120,10 @@ static void attach_replies(struct series_set *set)
 
 			s->pub.replies++;
 			target->patch->replies++;
+			if (node_extra(n)->ntrailers)
+				given_block(set, n, given);
 			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(&trailers_seen, s, &node_extra(n)->trailers[k], n,
+				add_trailer(&trailers_seen, s, &node_extra(n)->trailers[k], given,
 					    patch, false);
 		}
 		if (node_extra(n)->notice)
@@ -2061,6 +2237,19 @@ void series_set_finish(struct series_set *set)
 		if (set->series[i]->pub.in_window)
 			set->listed[set->nlisted++] = set->series[i];
 	qsort(set->listed, set->nlisted, sizeof(*set->listed), compare_listed);
+}
+
+void series_set_defer_patches(struct series_set *set)
+{
+	set->defer_patches = true;
+}
+
+void series_set_load(struct series_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nseries; i++)
+		load_patches(set, set->series[i]);
 }
 
 size_t series_set_unknown_count(const struct series_set *set)

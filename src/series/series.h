@@ -83,6 +83,17 @@ struct series_set *series_set_new(void);
 void series_set_free(struct series_set *set);
 
 /*
+ * The patches' own strings (series_patch key, subject, title, author) are
+ * kept outside the heap and read back by series_set_finish() for every
+ * patch.  After this call they are read back only by series_set_load():
+ * until then those five are NULL.  For a caller that may print no more
+ * than the series' names, notices and trailers (the text digest).
+ */
+void series_set_defer_patches(struct series_set *set);
+/* Reads back the patches' strings that series_set_defer_patches() left. */
+void series_set_load(struct series_set *set);
+
+/*
  * Adds a message of the window (a patch, a reply, a pull request or other
  * mail; every message, in archive order).  Copies what it needs: `m` and
  * its strings may go after the call.  Duplicates (the same key twice) are

@@ -30,10 +30,18 @@
  * Everything series_set_get() and series_set_applied() hand out is owned by
  * the set, valid until the next series_set_finish() or series_set_free()
  * (adding messages does not move it), and every string is printable
- * (terminal controls dropped, valid UTF-8) and never NULL.  The set keeps
- * every message added until it is freed (the decisions need them all),
- * each as one block of what its kind needs; the leads' shown bodies are
- * kept outside the heap (util/spool.h).
+ * (terminal controls dropped, valid UTF-8) and never NULL (but for the
+ * patches' strings of a set with series_set_defer_patches(), until
+ * series_set_load()).
+ *
+ * Memory.  The set keeps every message added until it is freed (the
+ * decisions need them all): in the heap, a fixed part of 88 bytes and the
+ * strings every decision reads (Message-ID, sender address, References),
+ * found through tables of (hash, number) pairs; the rest of its strings
+ * (key, subject, title, sender, author) and the leads' shown bodies are in
+ * a spool (util/spool.h), outside the heap, read back for the messages
+ * that need them (leads, cover letters, notices, trailers).  What it holds
+ * in the heap still grows with the window: about 150 bytes a message.
  */
 
 #include <stdbool.h>

@@ -11,15 +11,15 @@
 /*
  * identity -> key of the first message it was seen in, for every patch of
  * the window: the pairs ("identity\0key\0") go to a spool, outside the
- * heap; the table keeps a 64-bit hash of each identity and where its pair
- * is.  A hash found is checked against the identity read back, so a
- * collision changes nothing; only a patch seen again (or a collision)
- * reads the spool.
+ * heap; the table keeps a 32-bit hash of each identity and where its pair
+ * is (16 bytes a slot).  A hash found is checked against the identity read
+ * back, so a collision changes nothing; only a patch seen again (or a
+ * collision) reads the spool.
  */
 struct identity_slot {
-	uint64_t hash; /* 0: empty (a hash of 0 is made 1) */
-	uint64_t off;  /* the pair in the spool */
-	uint32_t len;
+	uint64_t off; /* the pair in the spool */
+	uint32_t len; /* 0: an empty slot (a pair has two NULs at least) */
+	uint32_t hash;
 };
 
 struct memstate {
@@ -30,15 +30,15 @@ struct memstate {
 	struct buf pair;     /* one pair read back */
 };
 
-static uint64_t hash_identity(const char *s)
+static uint32_t hash_identity(const char *s)
 {
-	uint64_t h = 14695981039346656037u; /* FNV-1a, 64 bits */
+	uint32_t h = 2166136261u; /* FNV-1a */
 
 	for (; *s; s++) {
 		h ^= (unsigned char)*s;
-		h *= 1099511628211u;
+		h *= 16777619u;
 	}
-	return h ? h : 1;
+	return h;
 }
 
 static void grow_slots(struct memstate *m)
@@ -49,9 +49,9 @@ static void grow_slots(struct memstate *m)
 	for (i = 0; i < m->nslots; i++) {
 		size_t j;
 
-		if (!m->slots[i].hash)
+		if (!m->slots[i].len)
 			continue;
-		for (j = m->slots[i].hash & (nslots - 1); slots[j].hash; j = (j + 1) & (nslots - 1))
+		for (j = m->slots[i].hash & (nslots - 1); slots[j].len; j = (j + 1) & (nslots - 1))
 			;
 		slots[j] = m->slots[i];
 	}
@@ -71,7 +71,7 @@ static const char *read_pair(struct memstate *m, const struct identity_slot *slo
 }
 
 /* Adds the pair (identity, key) at the empty slot `slot`. */
-static void add_pair(struct memstate *m, struct identity_slot *slot, uint64_t hash,
+static void add_pair(struct memstate *m, struct identity_slot *slot, uint32_t hash,
 		     const char *identity, const char *key)
 {
 	size_t ilen = strlen(identity), klen = strlen(key);
@@ -95,12 +95,12 @@ static int memstate_record_patch(struct store *s, const char *identity,
 				 const struct store_message *msg, bool *first_elsewhere)
 {
 	struct memstate *m = (struct memstate *)s;
-	uint64_t hash = hash_identity(identity);
+	uint32_t hash = hash_identity(identity);
 	size_t i;
 
 	if ((m->size + 1) * 4 > m->nslots * 3)
 		grow_slots(m);
-	for (i = hash & (m->nslots - 1); m->slots[i].hash; i = (i + 1) & (m->nslots - 1)) {
+	for (i = hash & (m->nslots - 1); m->slots[i].len; i = (i + 1) & (m->nslots - 1)) {
 		const char *pair;
 
 		if (m->slots[i].hash != hash)

@@ -278,7 +278,7 @@ struct node_arena {
 	size_t left;
 };
 
-/* The cold strings of one node, read back (node_cold). */
+/* The cold strings of one node, read back (cold_field). */
 struct cold_cache {
 	struct buf text;
 	const struct node *node; /* whose; NULL: none */
@@ -287,7 +287,8 @@ struct cold_cache {
 struct series_set {
 	struct node **nodes; /* in the order added */
 	struct node_arena arena;
-	struct spool *bodies; /* the leads' shown bodies, outside the heap */
+	struct spool *bodies; /* the leads' shown bodies and the nodes' cold strings,
+				 outside the heap */
 	size_t nnodes, nodes_alloc;
 	struct node_index keys;	 /* key -> node */
 	struct node_index ids;	 /* Message-ID -> node (window wins over earlier, first wins) */
@@ -308,6 +309,8 @@ struct series_set {
 	char **unknown;
 	size_t nunknown;
 };
+
+/* ---- small helpers ---- */
 
 static char *printable(const char *s, size_t len)
 {

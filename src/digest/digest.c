@@ -15,7 +15,6 @@
 #include "series/series.h"
 #include "stats/stats.h"
 #include "util/buf.h"
-#include "util/strmap.h"
 #include "util/text.h"
 
 void digest_init(struct digest *d)
@@ -25,6 +24,9 @@ void digest_init(struct digest *d)
 	d->people = tally_new();
 	d->organisations = tally_new();
 	d->series = series_set_new();
+	/* the text digest prints no patch of a series: the renderers that do
+	 * load them (series_set_load) */
+	series_set_defer_patches(d->series);
 	d->bodies = spool_new();
 }
 
@@ -33,9 +35,28 @@ void digest_append_body(struct buf *out, const struct digest *d, const struct di
 	spool_append(out, d->bodies, e->body);
 }
 
+/* The strings of an entry in the spool, one after the other, NUL-terminated. */
+#define ENTRY_NFIELDS 6
+
+void digest_entry_read(const struct digest *d, const struct digest_entry *e, struct buf *scratch,
+		       struct digest_entry_text *out)
+{
+	const char **fields[ENTRY_NFIELDS] = {&out->title,  &out->subject,    &out->sender,
+					      &out->author, &out->message_id, &out->commit};
+	size_t at = 0, k;
+
+	buf_reset(scratch);
+	spool_append(scratch, d->bodies, e->text);
+	for (k = 0; k < ENTRY_NFIELDS; k++) {
+		/* never past what was read back: the spool holds what add_lead() wrote */
+		*fields[k] = at < scratch->len ? scratch->data + at : "";
+		at += strlen(*fields[k]) + 1;
+	}
+}
+
 static void entry_release(struct digest_entry *e)
 {
-	free(e->title); /* and the other strings: one block (add_lead) */
+	free(e->key);
 }
 
 void digest_release(struct digest *d)
@@ -161,14 +182,11 @@ static int record_series(struct store *store, const struct digest_message *m,
 	return error;
 }
 
-/* Appends `len` bytes of `s`, printable, and a NUL to `pool`; returns where. */
-static size_t pool_add(struct buf *pool, const char *s, size_t len)
+/* Appends `len` bytes of `s`, printable, and a NUL to `pool`. */
+static void pool_add(struct buf *pool, const char *s, size_t len)
 {
-	size_t at = pool->len;
-
 	text_append_printable(pool, s, len);
 	buf_add(pool, "", 1);
-	return at;
 }
 
 static void add_lead(struct digest *d, const struct digest_message *m, const char *subject,
@@ -176,32 +194,23 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 {
 	struct digest_entry *e = new_entry(d);
 	struct buf b = BUF_INIT, pool = BUF_INIT;
-	size_t at[7];
-	char *block;
 
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
-	/* a digest keeps every lead: its strings in one block (title first) */
-	at[0] = pool_add(&pool, subject + ps->title.off, ps->title.len);
-	at[1] = pool_add(&pool, subject, strlen(subject));
+	/* a digest keeps every lead: its strings go to the spool, in the order
+	 * of struct digest_entry_text, until they are printed */
+	pool_add(&pool, subject + ps->title.off, ps->title.len);
+	pool_add(&pool, subject, strlen(subject));
 	address_append_sender(&b, m->from_name, m->from_addr);
-	at[2] = pool_add(&pool, b.data, b.len);
+	pool_add(&pool, b.data, b.len);
 	buf_reset(&b);
 	address_append_person(&b, m->author_name, m->author_addr);
-	at[3] = pool_add(&pool, b.data, b.len);
+	pool_add(&pool, b.data, b.len);
 	buf_release(&b);
-	at[4] = pool_add(&pool, m->message_id, strlen(m->message_id));
-	at[5] = pool_add(&pool, m->commit, strlen(m->commit));
-	at[6] = pool.len; /* the key as it is */
-	buf_add(&pool, m->key, strlen(m->key) + 1);
-	block = xmemdupz(pool.data, pool.len);
+	pool_add(&pool, m->message_id, strlen(m->message_id));
+	pool_add(&pool, m->commit, strlen(m->commit));
+	e->text = spool_add(d->bodies, pool.data, pool.len);
 	buf_release(&pool);
-	e->title = block + at[0];
-	e->subject = block + at[1];
-	e->sender = block + at[2];
-	e->author = block + at[3];
-	e->message_id = block + at[4];
-	e->commit = block + at[5];
-	e->key = block + at[6];
+	e->key = xstrdup(m->key); /* the key as it is */
 	/* every New entry's body is printed: kept outside the heap until then */
 	if (!duplicate && m->shown_body) {
 		e->body = spool_add(d->bodies, m->shown_body, m->shown_body_len);
@@ -447,22 +456,10 @@ static int record_outcome(struct digest *d, struct store *store)
 /* Points each entry at the series of its message. */
 static void link_entries(struct digest *d)
 {
-	struct strmap by_key;
-	size_t i, j, n = series_set_count(d->series);
+	size_t i;
 
-	strmap_init_borrowed(&by_key); /* the set keeps the patches' keys */
-	for (i = 0; i < n; i++) {
-		const struct series_info *s = series_set_get(d->series, i);
-
-		for (j = 0; j < s->npatches; j++) {
-			int inserted;
-
-			strmap_put(&by_key, s->patches[j].key, &inserted)->value = (void *)s;
-		}
-	}
 	for (i = 0; i < d->nentries; i++)
-		d->entries[i].series = strmap_get(&by_key, d->entries[i].key);
-	strmap_release(&by_key, NULL);
+		d->entries[i].series = series_set_find_key(d->series, d->entries[i].key);
 }
 
 int digest_finish(struct digest *d, struct store *store)

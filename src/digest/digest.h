@@ -57,21 +57,31 @@ enum digest_entry_kind {
 	DIGEST_DUPLICATE, /* a lead first recorded from another message */
 };
 
-/* One lead.  Every string is printable (terminal controls dropped); all of
- * them are one allocation, starting at `title`, owned by the digest. */
+/*
+ * One lead.  Every string is printable (terminal controls dropped).  A
+ * digest keeps every lead until it is printed, so only what the digest
+ * itself looks at stays in memory (the key); the rest is read back with
+ * digest_entry_read().
+ */
 struct digest_entry {
 	enum digest_entry_kind kind;
-	char *title;
-	char *subject;
-	char *sender;     /* rule 6 */
-	char *author;     /* rule 5, in the top list's form */
+	struct spool_text text; /* its strings (struct digest_entry_text), kept
+				   outside the heap */
 	struct spool_text body; /* the shown body (digest_append_body); empty for
 				   a duplicate */
-	char *message_id;
-	char *commit;
-	char *key;        /* the message's key (store.h) */
+	char *key;        /* the message's key (store.h), owned by the digest */
 	const struct series_info *series; /* its series (digest_finish); NULL
 					     when it was not grouped */
+};
+
+/* The strings of an entry, as digest_entry_read() gives them. */
+struct digest_entry_text {
+	const char *title;
+	const char *subject;
+	const char *sender;     /* rule 6 */
+	const char *author;     /* rule 5, in the top list's form */
+	const char *message_id;
+	const char *commit;
 };
 
 struct digest {
@@ -98,6 +108,13 @@ struct digest {
 
 void digest_init(struct digest *d);
 void digest_release(struct digest *d);
+
+/*
+ * Reads the strings of `e` back into `scratch` (reset first) and points
+ * `out` at them: valid until `scratch` changes.
+ */
+void digest_entry_read(const struct digest *d, const struct digest_entry *e, struct buf *scratch,
+		       struct digest_entry_text *out);
 
 /* Appends the shown body of `e` (nothing for a duplicate) to `out`. */
 void digest_append_body(struct buf *out, const struct digest *d, const struct digest_entry *e);

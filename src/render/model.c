@@ -96,6 +96,7 @@ struct model {
 	const struct digest *d;
 	const struct render_options *o;
 	struct buf scratch;
+	struct buf entry_text;	 /* one entry's strings (digest_entry_read) */
 	struct strmap by_key;	 /* entry key -> its digest_entry */
 	struct strmap by_series; /* "%p" of a series_info -> struct model_group */
 };
@@ -589,14 +590,16 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 	m->p->begin_list(m->p);
 	for (i = 0; i < group->n; i++) {
 		const struct digest_entry *e = group->entries[i];
+		struct digest_entry_text t;
 
 		if (e->kind != DIGEST_DUPLICATE)
 			continue;
+		digest_entry_read(m->d, e, &m->entry_text, &t);
 		m->p->begin_map(m->p);
-		key_string(m, "subject", e->subject);
-		key_string(m, "sender", e->sender);
-		key_string_or_null(m, "message_id", e->message_id);
-		key_url(m, e->message_id);
+		key_string(m, "subject", t.subject);
+		key_string(m, "sender", t.sender);
+		key_string_or_null(m, "message_id", t.message_id);
+		key_url(m, t.message_id);
 		key_string(m, "key", e->key);
 		m->p->end(m->p);
 	}
@@ -641,17 +644,19 @@ static void model_entries(struct model *m)
 	m->p->begin_list(m->p);
 	for (i = 0; i < m->d->nentries; i++) {
 		const struct digest_entry *e = &m->d->entries[i];
+		struct digest_entry_text t;
 		bool shown;
 
+		digest_entry_read(m->d, e, &m->entry_text, &t);
 		m->p->begin_map(m->p);
 		key_string(m, "kind", e->kind == DIGEST_NEW ? "new" : "duplicate");
-		key_string(m, "title", e->title);
-		key_string(m, "subject", e->subject);
-		key_string(m, "sender", e->sender);
-		key_string(m, "author", e->author);
-		key_string_or_null(m, "message_id", e->message_id);
-		key_url(m, e->message_id);
-		key_string_or_null(m, "commit", e->commit);
+		key_string(m, "title", t.title);
+		key_string(m, "subject", t.subject);
+		key_string(m, "sender", t.sender);
+		key_string(m, "author", t.author);
+		key_string_or_null(m, "message_id", t.message_id);
+		key_url(m, t.message_id);
+		key_string_or_null(m, "commit", t.commit);
 		key_string(m, "key", e->key);
 		key_string_or_null(m, "series", e->series ? e->series->root_id : NULL);
 		/* the body once: in its series when the series shows it */
@@ -668,9 +673,10 @@ static void model_entries(struct model *m)
 
 void render_model(struct printer *p, const struct digest *d, const struct render_options *o)
 {
-	struct model m = {.p = p, .d = d, .o = o, .scratch = BUF_INIT};
+	struct model m = {.p = p, .d = d, .o = o, .scratch = BUF_INIT, .entry_text = BUF_INIT};
 	bool by_date = strlen(d->from) != 40 || strspn(d->from, "0123456789abcdef") != 40;
 
+	series_set_load(d->series); /* the patches' strings (series_set_defer_patches) */
 	model_index(&m);
 	p->begin_map(p);
 	key_string(&m, "format", "mldigest-digest");
@@ -691,6 +697,7 @@ void render_model(struct printer *p, const struct digest *d, const struct render
 	model_entries(&m);
 	p->end(p);
 	buf_release(&m.scratch);
+	buf_release(&m.entry_text);
 	strmap_release(&m.by_key, NULL);
 	strmap_release(&m.by_series, group_free);
 }

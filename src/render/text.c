@@ -59,7 +59,7 @@ static void put_applied(FILE *out, const struct digest *d)
 
 int render_text(FILE *out, const struct digest *d, const struct render_options *o)
 {
-	struct buf body = BUF_INIT;
+	struct buf body = BUF_INIT, strings = BUF_INIT;
 	size_t i;
 
 	put_window(out, "From ", d, o);
@@ -79,16 +79,19 @@ int render_text(FILE *out, const struct digest *d, const struct render_options *
 	fputs("\n===== Patch Commit Messages ====\n\n", out);
 	for (i = 0; i < d->nentries; i++) {
 		const struct digest_entry *e = &d->entries[i];
+		struct digest_entry_text t;
 
+		digest_entry_read(d, e, &strings, &t);
 		if (e->kind == DIGEST_DUPLICATE) {
-			fprintf(out, "Exist: %s\n Skip: %s\n", e->subject, e->subject);
+			fprintf(out, "Exist: %s\n Skip: %s\n", t.subject, t.subject);
 			continue;
 		}
 		buf_reset(&body);
 		digest_append_body(&body, d, e);
-		fprintf(out, "New:  %s\n%s\nAuthor: %s\n\n%s\n\n%s\n\n", e->title, e->subject,
-			e->sender, body.data, RULE);
+		fprintf(out, "New:  %s\n%s\nAuthor: %s\n\n%s\n\n%s\n\n", t.title, t.subject,
+			t.sender, body.data, RULE);
 	}
 	buf_release(&body);
+	buf_release(&strings);
 	return 0;
 }

@@ -129,11 +129,27 @@ struct node_subject {
 };
 
 /*
- * One message.  Made by make_node() (on any thread) with its strings
- * allocated one by one; pack_node() moves the node, its strings and its
- * References into one block (`packed`) when the set takes it.
+ * What only some messages have (a lead's body, change-id and links,
+ * trailers, a notice, a pull request's source): one pointer in every node,
+ * the rest only where there is something.
  */
-struct node {
+struct node_extra {
+	struct spool_text lead_text; /* leads: in the set's spool */
+	char *change_id;	     /* leads only; NULL when none */
+	struct msgid_link *links;
+	size_t nlinks;
+	struct trailer_rec *trailers;
+	size_t ntrailers;
+	struct notice_rec *notice; /* window replies only */
+	char *pull_source;	   /* pull requests only */
+};
+
+/*
+ * One message as make_draft() makes it (on any thread, series_prepare),
+ * its strings allocated one by one (NULL for those its kind does not
+ * keep).  The set keeps it as a node (pack_node).
+ */
+struct draft {
 	char *key;
 	char *message_id;
 	char *subject; /* printable */
@@ -147,28 +163,66 @@ struct node {
 	size_t nrefs;
 	struct node_subject ps;
 	bool earlier;
-	bool dead;   /* shadowed by the same message added to the window */
-	bool packed; /* the strings above and refs are in the node's block */
 	enum node_kind kind;
-	char *lead_body;	     /* leads only, until the set takes the node: then */
-	struct spool_text lead_text; /* in the set's spool */
-	char *change_id;	     /* leads only; NULL when none */
-	struct msgid_link *links;
-	size_t nlinks;
-	struct trailer_rec *trailers;
-	size_t ntrailers;
-	struct notice_rec *notice; /* window replies only */
-	char *pull_source;	   /* pull requests only */
+	char *lead_body; /* leads only, until the set takes it (spool) */
+	struct node_extra extra;
+};
 
-	/* set by series_set_finish() */
-	size_t order;
-	size_t uf;
-	const char *virtual_ref;
-	struct sinfo *series;
-	struct series_patch *patch;
-	struct node *target;
-	int resolve_state; /* 0 not yet, 1 in progress, 2 done */
+/*
+ * The strings of a node, one after the other, each NUL-terminated (none
+ * holds a NUL: they are printable), "" for those its kind does not keep;
+ * the References are nrefs strings.  A string is found by skipping those
+ * before it, so no offsets are kept.  What the decisions read for every
+ * message (up to FIELD_REFS) is in node.text; the rest, read for a few
+ * (leads, cover letters, notices) or only printed, is in the set's spool
+ * (node.cold), outside the heap.
+ */
+enum node_field {
+	FIELD_MESSAGE_ID,
+	FIELD_SENDER_LOWER,
+	FIELD_REFS,
+	FIELD_KEY, /* the first in node.cold */
+	FIELD_TITLE,
+	FIELD_SUBJECT,
+	FIELD_SENDER,
+	FIELD_AUTHOR_NAME,
+	FIELD_AUTHOR_ADDR,
+	NODE_NFIELDS
+};
+
+/*
+ * A message the set keeps: every message of the window (the decisions are
+ * global over it), so it is kept small: the fixed part the decisions read,
+ * then the strings they read, in one block from the set's arena; the
+ * others in the spool.
+ */
+struct node {
+	struct node_extra *extra; /* NULL when it has none of it */
+	int64_t date;
+	struct spool_text cold; /* its strings from FIELD_KEY on */
+
+	/* set by series_set_finish(): a patch's series, or what a reply (or
+	 * other mail a reply goes through) answers; never both */
+	union {
+		struct {
+			struct sinfo *series;
+			struct series_patch *patch;
+		};
+		struct node *target;
+	};
+	uint32_t order, uf;
+
+	struct node_subject ps;
+	uint8_t kind; /* enum node_kind */
+	uint8_t nrefs;
+	uint8_t resolve_state; /* 0 not yet, 1 in progress, 2 done */
+	bool earlier;
+	bool dead; /* shadowed by the same message added to the window */
 	bool grouped;
+	bool virtual_root;     /* its first Reference names its series (rule 3) */
+	bool title_in_subject; /* the title is the end of the subject, from */
+	uint16_t title_off;    /* this byte on (not kept twice) */
+	char text[];	       /* the strings (enum node_field) */
 };
 
 struct sinfo {
@@ -184,26 +238,62 @@ struct sinfo {
 	size_t napplied, applied_alloc;
 	char *missing;
 	char *title_key;
+	char *lead_strings;  /* the lead's strings pub points at (copied: the
+				nodes keep them in the spool) */
+	char *patch_strings; /* the patches' (load_patches), NULL until then */
 	const char *virtual_ref;
 	size_t first_order;
 	size_t first_window_order;
 	const struct sinfo *by_title;  /* the best earlier version of the same title */
 	const struct sinfo *by_change; /* ... of the same change-id */
-	struct strmap trailer_keys;    /* dedup of trailers */
 };
 
 struct applied_rec {
 	struct series_applied pub;
-	char *subject, *who, *where, *commit, *patches;
+	char *subject, *who, *where, *commit, *patches, *notice_key, *target_key;
+};
+
+/*
+ * An index of the nodes by one of their strings (the key, the Message-ID):
+ * open addressing over (hash, node number) pairs, 8 bytes a slot, the
+ * strings read from the nodes themselves.
+ */
+struct node_slot {
+	uint32_t hash;
+	uint32_t node; /* its place in series_set.nodes, plus one; 0: empty */
+};
+
+struct node_index {
+	struct node_slot *slots;
+	size_t nslots; /* a power of two */
+	size_t size;
+	enum node_field field;
+};
+
+/* The nodes' blocks: carved from big chunks, freed with the set. */
+struct node_arena {
+	char **chunks;
+	size_t nchunks, chunks_alloc;
+	char *at; /* free space of the last chunk */
+	size_t left;
+};
+
+/* The cold strings of one node, read back (cold_field). */
+struct cold_cache {
+	struct buf text;
+	const struct node *node; /* whose; NULL: none */
 };
 
 struct series_set {
 	struct node **nodes; /* in the order added */
-	struct spool *bodies; /* the leads' shown bodies, outside the heap */
+	struct node_arena arena;
+	struct spool *bodies; /* the leads' shown bodies and the nodes' cold strings,
+				 outside the heap */
 	size_t nnodes, nodes_alloc;
-	struct strmap keys; /* key -> node (keys borrowed from the nodes) */
-	struct strmap ids;  /* Message-ID -> node (window wins over earlier, first wins;
-			       borrowed) */
+	struct node_index keys;	 /* key -> node */
+	struct node_index ids;	 /* Message-ID -> node (window wins over earlier, first wins) */
+	struct cold_cache *cold; /* the last node's cold strings read back */
+	bool defer_patches;	 /* series_set_defer_patches() */
 
 	/* results of series_set_finish() */
 	struct node **all; /* earlier, then window */
@@ -212,6 +302,8 @@ struct series_set {
 	size_t nseries;
 	struct sinfo **listed; /* in the window, in order of first window message */
 	size_t nlisted;
+	char **given; /* the key and sender of each message giving trailers */
+	size_t ngiven, given_alloc;
 	struct applied_rec *applied;
 	size_t napplied, applied_alloc;
 	char **unknown;
@@ -308,7 +400,7 @@ static void add_ref(char **refs, size_t *n, const char *id, size_t len, const ch
 	refs[(*n)++] = clean;
 }
 
-static void set_refs(struct node *n, const char *in_reply_to, const char *references)
+static void set_refs(struct draft *n, const char *in_reply_to, const char *references)
 {
 	struct msgid_span spans[MSGID_MAX_REFS];
 	size_t nspans, i, len = strlen(in_reply_to);
@@ -343,7 +435,7 @@ static void set_refs(struct node *n, const char *in_reply_to, const char *refere
 		free(refs);
 }
 
-static void set_lead_data(struct node *n, const struct series_message *m)
+static void set_lead_data(struct draft *n, const struct series_message *m)
 {
 	struct buf b = BUF_INIT;
 	struct inbody_from from;
@@ -364,38 +456,41 @@ static void set_lead_data(struct node *n, const struct series_message *m)
 	}
 	n->lead_body = buf_detach(&b, NULL);
 	if (msgid_find_change_id(m->body, m->body_len, &b))
-		n->change_id = printable(b.data, b.len);
+		n->extra.change_id = printable(b.data, b.len);
 	buf_release(&b);
-	n->links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->links));
-	n->nlinks = msgid_find_links(m->body, m->body_len, n->links, MSGID_MAX_LINKS);
-	for (k = 0; k < n->nlinks; k++) { /* printable, as the Message-IDs */
-		char *id = pstr(n->links[k].id);
+	n->extra.links = xcalloc(MSGID_MAX_LINKS, sizeof(*n->extra.links));
+	n->extra.nlinks = msgid_find_links(m->body, m->body_len, n->extra.links, MSGID_MAX_LINKS);
+	for (k = 0; k < n->extra.nlinks; k++) { /* printable, as the Message-IDs */
+		char *id = pstr(n->extra.links[k].id);
 
-		free(n->links[k].id);
-		n->links[k].id = id;
+		free(n->extra.links[k].id);
+		n->extra.links[k].id = id;
 	}
-	if (!n->nlinks) {
-		free(n->links);
-		n->links = NULL;
+	if (!n->extra.nlinks) {
+		free(n->extra.links);
+		n->extra.links = NULL;
 	} else {
-		n->links = xrealloc(n->links, n->nlinks * sizeof(*n->links));
+		n->extra.links =
+		    xrealloc(n->extra.links, n->extra.nlinks * sizeof(*n->extra.links));
 	}
 }
 
-static void set_trailers(struct node *n, const struct series_message *m, bool in_patch)
+static void set_trailers(struct draft *n, const struct series_message *m, bool in_patch)
 {
 	struct trailer found[TRAILER_MAX];
 	size_t k, count = trailer_scan(m->body, m->body_len, in_patch, found, TRAILER_MAX);
 
 	if (!count)
 		return;
-	n->trailers = xcalloc(count, sizeof(*n->trailers));
+	n->extra.trailers = xcalloc(count, sizeof(*n->extra.trailers));
 	for (k = 0; k < count; k++) {
-		n->trailers[k].kind = found[k].kind;
-		n->trailers[k].name = printable(m->body + found[k].name.off, found[k].name.len);
-		n->trailers[k].addr = printable(m->body + found[k].addr.off, found[k].addr.len);
+		n->extra.trailers[k].kind = found[k].kind;
+		n->extra.trailers[k].name =
+		    printable(m->body + found[k].name.off, found[k].name.len);
+		n->extra.trailers[k].addr =
+		    printable(m->body + found[k].addr.off, found[k].addr.len);
 	}
-	n->ntrailers = count;
+	n->extra.ntrailers = count;
 }
 
 static char *span_dup(const char *body, struct applied_span sp)
@@ -403,7 +498,7 @@ static char *span_dup(const char *body, struct applied_span sp)
 	return printable(body + sp.off, sp.len);
 }
 
-static void set_notice(struct node *n, const struct series_message *m)
+static void set_notice(struct draft *n, const struct series_message *m)
 {
 	struct applied_notice *an = xmalloc(sizeof(*an));
 	struct notice_rec *rec;
@@ -430,132 +525,427 @@ static void set_notice(struct node *n, const struct series_message *m)
 		}
 		rec->nitems = an->nitems;
 	}
-	n->notice = rec;
+	n->extra.notice = rec;
 	free(an);
 }
 
-#define NODE_MAX_FIELDS 8
+/* ---- the nodes the set keeps ---- */
 
-/* The node's own strings (NULL for those its kind does not keep). */
-static size_t node_fields(struct node *n, char **fields[NODE_MAX_FIELDS])
+/* The draft's strings, in node_field order (FIELD_REFS stands for its
+ * References); NULL for those its kind does not keep. */
+static void draft_fields(const struct draft *d, const char *fields[NODE_NFIELDS])
 {
-	size_t k = 0;
-
-	fields[k++] = &n->key;
-	fields[k++] = &n->message_id;
-	fields[k++] = &n->subject;
-	fields[k++] = &n->title;
-	fields[k++] = &n->author_name;
-	fields[k++] = &n->author_addr;
-	fields[k++] = &n->sender_lower;
-	fields[k++] = &n->sender;
-	return k;
+	fields[FIELD_MESSAGE_ID] = d->message_id;
+	fields[FIELD_SENDER_LOWER] = d->sender_lower;
+	fields[FIELD_REFS] = NULL;
+	fields[FIELD_KEY] = d->key;
+	fields[FIELD_TITLE] = d->title;
+	fields[FIELD_SUBJECT] = d->subject;
+	fields[FIELD_SENDER] = d->sender;
+	fields[FIELD_AUTHOR_NAME] = d->author_name;
+	fields[FIELD_AUTHOR_ADDR] = d->author_addr;
 }
 
-static char *pack_string(char **at, const char *s)
+static const char *skip_string(const char *s)
 {
-	size_t len = strlen(s) + 1;
-	char *copy = memcpy(*at, s, len);
+	return s + strlen(s) + 1;
+}
 
-	*at += len;
-	return copy;
+/* The string `field` (before FIELD_KEY) of `n` (FIELD_REFS: its first
+ * Reference, when it has one; the next are skip_string() away). */
+static const char *node_field(const struct node *n, enum node_field field)
+{
+	const char *s = n->text;
+	unsigned f, k;
+
+	for (f = 0; f < field && f < FIELD_KEY; f++) {
+		if (f != FIELD_REFS)
+			s = skip_string(s);
+		else
+			for (k = 0; k < n->nrefs; k++)
+				s = skip_string(s);
+	}
+	return s;
 }
 
 /*
- * `n` moved into one block with its strings and References (the set keeps
- * every message: one allocation, not a dozen of at least 64 bytes, and
- * made by the thread that keeps it, not by a reader thread whose heap it
- * would pin).  Frees `n`.
+ * The string `field` (FIELD_KEY on) of `n`, read back from the spool: valid
+ * until the next cold string of another node is read (one node's at a
+ * time; copy what must stay).
  */
-static struct node *pack_node(struct node *n)
+static const char *cold_field(const struct series_set *set, const struct node *n,
+			      enum node_field field)
 {
-	char **fields[NODE_MAX_FIELDS];
-	size_t size = sizeof(*n) + n->nrefs * sizeof(*n->refs), nfields, i;
-	struct node *p;
-	char *at;
+	struct cold_cache *c = set->cold;
+	const char *s, *end;
+	unsigned f;
 
-	nfields = node_fields(n, fields);
-	for (i = 0; i < nfields; i++)
-		if (*fields[i])
-			size += strlen(*fields[i]) + 1;
-	for (i = 0; i < n->nrefs; i++)
-		size += strlen(n->refs[i]) + 1;
-	p = xmalloc(size);
-	*p = *n;
-	p->packed = true;
-	at = (char *)(p + 1);
-	if (n->nrefs) {
-		p->refs = (char **)(void *)at;
-		at += n->nrefs * sizeof(*p->refs);
-		for (i = 0; i < n->nrefs; i++) {
-			p->refs[i] = pack_string(&at, n->refs[i]);
-			free(n->refs[i]);
-		}
+	if (c->node != n) {
+		buf_reset(&c->text);
+		spool_append(&c->text, set->bodies, n->cold);
+		c->node = n;
 	}
-	free(n->refs);
-	node_fields(p, fields);
-	for (i = 0; i < nfields; i++) {
-		char *s = *fields[i];
+	s = c->text.data;
+	end = s + c->text.len;
+	for (f = FIELD_KEY; f < field && s < end; f++)
+		s = skip_string(s);
+	return s < end ? s : "";
+}
 
-		if (s) {
-			*fields[i] = pack_string(&at, s);
-			free(s);
-		}
+static const char *node_title(const struct series_set *set, const struct node *n)
+{
+	if (n->title_in_subject) {
+		const char *subject = cold_field(set, n, FIELD_SUBJECT);
+
+		return strnlen(subject, n->title_off) == n->title_off ? subject + n->title_off : "";
 	}
-	free(n);
+	return cold_field(set, n, FIELD_TITLE);
+}
+
+static const char *node_key(const struct series_set *set, const struct node *n)
+{
+	return cold_field(set, n, FIELD_KEY);
+}
+
+static const char *node_message_id(const struct node *n)
+{
+	return n->text; /* FIELD_MESSAGE_ID */
+}
+
+#define NODE_ARENA_CHUNK (256 * 1024)
+
+/* Under AddressSanitizer each node is its own allocation, so that reading
+ * past a node's strings is caught, not served by the next node. */
+#if defined(__SANITIZE_ADDRESS__)
+#define NODE_ARENA_SEPARATE 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NODE_ARENA_SEPARATE 1
+#endif
+#endif
+#ifndef NODE_ARENA_SEPARATE
+#define NODE_ARENA_SEPARATE 0
+#endif
+
+/* `size` bytes for a node, 8-aligned, that stay until node_arena_release(). */
+static void *node_arena_alloc(struct node_arena *a, size_t size)
+{
+	char *p;
+
+	if (NODE_ARENA_SEPARATE) {
+		grow((void **)&a->chunks, &a->chunks_alloc, a->nchunks + 1, sizeof(*a->chunks));
+		return a->chunks[a->nchunks++] = xmalloc(size);
+	}
+	size = (size + 7) & ~(size_t)7;
+	if (size > a->left) {
+		size_t chunk = size > NODE_ARENA_CHUNK / 4 ? size : NODE_ARENA_CHUNK;
+
+		grow((void **)&a->chunks, &a->chunks_alloc, a->nchunks + 1, sizeof(*a->chunks));
+		p = a->chunks[a->nchunks++] = xmalloc(chunk);
+		if (chunk != NODE_ARENA_CHUNK)
+			return p; /* a big node of its own; the last chunk goes on */
+		a->at = p;
+		a->left = chunk;
+	}
+	p = a->at;
+	a->at += size;
+	a->left -= size;
 	return p;
 }
 
-static void node_free(struct node *n)
+static void node_arena_release(struct node_arena *a)
 {
 	size_t i;
 
-	if (!n)
-		return;
-	if (!n->packed) {
-		char **fields[NODE_MAX_FIELDS];
-		size_t k, nfields = node_fields(n, fields);
+	for (i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	memset(a, 0, sizeof(*a));
+}
 
-		for (k = 0; k < nfields; k++)
-			free(*fields[k]);
-		for (i = 0; i < n->nrefs; i++)
-			free(n->refs[i]);
-		free(n->refs);
+static bool extra_is_empty(const struct node_extra *e)
+{
+	return !e->lead_text.len && !e->change_id && !e->nlinks && !e->ntrailers && !e->notice &&
+	       !e->pull_source;
+}
+
+static void extra_release(struct node_extra *e)
+{
+	size_t i;
+
+	free(e->change_id);
+	for (i = 0; i < e->nlinks; i++)
+		free(e->links[i].id);
+	free(e->links);
+	for (i = 0; i < e->ntrailers; i++) {
+		free(e->trailers[i].name);
+		free(e->trailers[i].addr);
 	}
-	free(n->lead_body);
-	free(n->change_id);
-	for (i = 0; i < n->nlinks; i++)
-		free(n->links[i].id);
-	free(n->links);
-	for (i = 0; i < n->ntrailers; i++) {
-		free(n->trailers[i].name);
-		free(n->trailers[i].addr);
-	}
-	free(n->trailers);
-	if (n->notice) {
-		for (i = 0; i < n->notice->nitems; i++) {
-			free(n->notice->items[i].title);
-			free(n->notice->items[i].commit);
+	free(e->trailers);
+	if (e->notice) {
+		for (i = 0; i < e->notice->nitems; i++) {
+			free(e->notice->items[i].title);
+			free(e->notice->items[i].commit);
 		}
-		free(n->notice->items);
-		free(n->notice->where);
-		free(n->notice->who);
-		free(n->notice->commit);
-		free(n->notice->patches);
-		free(n->notice);
+		free(e->notice->items);
+		free(e->notice->where);
+		free(e->notice->who);
+		free(e->notice->commit);
+		free(e->notice->patches);
+		free(e->notice);
 	}
-	free(n->pull_source);
-	free(n);
+	free(e->pull_source);
+}
+
+static void draft_free(struct draft *d)
+{
+	const char *fields[NODE_NFIELDS];
+	size_t i;
+
+	if (!d)
+		return;
+	draft_fields(d, fields);
+	for (i = 0; i < NODE_NFIELDS; i++)
+		free((char *)fields[i]);
+	for (i = 0; i < d->nrefs; i++)
+		free(d->refs[i]);
+	free(d->refs);
+	free(d->lead_body);
+	extra_release(&d->extra);
+	free(d);
 }
 
 /*
- * A node of `m`, with everything that needs only the message (its body is
+ * The node of draft `d`, in the set's arena: its fixed part, then its
+ * strings (one block, made by the thread that keeps it, not by a reader
+ * thread whose heap it would pin).  The lead's body goes to the spool;
+ * what only some messages have moves to a node_extra.
+ */
+static struct node *pack_node(struct series_set *set, struct draft *d)
+{
+	const char *fields[NODE_NFIELDS];
+	size_t size = sizeof(struct node), len, f, k, title_off = 0;
+	struct buf cold = BUF_INIT;
+	struct node *n;
+	char *at;
+
+	draft_fields(d, fields);
+	if (d->title && d->subject) { /* the title is most often the subject's end */
+		size_t slen = strlen(d->subject), tlen = strlen(d->title);
+
+		if (tlen <= slen && slen - tlen < UINT16_MAX &&
+		    !strcmp(d->subject + slen - tlen, d->title)) {
+			fields[FIELD_TITLE] = NULL;
+			title_off = slen - tlen;
+		}
+	}
+	for (f = 0; f < FIELD_KEY; f++)
+		size += (fields[f] ? strlen(fields[f]) : 0) + 1;
+	for (k = 0; k < d->nrefs; k++)
+		size += strlen(d->refs[k]) + 1;
+	size -= 1; /* FIELD_REFS is the References, not a string of its own */
+	n = node_arena_alloc(&set->arena, size);
+	memset(n, 0, sizeof(*n));
+	n->date = d->date;
+	n->ps = d->ps;
+	n->kind = (uint8_t)d->kind;
+	n->nrefs = (uint8_t)d->nrefs;
+	n->earlier = d->earlier;
+	if (!fields[FIELD_TITLE] && d->title) {
+		n->title_in_subject = true;
+		n->title_off = (uint16_t)title_off;
+	}
+	at = n->text;
+	for (f = 0; f < NODE_NFIELDS; f++) {
+		if (f == FIELD_REFS) {
+			for (k = 0; k < d->nrefs; k++) {
+				len = strlen(d->refs[k]) + 1;
+				memcpy(at, d->refs[k], len);
+				at += len;
+			}
+			continue;
+		}
+		if (f >= FIELD_KEY) {
+			buf_add(&cold, fields[f] ? fields[f] : "",
+				(fields[f] ? strlen(fields[f]) : 0) + 1);
+			continue;
+		}
+		len = fields[f] ? strlen(fields[f]) : 0;
+		memcpy(at, fields[f] ? fields[f] : "", len + 1);
+		at += len + 1;
+	}
+	n->cold = spool_add(set->bodies, cold.data, cold.len);
+	buf_release(&cold);
+	if (d->lead_body) /* kept until a renderer asks, outside the heap */
+		d->extra.lead_text = spool_add(set->bodies, d->lead_body, strlen(d->lead_body));
+	if (!extra_is_empty(&d->extra)) {
+		n->extra = xmalloc(sizeof(*n->extra));
+		*n->extra = d->extra;
+		memset(&d->extra, 0, sizeof(d->extra));
+	}
+	return n;
+}
+
+static void node_release(struct node *n)
+{
+	if (n->extra) {
+		extra_release(n->extra);
+		free(n->extra);
+	}
+}
+
+/* The node's extra data, or an empty one. */
+static const struct node_extra *node_extra(const struct node *n)
+{
+	static const struct node_extra none;
+
+	return n->extra ? n->extra : &none;
+}
+
+/* ---- the indexes of the nodes ---- */
+
+static uint32_t hash_string(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void node_index_init(struct node_index *ix, enum node_field field)
+{
+	memset(ix, 0, sizeof(*ix));
+	ix->field = field;
+}
+
+static void node_index_release(struct node_index *ix)
+{
+	free(ix->slots);
+	ix->slots = NULL;
+	ix->nslots = ix->size = 0;
+}
+
+/* The string `ix` indexes `n` by. */
+static const char *index_string(const struct series_set *set, const struct node_index *ix,
+				const struct node *n)
+{
+	return ix->field >= FIELD_KEY ? cold_field(set, n, ix->field) : node_field(n, ix->field);
+}
+
+static struct node_slot *node_index_find(const struct series_set *set, const struct node_index *ix,
+					 struct node_slot *slots, size_t nslots, const char *s,
+					 uint32_t hash)
+{
+	size_t i = hash & (nslots - 1);
+
+	while (slots[i].node && (slots[i].hash != hash ||
+				 strcmp(index_string(set, ix, set->nodes[slots[i].node - 1]), s)))
+		i = (i + 1) & (nslots - 1);
+	return &slots[i];
+}
+
+/* The node whose string is `s`, or NULL. */
+static struct node *node_index_get(const struct series_set *set, const struct node_index *ix,
+				   const char *s)
+{
+	struct node_slot *slot;
+
+	if (!ix->nslots)
+		return NULL;
+	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash_string(s));
+	return slot->node ? set->nodes[slot->node - 1] : NULL;
+}
+
+static void node_index_grow(const struct series_set *set, struct node_index *ix)
+{
+	size_t i, nslots = ix->nslots ? ix->nslots * 2 : 1024;
+	struct node_slot *slots = xcalloc(nslots, sizeof(*slots));
+
+	for (i = 0; i < ix->nslots; i++) {
+		size_t j;
+
+		if (!ix->slots[i].node)
+			continue;
+		for (j = ix->slots[i].hash & (nslots - 1); slots[j].node;
+		     j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = ix->slots[i];
+	}
+	free(ix->slots);
+	ix->slots = slots;
+	ix->nslots = nslots;
+}
+
+/*
+ * The slot of `s`, which set->nodes[number - 1] holds; inserted (pointing
+ * at that node) when missing, *inserted says which.  Valid until the next
+ * insertion.
+ */
+static struct node_slot *node_index_put(struct series_set *set, struct node_index *ix,
+					const char *s, size_t number, bool *inserted)
+{
+	uint32_t hash = hash_string(s);
+	struct node_slot *slot;
+
+	if ((ix->size + 1) * 4 > ix->nslots * 3)
+		node_index_grow(set, ix);
+	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash);
+	*inserted = !slot->node;
+	if (*inserted) {
+		slot->hash = hash;
+		slot->node = (uint32_t)number;
+		ix->size++;
+	}
+	return slot;
+}
+
+/* Puts the draft `d` in the set (which owns it from then on), or frees it
+ * when the set holds its message already. */
+static void insert_node(struct series_set *set, struct draft *d)
+{
+	struct node *old = node_index_get(set, &set->keys, d->key), *n;
+	struct node_slot *slot;
+	bool inserted;
+
+	if (old) {
+		if (!old->earlier || d->earlier) {
+			draft_free(d); /* the same message again */
+			return;
+		}
+		old->dead = true; /* the window's copy replaces the state's */
+	}
+	if (set->nnodes >= UINT32_MAX - 1) { /* node numbers are 32 bits: never reached */
+		fprintf(stderr, "mldigest: more than %u messages in one window\n", UINT32_MAX - 2);
+		abort();
+	}
+	n = pack_node(set, d);
+	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
+	set->nodes[set->nnodes++] = n;
+	/* the draft's key: the others' are read back from the spool to compare */
+	slot = node_index_put(set, &set->keys, d->key, set->nnodes, &inserted);
+	slot->node = (uint32_t)set->nnodes;
+	draft_free(d);
+	if (*node_message_id(n)) {
+		struct node *held;
+
+		slot = node_index_put(set, &set->ids, node_message_id(n), set->nnodes, &inserted);
+		held = set->nodes[slot->node - 1];
+		if (inserted || (held->earlier && !n->earlier) || held->dead)
+			slot->node = (uint32_t)set->nnodes;
+	}
+}
+
+/*
+ * A draft of `m`, with everything that needs only the message (its body is
  * scanned here and not kept): no set is touched, so it may be made on any
  * thread (series_prepare).
  */
-static struct node *make_node(const struct series_message *m, bool earlier)
+static struct draft *make_draft(const struct series_message *m, bool earlier)
 {
-	struct node *n = xcalloc(1, sizeof(*n));
+	struct draft *n = xcalloc(1, sizeof(*n));
 	struct patch_subject ps;
 	struct buf b = BUF_INIT;
 
@@ -621,76 +1011,47 @@ static struct node *make_node(const struct series_message *m, bool earlier)
 		struct applied_span src;
 
 		if (applied_pull_source(m->body, m->body_len, &src))
-			n->pull_source = printable(m->body + src.off, src.len);
+			n->extra.pull_source = printable(m->body + src.off, src.len);
 	} else if (n->kind == NODE_REPLY && !earlier) {
 		set_trailers(n, m, false);
 		set_notice(n, m);
 	}
-	if (n->kind == NODE_REPLY && !n->notice) {
+	if (n->kind == NODE_REPLY && !n->extra.notice) {
 		free(n->subject); /* a notice's own subject names what it answers */
 		n->subject = NULL;
+	}
+	if (n->kind == NODE_REPLY && !n->extra.notice && !n->extra.ntrailers) {
+		free(n->sender); /* it names the sender of trailers and notices only */
+		n->sender = NULL;
 	}
 	return n;
 }
 
-/* Puts `n` in the set (which owns it from then on), or frees it when the set
- * holds its message already. */
-static void insert_node(struct series_set *set, struct node *n)
-{
-	struct node *old = strmap_get(&set->keys, n->key);
-	struct strmap_entry *e;
-	int inserted;
-
-	if (old) {
-		if (!old->earlier || n->earlier) {
-			node_free(n); /* the same message again */
-			return;
-		}
-		old->dead = true; /* the window's copy replaces the state's */
-	}
-	n = pack_node(n);
-	if (n->lead_body) { /* kept until a renderer asks, outside the heap */
-		n->lead_text = spool_add(set->bodies, n->lead_body, strlen(n->lead_body));
-		free(n->lead_body);
-		n->lead_body = NULL;
-	}
-	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
-	set->nodes[set->nnodes++] = n;
-	e = strmap_put(&set->keys, n->key, &inserted);
-	e->value = n;
-	if (*n->message_id) {
-		e = strmap_put(&set->ids, n->message_id, &inserted);
-		if (inserted || (((struct node *)e->value)->earlier && !n->earlier) ||
-		    ((struct node *)e->value)->dead)
-			e->value = n;
-	}
-}
-
 void series_add_message(struct series_set *set, const struct series_message *m)
 {
-	struct node *old = strmap_get(&set->keys, m->key);
+	struct node *old = node_index_get(set, &set->keys, m->key);
 
 	if (old && !old->earlier)
 		return; /* not worth scanning again */
-	insert_node(set, make_node(m, false));
+	insert_node(set, make_draft(m, false));
 }
 
 void series_add_earlier(struct series_set *set, const struct series_message *m)
 {
-	if (strmap_get(&set->keys, m->key))
+	if (node_index_get(set, &set->keys, m->key))
 		return;
-	insert_node(set, make_node(m, true));
+	insert_node(set, make_draft(m, true));
 }
 
 struct series_prepared {
-	struct node *node;
+	struct draft *draft;
 };
 
 struct series_prepared *series_prepare(const struct series_message *m)
 {
 	struct series_prepared *p = xmalloc(sizeof(*p));
 
-	p->node = make_node(m, false);
+	p->draft = make_draft(m, false);
 	return p;
 }
 
@@ -698,23 +1059,23 @@ void series_prepared_free(struct series_prepared *p)
 {
 	if (!p)
 		return;
-	node_free(p->node);
+	draft_free(p->draft);
 	free(p);
 }
 
 const char *series_prepared_change_id(const struct series_prepared *p)
 {
-	const struct node *n = p->node;
+	const struct draft *d = p->draft;
 
-	if (!n->lead_body)
+	if (!d->lead_body)
 		return NULL; /* set_lead_data() did not run */
-	return n->change_id ? n->change_id : "";
+	return d->extra.change_id ? d->extra.change_id : "";
 }
 
 void series_add_prepared(struct series_set *set, struct series_prepared *p, const char *key,
 			 int64_t date)
 {
-	struct node *n = p->node;
+	struct draft *n = p->draft;
 
 	free(p);
 	free(n->key);
@@ -727,13 +1088,14 @@ void series_add_prepared(struct series_set *set, struct series_prepared *p, cons
 
 static void sinfo_free(struct sinfo *s)
 {
-	strmap_release(&s->trailer_keys, NULL);
 	free(s->members);
 	free(s->patches);
 	free(s->trailers);
 	free(s->applied);
 	free(s->missing);
 	free(s->title_key);
+	free(s->lead_strings);
+	free(s->patch_strings);
 	free(s);
 }
 
@@ -751,7 +1113,14 @@ static void clear_results(struct series_set *set)
 		free(set->applied[i].where);
 		free(set->applied[i].commit);
 		free(set->applied[i].patches);
+		free(set->applied[i].notice_key);
+		free(set->applied[i].target_key);
 	}
+	for (i = 0; i < set->ngiven; i++)
+		free(set->given[i]);
+	free(set->given);
+	set->given = NULL;
+	set->ngiven = set->given_alloc = 0;
 	free(set->applied);
 	for (i = 0; i < set->nunknown; i++)
 		free(set->unknown[i]);
@@ -769,10 +1138,11 @@ struct series_set *series_set_new(void)
 {
 	struct series_set *set = xcalloc(1, sizeof(*set));
 
-	/* the nodes' own strings: they stay (dead nodes too) until the set goes */
-	strmap_init_borrowed(&set->keys);
-	strmap_init_borrowed(&set->ids);
+	node_index_init(&set->keys, FIELD_KEY);
+	node_index_init(&set->ids, FIELD_MESSAGE_ID);
 	set->bodies = spool_new();
+	set->cold = xcalloc(1, sizeof(*set->cold));
+	buf_init(&set->cold->text);
 	return set;
 }
 
@@ -784,11 +1154,14 @@ void series_set_free(struct series_set *set)
 		return;
 	clear_results(set);
 	for (i = 0; i < set->nnodes; i++)
-		node_free(set->nodes[i]);
+		node_release(set->nodes[i]);
 	free(set->nodes);
-	strmap_release(&set->keys, NULL);
-	strmap_release(&set->ids, NULL);
+	node_arena_release(&set->arena);
+	node_index_release(&set->keys);
+	node_index_release(&set->ids);
 	spool_free(set->bodies);
+	buf_release(&set->cold->text);
+	free(set->cold);
 	free(set);
 }
 
@@ -803,7 +1176,7 @@ static size_t uf_find(struct node **all, size_t i)
 	while (all[i]->uf != root) { /* path compression */
 		size_t next = all[i]->uf;
 
-		all[i]->uf = root;
+		all[i]->uf = (uint32_t)root;
 		i = next;
 	}
 	return root;
@@ -814,12 +1187,12 @@ static void uf_union(struct node **all, size_t into, size_t other)
 	size_t a = uf_find(all, into), b = uf_find(all, other);
 
 	if (a != b)
-		all[b]->uf = a;
+		all[b]->uf = (uint32_t)a;
 }
 
 static struct node *node_of_id(const struct series_set *set, const char *id)
 {
-	struct node *n = strmap_get(&set->ids, id);
+	struct node *n = node_index_get(set, &set->ids, id);
 
 	return n && !n->dead ? n : NULL;
 }
@@ -827,13 +1200,14 @@ static struct node *node_of_id(const struct series_set *set, const char *id)
 static bool joins(const struct node *p, const struct node *q)
 {
 	return q != p && q->kind == NODE_PATCH && q->ps.has_index && same_version(&p->ps, &q->ps) &&
-	       q->ps.total == p->ps.total && !strcmp(p->sender_lower, q->sender_lower);
+	       q->ps.total == p->ps.total &&
+	       !strcmp(node_field(p, FIELD_SENDER_LOWER), node_field(q, FIELD_SENDER_LOWER));
 }
 
 static void append_group_key(struct buf *b, const char *what, const struct node *p)
 {
-	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, p->sender_lower, p->ps.version_major,
-		 p->ps.version_minor, p->ps.total);
+	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, node_field(p, FIELD_SENDER_LOWER),
+		 p->ps.version_major, p->ps.version_minor, p->ps.total);
 }
 
 /* Steps 2 and 3: by References. */
@@ -846,17 +1220,18 @@ static void group_by_references(struct series_set *set)
 	strmap_init(&virtual);
 	for (i = 0; i < set->nall; i++) {
 		struct node *p = set->all[i];
-		const char *absent = NULL;
+		const char *absent = NULL, *ref;
 		bool found = false;
 
 		if (p->kind != NODE_PATCH || !p->ps.has_index || p->ps.index == 0)
 			continue;
-		for (r = 0; r < p->nrefs; r++) {
-			struct node *q = node_of_id(set, p->refs[r]);
+		ref = node_field(p, FIELD_REFS);
+		for (r = 0; r < p->nrefs; r++, ref = skip_string(ref)) {
+			struct node *q = node_of_id(set, ref);
 
 			if (!q) {
 				if (!absent && r == 0)
-					absent = p->refs[r];
+					absent = ref;
 				continue;
 			}
 			if (joins(p, q)) {
@@ -878,7 +1253,7 @@ static void group_by_references(struct series_set *set)
 			else
 				uf_union(set->all, ((struct node *)e->value)->order, p->order);
 			p->grouped = true;
-			p->virtual_ref = absent;
+			p->virtual_root = true; /* absent is its first Reference */
 		}
 	}
 	buf_release(&key);
@@ -981,12 +1356,14 @@ static bool is_cover(const struct node *p)
 	return p->kind == NODE_PATCH && p->ps.has_index && p->ps.index == 0 && p->ps.total;
 }
 
-static void cover_key(struct buf *key, const struct node *p)
+static void cover_key(const struct series_set *set, struct buf *key, const struct node *p)
 {
+	const char *title = node_title(set, p);
+
 	buf_reset(key);
 	append_group_key(key, "cover", p);
 	buf_addch(key, 0x1f);
-	text_append_lower(key, p->title, strlen(p->title));
+	text_append_lower(key, title, strlen(title));
 }
 
 /*
@@ -1037,7 +1414,7 @@ static void group_resent_covers(struct series_set *set)
 			size[uf_find(set->all, i)]++;
 		if (!is_cover(set->all[i]))
 			continue;
-		cover_key(&key, set->all[i]);
+		cover_key(set, &key, set->all[i]);
 		e = strmap_put(&covers, key.data, &inserted);
 		if (inserted)
 			e->value = xcalloc(1, sizeof(struct cover_list));
@@ -1050,7 +1427,7 @@ static void group_resent_covers(struct series_set *set)
 
 		if (!is_cover(set->all[i]) || size[uf_find(set->all, i)] != 1)
 			continue;
-		cover_key(&key, set->all[i]);
+		cover_key(set, &key, set->all[i]);
 		target = resent_target(set, strmap_get(&covers, key.data), i, size);
 		if (target == (size_t)-1)
 			continue;
@@ -1102,6 +1479,70 @@ static void set_completeness(struct sinfo *s)
 	free(seen);
 }
 
+/*
+ * Copies the strings `fields` (FIELD_KEY on) of `n` into one block, which
+ * it returns (the caller's), and points out[k] at fields[k] in it.
+ */
+static char *copy_cold(const struct series_set *set, const struct node *n,
+		       const enum node_field *fields, size_t count, const char **out)
+{
+	struct buf b = BUF_INIT;
+	size_t at[NODE_NFIELDS], k;
+	char *block;
+
+	for (k = 0; k < count; k++) {
+		const char *str =
+		    fields[k] == FIELD_TITLE ? node_title(set, n) : cold_field(set, n, fields[k]);
+
+		at[k] = b.len;
+		buf_add(&b, str, strlen(str) + 1);
+	}
+	block = buf_detach(&b, NULL);
+	for (k = 0; k < count; k++)
+		out[k] = block + at[k];
+	return block;
+}
+
+#define LEAD_NFIELDS 5
+static const enum node_field lead_fields[LEAD_NFIELDS] = {FIELD_KEY, FIELD_TITLE, FIELD_AUTHOR_NAME,
+							  FIELD_AUTHOR_ADDR, FIELD_SENDER};
+
+/* The strings of the patches of `s` (series_patch), read back from the spool. */
+static void load_patches(const struct series_set *set, struct sinfo *s)
+{
+	static const enum node_field fields[] = {FIELD_KEY, FIELD_SUBJECT, FIELD_TITLE,
+						 FIELD_AUTHOR_NAME, FIELD_AUTHOR_ADDR};
+	size_t nfields = sizeof(fields) / sizeof(fields[0]), j, k;
+	size_t *at = xmalloc(s->nmembers * nfields * sizeof(*at));
+	struct buf b = BUF_INIT;
+
+	if (s->patch_strings) {
+		free(at);
+		return;
+	}
+	for (j = 0; j < s->nmembers; j++)
+		for (k = 0; k < nfields; k++) {
+			const struct node *p = s->members[j];
+			const char *str = fields[k] == FIELD_TITLE ? node_title(set, p)
+								   : cold_field(set, p, fields[k]);
+
+			at[j * nfields + k] = b.len;
+			buf_add(&b, str, strlen(str) + 1);
+		}
+	s->patch_strings = buf_detach(&b, NULL);
+	for (j = 0; j < s->nmembers; j++) {
+		struct series_patch *sp = &s->patches[j];
+		char *base = s->patch_strings;
+
+		sp->key = base + at[j * nfields];
+		sp->subject = base + at[j * nfields + 1];
+		sp->title = base + at[j * nfields + 2];
+		sp->author_name = base + at[j * nfields + 3];
+		sp->author_addr = base + at[j * nfields + 4];
+	}
+	free(at);
+}
+
 static void build_series(struct series_set *set)
 {
 	struct sinfo **of_root = xcalloc(set->nall ? set->nall : 1, sizeof(*of_root));
@@ -1118,7 +1559,6 @@ static void build_series(struct series_set *set)
 		s = of_root[root];
 		if (!s) {
 			s = of_root[root] = xcalloc(1, sizeof(*s));
-			strmap_init(&s->trailer_keys);
 			s->first_order = i;
 			s->first_window_order = (size_t)-1;
 			grow((void **)&set->series, &alloc, set->nseries + 1, sizeof(*set->series));
@@ -1129,14 +1569,15 @@ static void build_series(struct series_set *set)
 		p->series = s;
 		if (!p->earlier && s->first_window_order == (size_t)-1)
 			s->first_window_order = i;
-		if (p->virtual_ref && !s->virtual_ref)
-			s->virtual_ref = p->virtual_ref;
+		if (p->virtual_root && !s->virtual_ref)
+			s->virtual_ref = node_field(p, FIELD_REFS);
 	}
 	free(of_root);
 
 	for (i = 0; i < set->nseries; i++) {
 		struct sinfo *s = set->series[i];
 		struct node *lead;
+		const char *lead_strings[LEAD_NFIELDS];
 		struct buf b = BUF_INIT;
 
 		qsort(s->members, s->nmembers, sizeof(*s->members), compare_members);
@@ -1148,12 +1589,7 @@ static void build_series(struct series_set *set)
 			struct series_patch *sp = &s->patches[j];
 
 			sp->index = p->ps.index;
-			sp->key = p->key;
-			sp->message_id = p->message_id;
-			sp->subject = p->subject;
-			sp->title = p->title;
-			sp->author_name = p->author_name;
-			sp->author_addr = p->author_addr;
+			sp->message_id = node_message_id(p); /* the rest: load_patches() */
 			sp->date = p->date;
 			sp->earlier = p->earlier;
 			sp->duplicate = j > 0 && s->members[j - 1]->ps.index == p->ps.index;
@@ -1163,30 +1599,35 @@ static void build_series(struct series_set *set)
 		s->pub.npatches = s->nmembers;
 		s->pub.lead = &s->patches[0];
 		s->pub.cover = lead->ps.has_index && lead->ps.index == 0 ? &s->patches[0] : NULL;
-		s->pub.title = lead->title;
-		s->pub.author_name = lead->author_name;
-		s->pub.author_addr = lead->author_addr;
-		s->pub.sender = lead->sender;
+		s->lead_strings = copy_cold(set, lead, lead_fields, LEAD_NFIELDS, lead_strings);
+		s->pub.title = lead_strings[1];
+		s->pub.author_name = lead_strings[2];
+		s->pub.author_addr = lead_strings[3];
+		s->pub.sender = lead_strings[4];
 		s->pub.version_major = lead->ps.version_major;
 		s->pub.version_minor = lead->ps.version_minor;
 		s->pub.rfc = lead->ps.rfc;
 		s->pub.resend = lead->ps.resend;
 		s->pub.total = lead->ps.has_index ? lead->ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		s->pub.lead_body = lead->lead_text;
+		s->pub.lead_body = node_extra(lead)->lead_text;
 		s->bodies = set->bodies;
-		s->pub.change_id = lead->change_id ? lead->change_id : "";
+		s->pub.change_id = node_extra(lead)->change_id ? node_extra(lead)->change_id : "";
 		if (s->pub.cover)
-			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
+			s->pub.root_id =
+			    *node_message_id(lead) ? node_message_id(lead) : lead_strings[0];
 		else if (s->virtual_ref)
 			s->pub.root_id = s->virtual_ref;
 		else
-			s->pub.root_id = *lead->message_id ? lead->message_id : lead->key;
-		series_append_title_key(&b, lead->author_addr, lead->title);
+			s->pub.root_id =
+			    *node_message_id(lead) ? node_message_id(lead) : lead_strings[0];
+		series_append_title_key(&b, s->pub.author_addr, s->pub.title);
 		s->title_key = buf_detach(&b, NULL);
 		s->pub.title_key = s->title_key;
 		set_completeness(s);
 		s->pub.missing = s->missing;
+		if (!set->defer_patches)
+			load_patches(set, s);
 	}
 }
 
@@ -1310,9 +1751,11 @@ static void link_versions(struct series_set *set)
 			how = SERIES_LINK_CHANGE_ID;
 		}
 		if (!best) {
+			const char *ref = node_field(lead, FIELD_REFS);
+
 			how = SERIES_LINK_REPLY;
-			for (k = 0; k < lead->nrefs; k++) {
-				const struct sinfo *t = series_of_id(set, lead->refs[k]);
+			for (k = 0; k < lead->nrefs; k++, ref = skip_string(ref)) {
+				const struct sinfo *t = series_of_id(set, ref);
 
 				if (t && comes_before(t, s))
 					best = better(best, t);
@@ -1320,12 +1763,14 @@ static void link_versions(struct series_set *set)
 		}
 		for (int strong = 1; !best && strong >= 0; strong--) {
 			how = SERIES_LINK_LINK;
-			for (k = 0; k < lead->nlinks; k++) {
+			const struct node_extra *x = node_extra(lead);
+
+			for (k = 0; k < x->nlinks; k++) {
 				const struct sinfo *t;
 
-				if (lead->links[k].strong != (strong == 1))
+				if (x->links[k].strong != (strong == 1))
 					continue;
-				t = series_of_id(set, lead->links[k].id);
+				t = series_of_id(set, x->links[k].id);
 				if (t && comes_before(t, s))
 					best = better(best, t);
 			}
@@ -1355,6 +1800,7 @@ size_t series_earlier_versions(const struct series_info *s, const struct series_
 
 static struct node *resolve_target(const struct series_set *set, struct node *n, int depth)
 {
+	const char *ref;
 	size_t r;
 
 	if (n->resolve_state == 2)
@@ -1362,8 +1808,9 @@ static struct node *resolve_target(const struct series_set *set, struct node *n,
 	if (n->resolve_state == 1 || depth > MAX_RESOLVE_DEPTH)
 		return NULL;
 	n->resolve_state = 1;
-	for (r = 0; r < n->nrefs; r++) {
-		struct node *q = node_of_id(set, n->refs[r]);
+	ref = node_field(n, FIELD_REFS);
+	for (r = 0; r < n->nrefs; r++, ref = skip_string(ref)) {
+		struct node *q = node_of_id(set, ref);
 
 		if (!q || q == n)
 			continue;
@@ -1384,8 +1831,11 @@ static bool is_whole_series(const struct node *t)
 	return !t->ps.has_index || t->ps.index == 0;
 }
 
-static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const struct node *from,
-			const struct series_patch *patch, bool in_patch)
+/* `seen`: the trailers of every series so far (one map for the set, not a
+ * table in each series: most series have one trailer, or none). */
+/* `given`: the key and sender of the message that gives it (given_block()). */
+static void add_trailer(struct strmap *seen, struct sinfo *s, const struct trailer_rec *tr,
+			const char *const given[2], const struct series_patch *patch, bool in_patch)
 {
 	struct series_trailer *t;
 	struct buf key = BUF_INIT;
@@ -1394,9 +1844,10 @@ static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const str
 	if (s->ntrailers >= SERIES_MAX_TRAILERS)
 		return; /* bounded: hostile threads */
 	/* the same kind, person, patch and source once */
-	buf_addf(&key, "%d\x1f%d\x1f%p\x1f", (int)tr->kind, in_patch, (const void *)patch);
+	buf_addf(&key, "%p\x1f%d\x1f%d\x1f%p\x1f", (const void *)s, (int)tr->kind, in_patch,
+		 (const void *)patch);
 	text_append_lower(&key, tr->addr, strlen(tr->addr));
-	strmap_put(&s->trailer_keys, key.data, &inserted);
+	strmap_put(seen, key.data, &inserted);
 	buf_release(&key);
 	if (!inserted)
 		return;
@@ -1406,8 +1857,8 @@ static void add_trailer(struct sinfo *s, const struct trailer_rec *tr, const str
 	t->name = tr->name;
 	t->addr = tr->addr;
 	t->patch = patch;
-	t->given_in = from->key;
-	t->given_by = from->sender;
+	t->given_in = given[0];
+	t->given_by = given[1];
 	t->in_patch = in_patch;
 }
 
@@ -1479,12 +1930,15 @@ static void make_item_subject(struct buf *out, const char *base, const struct it
 	buf_addstr(out, it->title);
 }
 
-static const struct series_patch *find_item_patch(const struct sinfo *s, const struct item_rec *it)
+/* The member of `s` a notice's item names: its place in s->members, or
+ * (size_t)-1. */
+static size_t find_item_patch(const struct series_set *set, const struct sinfo *s,
+			      const struct item_rec *it)
 {
 	size_t j, lo = 0, hi;
 
 	if (!s)
-		return NULL;
+		return (size_t)-1;
 	if (it->total && it->total == s->pub.total) {
 		/* members are sorted by index: the first with it->index */
 		hi = s->nmembers;
@@ -1498,15 +1952,15 @@ static const struct series_patch *find_item_patch(const struct sinfo *s, const s
 		}
 		if (lo < s->nmembers && s->members[lo]->ps.index == it->index &&
 		    s->members[lo]->ps.has_index)
-			return &s->patches[lo];
+			return lo;
 	}
 	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
 	for (j = 0; j < s->nmembers && j < 1024; j++)
-		if (!strcasecmp(s->members[j]->title, it->title))
-			return &s->patches[j];
+		if (!strcasecmp(node_title(set, s->members[j]), it->title))
+			return j;
 	if (s->pub.total == 0 && it->total <= 1)
-		return &s->patches[0]; /* a single patch */
-	return NULL;
+		return 0; /* a single patch */
+	return (size_t)-1;
 }
 
 static void add_entry(struct series_set *set, struct strmap *seen, enum series_applied_kind kind,
@@ -1539,8 +1993,11 @@ static void add_entry(struct series_set *set, struct strmap *seen, enum series_a
 	a->pub.where = a->where;
 	a->pub.commit = a->commit;
 	a->pub.patches = a->patches;
-	a->pub.notice_key = notice->key;
-	a->pub.target_key = target ? target->key : "";
+	/* the strings above are copied first: these read back other nodes' */
+	a->notice_key = xstrdup(node_key(set, notice));
+	a->target_key = xstrdup(target ? node_key(set, target) : "");
+	a->pub.notice_key = a->notice_key;
+	a->pub.target_key = a->target_key;
 	a->pub.series = s ? &s->pub : NULL;
 	a->pub.patch = patch;
 }
@@ -1562,12 +2019,19 @@ static enum series_applied_kind entry_kind(enum applied_kind k)
 static void add_notice_entries(struct series_set *set, struct strmap *seen, const struct node *n,
 			       const struct node *target)
 {
-	const struct notice_rec *nr = n->notice;
+	const struct notice_rec *nr = node_extra(n)->notice;
 	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
-	const char *base = target ? target->subject : strip_reply(n->subject);
-	const char *who = *nr->who ? nr->who : n->sender;
 	enum series_applied_kind kind = entry_kind(nr->kind);
+	struct buf base_copy = BUF_INIT, who_copy = BUF_INIT;
+	const char *base, *who;
 	size_t k;
+
+	/* copied: each is read back from the spool, one node at a time */
+	buf_addstr(&who_copy, *nr->who ? nr->who : cold_field(set, n, FIELD_SENDER));
+	buf_addstr(&base_copy, target ? cold_field(set, target, FIELD_SUBJECT)
+				      : strip_reply(cold_field(set, n, FIELD_SUBJECT)));
+	base = base_copy.data;
+	who = who_copy.data;
 
 	if (!nr->nitems || (nr->nitems == 1 && target && !target->ps.has_index)) {
 		const struct series_patch *patch = NULL;
@@ -1579,15 +2043,19 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 			commit = nr->items[0].commit;
 		add_entry(set, seen, kind, base, nr->verb, who, nr->where, commit, nr->patches, n,
 			  target, s, patch);
+		buf_release(&base_copy);
+		buf_release(&who_copy);
 		return;
 	}
 	for (k = 0; k < nr->nitems; k++) {
 		const struct item_rec *it = &nr->items[k];
-		const struct series_patch *patch = find_item_patch(s, it);
+		size_t member = find_item_patch(set, s, it);
+		const struct series_patch *patch =
+		    member != (size_t)-1 ? &s->patches[member] : NULL;
 		struct buf subject = BUF_INIT;
 
 		if (patch)
-			buf_addstr(&subject, patch->subject);
+			buf_addstr(&subject, cold_field(set, s->members[member], FIELD_SUBJECT));
 		else
 			make_item_subject(&subject, base, it);
 		if (patch && s && s->pub.total == 0)
@@ -1596,14 +2064,28 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 			  n, target, s, patch);
 		buf_release(&subject);
 	}
+	buf_release(&base_copy);
+	buf_release(&who_copy);
+}
+
+/* The key and sender of `n`, copied for the trailers it gives (kept with
+ * the set's results). */
+static void given_block(struct series_set *set, const struct node *n, const char *given[2])
+{
+	static const enum node_field fields[2] = {FIELD_KEY, FIELD_SENDER};
+
+	grow((void **)&set->given, &set->given_alloc, set->ngiven + 1, sizeof(*set->given));
+	set->given[set->ngiven++] = copy_cold(set, n, fields, 2, given);
 }
 
 static void attach_replies(struct series_set *set)
 {
-	struct strmap seen;
+	struct strmap seen, trailers_seen;
+	const char *given[2];
 	size_t i, k;
 
 	strmap_init(&seen);
+	strmap_init(&trailers_seen);
 	for (i = 0; i < set->nall; i++) {
 		struct node *n = set->all[i];
 		struct node *target;
@@ -1613,14 +2095,22 @@ static void attach_replies(struct series_set *set)
 		if (n->kind == NODE_PATCH) {
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
-			for (k = 0; k < n->ntrailers; k++)
-				add_trailer(n->series, &n->trailers[k], n, patch, true);
+			if (node_extra(n)->ntrailers)
+				given_block(set, n, given);
+			for (k = 0; k < node_extra(n)->ntrailers; k++)
+				add_trailer(&trailers_seen, n->series, &node_extra(n)->trailers[k],
+					    given, patch, true);
 			continue;
 		}
 		if (n->kind == NODE_PULL) {
-			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, n->subject, "",
-				  n->sender, n->pull_source ? n->pull_source : "", "", "", n, NULL,
-				  NULL, NULL);
+			static const enum node_field fields[2] = {FIELD_SUBJECT, FIELD_SENDER};
+			const char *pull[2];
+			char *block = copy_cold(set, n, fields, 2, pull);
+
+			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, pull[0], "", pull[1],
+				  node_extra(n)->pull_source ? node_extra(n)->pull_source : "", "",
+				  "", n, NULL, NULL, NULL);
+			free(block);
 			continue;
 		}
 		if (n->kind != NODE_REPLY)
@@ -1633,13 +2123,17 @@ static void attach_replies(struct series_set *set)
 
 			s->pub.replies++;
 			target->patch->replies++;
-			for (k = 0; k < n->ntrailers; k++)
-				add_trailer(s, &n->trailers[k], n, patch, false);
+			if (node_extra(n)->ntrailers)
+				given_block(set, n, given);
+			for (k = 0; k < node_extra(n)->ntrailers; k++)
+				add_trailer(&trailers_seen, s, &node_extra(n)->trailers[k], given,
+					    patch, false);
 		}
-		if (n->notice)
+		if (node_extra(n)->notice)
 			add_notice_entries(set, &seen, n, target);
 	}
 	strmap_release(&seen, NULL);
+	strmap_release(&trailers_seen, NULL);
 
 	/* the notices of each series (the entries no longer move) */
 	for (i = 0; i < set->napplied; i++) {
@@ -1677,12 +2171,16 @@ static void find_unknown(struct series_set *set)
 		if (n->earlier)
 			continue;
 		if (n->nrefs) {
-			ids[nids++] = n->refs[0];
-			ids[nids++] = n->refs[n->nrefs - 1];
+			const char *ref = node_field(n, FIELD_REFS);
+
+			ids[nids++] = ref;
+			for (k = 1; k < n->nrefs; k++)
+				ref = skip_string(ref);
+			ids[nids++] = ref;
 		}
 		/* a lead's links to earlier postings: an earlier version */
-		for (k = 0; k < n->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
-			ids[nids++] = n->links[k].id;
+		for (k = 0; k < node_extra(n)->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
+			ids[nids++] = node_extra(n)->links[k].id;
 		for (k = 0; k < nids; k++) {
 			if (node_of_id(set, ids[k]))
 				continue;
@@ -1720,7 +2218,7 @@ void series_set_finish(struct series_set *set)
 				continue;
 			node->order = node->uf = n;
 			node->grouped = false;
-			node->virtual_ref = NULL;
+			node->virtual_root = false;
 			node->series = NULL;
 			node->patch = NULL;
 			node->resolve_state = 0;
@@ -1742,6 +2240,19 @@ void series_set_finish(struct series_set *set)
 		if (set->series[i]->pub.in_window)
 			set->listed[set->nlisted++] = set->series[i];
 	qsort(set->listed, set->nlisted, sizeof(*set->listed), compare_listed);
+}
+
+void series_set_defer_patches(struct series_set *set)
+{
+	set->defer_patches = true;
+}
+
+void series_set_load(struct series_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->nseries; i++)
+		load_patches(set, set->series[i]);
 }
 
 size_t series_set_unknown_count(const struct series_set *set)
@@ -1769,6 +2280,16 @@ size_t series_set_count(const struct series_set *set)
 const struct series_info *series_set_get(const struct series_set *set, size_t i)
 {
 	return &set->listed[i]->pub;
+}
+
+const struct series_info *series_set_find_key(const struct series_set *set, const char *key)
+{
+	const struct node *n = node_index_get(set, &set->keys, key);
+
+	/* the index holds the window's copy of a message, never a dead one */
+	if (!n || n->kind != NODE_PATCH || !n->series || !n->series->pub.in_window)
+		return NULL;
+	return &n->series->pub;
 }
 
 size_t series_set_applied_count(const struct series_set *set)

@@ -30,10 +30,18 @@
  * Everything series_set_get() and series_set_applied() hand out is owned by
  * the set, valid until the next series_set_finish() or series_set_free()
  * (adding messages does not move it), and every string is printable
- * (terminal controls dropped, valid UTF-8) and never NULL.  The set keeps
- * every message added until it is freed (the decisions need them all),
- * each as one block of what its kind needs; the leads' shown bodies are
- * kept outside the heap (util/spool.h).
+ * (terminal controls dropped, valid UTF-8) and never NULL (but for the
+ * patches' strings of a set with series_set_defer_patches(), until
+ * series_set_load()).
+ *
+ * Memory.  The set keeps every message added until it is freed (the
+ * decisions need them all): in the heap, a fixed part of 88 bytes and the
+ * strings every decision reads (Message-ID, sender address, References),
+ * found through tables of (hash, number) pairs; the rest of its strings
+ * (key, subject, title, sender, author) and the leads' shown bodies are in
+ * a spool (util/spool.h), outside the heap, read back for the messages
+ * that need them (leads, cover letters, notices, trailers).  What it holds
+ * in the heap still grows with the window: about 150 bytes a message.
  */
 
 #include <stdbool.h>
@@ -81,6 +89,17 @@ struct series_set;
 /* A new, empty set; the caller frees it with series_set_free(). */
 struct series_set *series_set_new(void);
 void series_set_free(struct series_set *set);
+
+/*
+ * The patches' own strings (series_patch key, subject, title, author) are
+ * kept outside the heap and read back by series_set_finish() for every
+ * patch.  After this call they are read back only by series_set_load():
+ * until then those five are NULL.  For a caller that may print no more
+ * than the series' names, notices and trailers (the text digest).
+ */
+void series_set_defer_patches(struct series_set *set);
+/* Reads back the patches' strings that series_set_defer_patches() left. */
+void series_set_load(struct series_set *set);
 
 /*
  * Adds a message of the window (a patch, a reply, a pull request or other
@@ -236,6 +255,12 @@ void series_append_lead_body(struct buf *out, const struct series_info *s);
 /* Series of the window, in archive order of their first window message. */
 size_t series_set_count(const struct series_set *set);
 const struct series_info *series_set_get(const struct series_set *set, size_t i);
+
+/*
+ * The series of the window (one series_set_get() gives) that holds the
+ * message of `key` (series_patch.key), or NULL.
+ */
+const struct series_info *series_set_find_key(const struct series_set *set, const char *key);
 
 /*
  * The earlier versions of `s`, newest first, at most `max` (and at most

@@ -1,47 +1,128 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "state/store.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/buf.h"
-#include "util/strmap.h"
+#include "util/spool.h"
+
+/*
+ * identity -> key of the first message it was seen in, for every patch of
+ * the window: the pairs ("identity\0key\0") go to a spool, outside the
+ * heap; the table keeps a 32-bit hash of each identity and where its pair
+ * is (16 bytes a slot).  A hash found is checked against the identity read
+ * back, so a collision changes nothing; only a patch seen again (or a
+ * collision) reads the spool.
+ */
+struct identity_slot {
+	uint64_t off; /* the pair in the spool */
+	uint32_t len; /* 0: an empty slot (a pair has two NULs at least) */
+	uint32_t hash;
+};
 
 struct memstate {
 	struct store store;
-	/* identity -> key of the first message it was seen in: one block per
-	 * identity, "identity\0key\0", which the map borrows as its key */
-	struct strmap first_key;
+	struct spool *pairs;
+	struct identity_slot *slots;
+	size_t nslots, size; /* nslots: a power of two */
+	struct buf pair;     /* one pair read back */
 };
+
+static uint32_t hash_identity(const char *s)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void grow_slots(struct memstate *m)
+{
+	size_t i, nslots = m->nslots ? m->nslots * 2 : 1024;
+	struct identity_slot *slots = xcalloc(nslots, sizeof(*slots));
+
+	for (i = 0; i < m->nslots; i++) {
+		size_t j;
+
+		if (!m->slots[i].len)
+			continue;
+		for (j = m->slots[i].hash & (nslots - 1); slots[j].len; j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = m->slots[i];
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+}
+
+/* The pair of `slot` read back into m->pair: the identity, then the key. */
+static const char *read_pair(struct memstate *m, const struct identity_slot *slot)
+{
+	struct spool_text t = {slot->off, slot->len};
+
+	buf_reset(&m->pair);
+	spool_append(&m->pair, m->pairs, t);
+	return m->pair.data;
+}
+
+/* Adds the pair (identity, key) at the empty slot `slot`. */
+static void add_pair(struct memstate *m, struct identity_slot *slot, uint32_t hash,
+		     const char *identity, const char *key)
+{
+	size_t ilen = strlen(identity), klen = strlen(key);
+	struct spool_text t;
+
+	buf_reset(&m->pair);
+	buf_add(&m->pair, identity, ilen + 1);
+	buf_add(&m->pair, key, klen + 1);
+	t = spool_add(m->pairs, m->pair.data, m->pair.len);
+	if (t.len > UINT32_MAX) { /* a pair of 4 GiB: identities are printable subjects */
+		fprintf(stderr, "mldigest: patch identity too long (%zu bytes)\n", t.len);
+		abort();
+	}
+	slot->hash = hash;
+	slot->off = t.off;
+	slot->len = (uint32_t)t.len;
+	m->size++;
+}
 
 static int memstate_record_patch(struct store *s, const char *identity,
 				 const struct store_message *msg, bool *first_elsewhere)
 {
 	struct memstate *m = (struct memstate *)s;
-	const char *first = strmap_get(&m->first_key, identity);
-	int inserted;
+	uint32_t hash = hash_identity(identity);
+	size_t i;
 
-	if (!first) {
-		size_t ilen = strlen(identity), klen = strlen(msg->key);
-		char *block = xmalloc(ilen + klen + 2);
+	if ((m->size + 1) * 4 > m->nslots * 3)
+		grow_slots(m);
+	for (i = hash & (m->nslots - 1); m->slots[i].len; i = (i + 1) & (m->nslots - 1)) {
+		const char *pair;
 
-		memcpy(block, identity, ilen + 1);
-		memcpy(block + ilen + 1, msg->key, klen + 1);
-		first = block + ilen + 1;
-		strmap_put(&m->first_key, block, &inserted)->value = (void *)first;
+		if (m->slots[i].hash != hash)
+			continue;
+		pair = read_pair(m, &m->slots[i]);
+		if (strcmp(pair, identity))
+			continue; /* a collision */
+		*first_elsewhere = strcmp(pair + strlen(pair) + 1, msg->key) != 0;
+		return 0;
 	}
-	*first_elsewhere = strcmp(first, msg->key) != 0;
+	add_pair(m, &m->slots[i], hash, identity, msg->key);
+	*first_elsewhere = false;
 	return 0;
 }
 
 static void memstate_free(struct store *s)
 {
 	struct memstate *m = (struct memstate *)s;
-	size_t i;
 
-	for (i = 0; i < m->first_key.nslots; i++)
-		free(m->first_key.slots[i].key); /* the blocks */
-	strmap_release(&m->first_key, NULL);
+	spool_free(m->pairs);
+	free(m->slots);
+	buf_release(&m->pair);
 	free(m);
 }
 
@@ -55,6 +136,7 @@ struct store *memstate_new(void)
 	struct memstate *m = xcalloc(1, sizeof(*m));
 
 	m->store.ops = &memstate_ops;
-	strmap_init_borrowed(&m->first_key);
+	m->pairs = spool_new();
+	buf_init(&m->pair);
 	return &m->store;
 }

@@ -804,17 +804,6 @@ static const struct node_extra *node_extra(const struct node *n)
 
 /* ---- the indexes of the nodes ---- */
 
-static uint32_t hash_string(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
-
 static void node_index_init(struct node_index *ix, enum node_field field)
 {
 	memset(ix, 0, sizeof(*ix));
@@ -855,7 +844,7 @@ static struct node *node_index_get(const struct series_set *set, const struct no
 
 	if (!ix->nslots)
 		return NULL;
-	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash_string(s));
+	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, strmap_hash(s));
 	return slot->node ? set->nodes[slot->node - 1] : NULL;
 }
 
@@ -887,7 +876,7 @@ static void node_index_grow(const struct series_set *set, struct node_index *ix)
 static struct node_slot *node_index_put(struct series_set *set, struct node_index *ix,
 					const char *s, size_t number, bool *inserted)
 {
-	uint32_t hash = hash_string(s);
+	uint32_t hash = strmap_hash(s);
 	struct node_slot *slot;
 
 	if ((ix->size + 1) * 4 > ix->nslots * 3)

@@ -7,6 +7,7 @@
 
 #include "util/buf.h"
 #include "util/spool.h"
+#include "util/strmap.h"
 
 /*
  * identity -> key of the first message it was seen in, for every patch of
@@ -29,17 +30,6 @@ struct memstate {
 	size_t nslots, size; /* nslots: a power of two */
 	struct buf pair;     /* one pair read back */
 };
-
-static uint32_t hash_identity(const char *s)
-{
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (; *s; s++) {
-		h ^= (unsigned char)*s;
-		h *= 16777619u;
-	}
-	return h;
-}
 
 static void grow_slots(struct memstate *m)
 {
@@ -95,7 +85,7 @@ static int memstate_record_patch(struct store *s, const char *identity,
 				 const struct store_message *msg, bool *first_elsewhere)
 {
 	struct memstate *m = (struct memstate *)s;
-	uint32_t hash = hash_identity(identity);
+	uint32_t hash = strmap_hash(identity);
 	size_t i;
 
 	if ((m->size + 1) * 4 > m->nslots * 3)

@@ -6,7 +6,7 @@
 
 #include "util/buf.h"
 
-static uint32_t hash_string(const char *s)
+uint32_t strmap_hash(const char *s)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
 
@@ -67,7 +67,7 @@ void *strmap_get(const struct strmap *m, const char *key)
 
 	if (!m->nslots)
 		return NULL;
-	e = find_slot(m->slots, m->nslots, key, hash_string(key));
+	e = find_slot(m->slots, m->nslots, key, strmap_hash(key));
 
 	return e->key ? e->value : NULL;
 }
@@ -87,7 +87,7 @@ static void grow(struct strmap *m)
 
 struct strmap_entry *strmap_put(struct strmap *m, const char *key, int *inserted)
 {
-	uint32_t hash = hash_string(key);
+	uint32_t hash = strmap_hash(key);
 	struct strmap_entry *e;
 
 	*inserted = 0;

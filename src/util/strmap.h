@@ -25,6 +25,9 @@ struct strmap {
 	bool borrowed; /* keys are the caller's (strmap_init_borrowed) */
 };
 
+/* The maps' hash of a string (FNV-1a), for tables of their own (series.c, memstate.c). */
+uint32_t strmap_hash(const char *s);
+
 void strmap_init(struct strmap *m);
 /*
  * A map whose keys are not copied (nor freed): each key given to

@@ -404,8 +404,6 @@ int main(int argc, char **argv)
 	message_library_init(); /* --from and --to are read with GMime */
 	if ((error = parse_options(argc, argv, &o, &cli)) < 0)
 		goto out;
-	if ((error = archive_library_init()) < 0)
-		goto out;
 	if (cli.all) {
 		error = run_all(&o, cli.config, &failed);
 	} else {

@@ -143,8 +143,6 @@ int main(int argc, char **argv)
 	int i;
 
 	message_library_init();
-	if (archive_library_init() < 0)
-		return 2;
 	warning_set_quiet(1);
 	hits_before = message_fast_path_hits;
 	for (i = 1; i < argc; i++) {

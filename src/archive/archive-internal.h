@@ -28,7 +28,7 @@ struct archive_ops {
 	int (*next)(struct archive *a, struct archive_message *out);
 	/* Frees a->impl (which may be NULL). */
 	void (*release)(struct archive *a);
-	int (*library_init)(void);
+	/* Stops what the kind started on its own (git: libgit2, on first need). */
 	void (*library_shutdown)(void);
 };
 

@@ -380,25 +380,6 @@ void archive_free(struct archive *a)
 	free(a);
 }
 
-int archive_library_init(void)
-{
-	size_t i;
-	int error;
-
-	for (i = 0; i < ARCHIVE_KIND_COUNT; i++) {
-		if (!archive_kinds[i]->library_init)
-			continue;
-		if ((error = archive_kinds[i]->library_init()) < 0)
-			goto cleanup;
-	}
-	return 0;
-cleanup:
-	while (i-- > 0)
-		if (archive_kinds[i]->library_shutdown)
-			archive_kinds[i]->library_shutdown();
-	return error;
-}
-
 void archive_library_shutdown(void)
 {
 	size_t i = ARCHIVE_KIND_COUNT;

@@ -143,8 +143,10 @@ int archive_fetch(const char *path);
 /* The version of libgit2 the program runs with ("1.5.1"); static. */
 const char *archive_library_version(void);
 
-/* Starts and stops the library (libgit2); call once per process. */
-int archive_library_init(void);
+/*
+ * Stops the libraries the archives started (libgit2 is started on first
+ * need, by the git archive or archive_fetch()); call once, at the end.
+ */
 void archive_library_shutdown(void);
 
 #endif

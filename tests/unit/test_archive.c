@@ -451,7 +451,7 @@ static int group_setup(void **state)
 {
 	(void)state;
 	/* The fixtures are written with libgit2, which mldigest starts only on need. */
-	if (archive_library_init() < 0 || git_libgit2_init() < 0)
+	if (git_libgit2_init() < 0)
 		return -1;
 	if (tmpdir_make("test_archive") < 0)
 		return -1;

@@ -735,8 +735,6 @@ static void test_seed(void **state)
 static int group_setup(void **state)
 {
 	(void)state;
-	if (archive_library_init() < 0)
-		return -1;
 	if (tmpdir_make("test_mbox") < 0)
 		return -1;
 	return 0;

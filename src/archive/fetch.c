@@ -30,12 +30,12 @@
 #endif
 
 #include "archive/archive-internal.h"
+#include "archive/libgit2.h"
 #include "util/buf.h"
 #include "util/error.h"
 
 #include <errno.h>
 #include <ftw.h>
-#include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,14 +68,17 @@ const char *archive_library_version(void)
 	static char version[32];
 	int major = 0, minor = 0, rev = 0;
 
-	git_libgit2_version(&major, &minor, &rev);
+	/* The one loaded, which may be a later release of the one built with. */
+	if (libgit2_load(NULL, 0) < 0)
+		return "not found (" LIBGIT2_SONAME ")";
+	git2.libgit2_version(&major, &minor, &rev);
 	snprintf(version, sizeof(version), "%d.%d.%d", major, minor, rev);
 	return version;
 }
 
 static const char *fetch_git_message(void)
 {
-	const git_error *e = git_error_last();
+	const git_error *e = git2.error_last();
 
 	return e && e->message ? e->message : "unknown error";
 }
@@ -105,23 +108,23 @@ static int fetch_refs_save(struct fetch_repo *r)
 	size_t alloc = 0;
 	int error;
 
-	if ((error = git_reference_iterator_new(&it, r->repo)) < 0)
+	if ((error = git2.reference_iterator_new(&it, r->repo)) < 0)
 		goto cleanup;
-	while ((error = git_reference_next(&ref, it)) == 0) {
-		if (git_reference_type(ref) == GIT_REFERENCE_DIRECT) {
+	while ((error = git2.reference_next(&ref, it)) == 0) {
+		if (git2.reference_type(ref) == GIT_REFERENCE_DIRECT) {
 			if (r->nrefs == alloc) {
 				alloc = alloc ? alloc * 2 : 16;
 				r->refs = xrealloc(r->refs, alloc * sizeof(*r->refs));
 			}
-			r->refs[r->nrefs].name = xstrdup(git_reference_name(ref));
-			git_oid_cpy(&r->refs[r->nrefs].id, git_reference_target(ref));
+			r->refs[r->nrefs].name = xstrdup(git2.reference_name(ref));
+			oid_copy(&r->refs[r->nrefs].id, git2.reference_target(ref));
 			r->nrefs++;
 		}
-		git_reference_free(ref);
+		git2.reference_free(ref);
 	}
 	error = error == GIT_ITEROVER ? 0 : error;
 cleanup:
-	git_reference_iterator_free(it);
+	git2.reference_iterator_free(it);
 	if (error < 0)
 		return error_set(MD_ERR_INPUT, "cannot fetch '%s': %s", r->path,
 				 fetch_git_message());
@@ -137,20 +140,20 @@ static void fetch_refs_restore(struct fetch_repo *r)
 	int known;
 
 	for (i = 0; i < r->nrefs; i++) {
-		if (git_reference_create(&ref, r->repo, r->refs[i].name, &r->refs[i].id, 1,
-					 "mldigest: fetch failed") == 0)
-			git_reference_free(ref);
+		if (git2.reference_create(&ref, r->repo, r->refs[i].name, &r->refs[i].id, 1,
+					  "mldigest: fetch failed") == 0)
+			git2.reference_free(ref);
 	}
-	if (git_reference_iterator_new(&it, r->repo) < 0)
+	if (git2.reference_iterator_new(&it, r->repo) < 0)
 		return;
-	while (git_reference_next(&ref, it) == 0) {
+	while (git2.reference_next(&ref, it) == 0) {
 		for (known = 0, i = 0; !known && i < r->nrefs; i++)
-			known = !strcmp(r->refs[i].name, git_reference_name(ref));
-		if (!known && git_reference_type(ref) == GIT_REFERENCE_DIRECT)
-			git_reference_delete(ref);
-		git_reference_free(ref);
+			known = !strcmp(r->refs[i].name, git2.reference_name(ref));
+		if (!known && git2.reference_type(ref) == GIT_REFERENCE_DIRECT)
+			git2.reference_delete(ref);
+		git2.reference_free(ref);
 	}
-	git_reference_iterator_free(it);
+	git2.reference_iterator_free(it);
 }
 
 /* The remote to fetch from: "origin", else the only one there is. */
@@ -159,22 +162,22 @@ static int fetch_remote_find(git_remote **out, struct fetch_repo *r)
 	git_strarray names = {0};
 	int error;
 
-	if (git_remote_lookup(out, r->repo, "origin") == 0)
+	if (git2.remote_lookup(out, r->repo, "origin") == 0)
 		return 0;
-	if (git_remote_list(&names, r->repo) < 0) {
+	if (git2.remote_list(&names, r->repo) < 0) {
 		error = error_set(MD_ERR_INPUT, "cannot fetch '%s': %s", r->path,
 				  fetch_git_message());
 	} else if (names.count != 1) {
 		error = error_set(MD_ERR_INPUT, "cannot fetch '%s': %s", r->path,
 				  names.count ? "it has several remotes and none is 'origin'"
 					      : "it has no remote");
-	} else if (git_remote_lookup(out, r->repo, names.strings[0]) < 0) {
+	} else if (git2.remote_lookup(out, r->repo, names.strings[0]) < 0) {
 		error = error_set(MD_ERR_INPUT, "cannot fetch '%s': %s", r->path,
 				  fetch_git_message());
 	} else {
 		error = 0;
 	}
-	git_strarray_dispose(&names);
+	git2.strarray_dispose(&names);
 	return error;
 }
 
@@ -193,7 +196,7 @@ static int fetch_is_missing_local(const char *url)
 
 static void fetch_options_init(git_fetch_options *opts)
 {
-	git_fetch_options_init(opts, GIT_FETCH_OPTIONS_VERSION);
+	git2.fetch_options_init(opts, GIT_FETCH_OPTIONS_VERSION);
 	opts->update_fetchhead = 0;
 	opts->proxy_opts.type = GIT_PROXY_AUTO;
 }
@@ -205,7 +208,7 @@ static int fetch_repo_run(struct fetch_repo *r, char **url_out)
 	git_remote *remote = NULL;
 	int error;
 
-	error = git_repository_open_ext(&r->repo, r->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	error = git2.repository_open_ext(&r->repo, r->path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error == GIT_ENOTFOUND)
 		return error_set(MD_ERR_INPUT, "cannot fetch '%s': not a git repository", r->path);
 	if (error < 0)
@@ -215,20 +218,20 @@ static int fetch_repo_run(struct fetch_repo *r, char **url_out)
 		goto cleanup;
 	fetch_options_init(&opts);
 	r->touched = 1;
-	if (fetch_is_missing_local(git_remote_url(remote))) {
+	if (fetch_is_missing_local(git2.remote_url(remote))) {
 		error = error_set(MD_ERR_INPUT, "cannot fetch '%s' from '%s': no such repository",
-				  r->path, git_remote_url(remote));
+				  r->path, git2.remote_url(remote));
 		goto cleanup;
 	}
-	if (git_remote_fetch(remote, NULL, &opts, NULL) < 0) {
+	if (git2.remote_fetch(remote, NULL, &opts, NULL) < 0) {
 		error = error_set(MD_ERR_INPUT, "cannot fetch '%s' from '%s': %s", r->path,
-				  git_remote_url(remote), fetch_git_message());
+				  git2.remote_url(remote), fetch_git_message());
 		goto cleanup;
 	}
 	if (url_out)
-		*url_out = xstrdup(git_remote_url(remote));
+		*url_out = xstrdup(git2.remote_url(remote));
 cleanup:
-	git_remote_free(remote);
+	git2.remote_free(remote);
 	return error;
 }
 
@@ -266,11 +269,11 @@ static int fetch_create_mirror_remote(git_remote **out, git_repository *repo, co
 	git_config *config = NULL;
 	int error;
 
-	if ((error = git_remote_create_with_fetchspec(out, repo, name, url, "+refs/*:refs/*")) < 0)
+	if ((error = git2.remote_create_with_fetchspec(out, repo, name, url, "+refs/*:refs/*")) < 0)
 		return error;
-	if ((error = git_repository_config(&config, repo)) == 0)
-		error = git_config_set_bool(config, "remote.origin.mirror", 1);
-	git_config_free(config);
+	if ((error = git2.repository_config(&config, repo)) == 0)
+		error = git2.config_set_bool(config, "remote.origin.mirror", 1);
+	git2.config_free(config);
 	return error;
 }
 
@@ -309,12 +312,12 @@ static int fetch_clone_epoch(struct fetch_clone *c, const char *dir, size_t n, c
 		c->tmp_path = NULL;
 		return error;
 	}
-	git_clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
+	git2.clone_options_init(&opts, GIT_CLONE_OPTIONS_VERSION);
 	opts.bare = 1;
 	opts.remote_cb = fetch_create_mirror_remote;
 	fetch_options_init(&opts.fetch_opts);
-	if ((error = git_clone(&repo, url, c->tmp_path, &opts)) == 0) {
-		git_repository_free(repo);
+	if ((error = git2.clone(&repo, url, c->tmp_path, &opts)) == 0) {
+		git2.repository_free(repo);
 		return 0;
 	}
 	error = fetch_is_not_found(error)
@@ -396,7 +399,7 @@ cleanup:
 		while (repos[i].nrefs)
 			free(repos[i].refs[--repos[i].nrefs].name);
 		free(repos[i].refs);
-		git_repository_free(repos[i].repo);
+		git2.repository_free(repos[i].repo);
 		free(repos[i].path);
 	}
 	for (i = 0; i < nclones; i++) {

@@ -52,7 +52,7 @@
  * A message larger than ARCHIVE_GIT_MESSAGE_MAX_SIZE (64 MiB, as mbox and
  * Maildir) is skipped with a warning naming its commit: its size comes
  * from the object's header in its pack (a delta's: the delta is inflated,
- * its base is not), or from git_odb_read_header(), which does the same,
+ * its base is not), or from git2.odb_read_header(), which does the same,
  * and the blob is never read.  The reader does not print: it puts the
  * warning into the message's slot, and archive_next() prints it
  * (warning()) on the caller's thread when it gets there, so warnings come
@@ -85,6 +85,7 @@
 
 #include "archive/archive-internal.h"
 #include "archive/gitdir.h"
+#include "archive/libgit2.h"
 #include "archive/pack.h"
 #include "util/buf.h"
 #include "util/error.h"
@@ -94,7 +95,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,7 +320,7 @@ static const char *archive_git_message(void)
 	if (archive_git_status != 1)
 		return archive_git_start_error[0] ? archive_git_start_error
 						  : "libgit2 is not started";
-	e = git_error_last();
+	e = git2.error_last();
 
 	return e && e->message ? e->message : "unknown error";
 }
@@ -372,6 +372,22 @@ static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
 }
 
 /*
+ * Closes what e has open: its pack reader, and its repository when
+ * libgit2 opened it (else libgit2 may not even be loaded).
+ */
+static void archive_git_epoch_close(struct archive_git_epoch *e)
+{
+	pack_free(e->pack);
+	e->pack = NULL;
+	if (e->repo) {
+		git2.odb_free(e->odb);
+		git2.repository_free(e->repo);
+		e->odb = NULL;
+		e->repo = NULL;
+	}
+}
+
+/*
  * Opens e's repository with libgit2 (starting libgit2) unless it is open:
  * 0, or libgit2's error (negative; archive_git_message() says why).  Only
  * what pack.c and gitdir.c leave to libgit2 gets here.
@@ -383,11 +399,11 @@ static int archive_git_repo(struct archive_git_epoch *e)
 	if (e->repo)
 		return 0;
 	if ((error = archive_git_start()) < 0 ||
-	    (error = git_repository_open_ext(&e->repo, e->path, GIT_REPOSITORY_OPEN_NO_SEARCH,
-					     NULL)) < 0)
+	    (error = git2.repository_open_ext(&e->repo, e->path, GIT_REPOSITORY_OPEN_NO_SEARCH,
+					      NULL)) < 0)
 		return error;
-	if ((error = git_repository_odb(&e->odb, e->repo)) < 0) {
-		git_repository_free(e->repo);
+	if ((error = git2.repository_odb(&e->odb, e->repo)) < 0) {
+		git2.repository_free(e->repo);
 		e->repo = NULL;
 	}
 	return error;
@@ -410,7 +426,7 @@ static int archive_git_fast(git_oid *out, struct archive_git_epoch *e, const cha
 	commit = obj.type == PACK_COMMIT;
 	free(obj.data);
 	if (commit)
-		git_oid_cpy(out, &id);
+		oid_copy(out, &id);
 	return commit;
 }
 
@@ -424,7 +440,7 @@ static int archive_git_unborn(struct archive_git_epoch *e)
 		return 0;
 	if ((error = archive_git_repo(e)) < 0)
 		return error;
-	return git_repository_head_unborn(e->repo);
+	return git2.repository_head_unborn(e->repo);
 }
 
 /* Whether e is a shallow clone: its `shallow` file is there and not empty (as libgit2). */
@@ -576,14 +592,14 @@ static int archive_git_commit_read(struct archive_git_epoch *e, const git_oid *i
 			return 0;
 	}
 	if ((error = archive_git_repo(e)) < 0 ||
-	    (error = git_commit_lookup(&commit, e->repo, id)) < 0)
+	    (error = git2.commit_lookup(&commit, e->repo, id)) < 0)
 		return error;
-	git_oid_cpy(&out->tree, git_commit_tree_id(commit));
-	out->time = (int64_t)git_commit_time(commit);
-	out->has_parent = git_commit_parentcount(commit) > 0;
+	oid_copy(&out->tree, git2.commit_tree_id(commit));
+	out->time = (int64_t)git2.commit_time(commit);
+	out->has_parent = git2.commit_parentcount(commit) > 0;
 	if (out->has_parent)
-		git_oid_cpy(&out->parent, git_commit_parent_id(commit, 0));
-	git_commit_free(commit);
+		oid_copy(&out->parent, git2.commit_parent_id(commit, 0));
+	git2.commit_free(commit);
 	return 0;
 }
 
@@ -691,7 +707,7 @@ static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
 		return 1;
 	if ((error = archive_git_start()) < 0)
 		return error_set(MD_ERR_SYSTEM, "cannot start libgit2: %s", archive_git_message());
-	error = git_repository_open_ext(&e->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	error = git2.repository_open_ext(&e->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 	if (error == GIT_ENOTFOUND) {
 		return 1;
 	} else if (error == GIT_EOWNER) {
@@ -702,9 +718,9 @@ static int archive_git_epoch_open(struct archive_git_epoch *e, const char *path)
 	} else if (error < 0) {
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
 	}
-	if ((error = git_repository_odb(&e->odb, e->repo)) < 0)
+	if ((error = git2.repository_odb(&e->odb, e->repo)) < 0)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", path, archive_git_message());
-	e->gitdir = xstrdup(git_repository_commondir(e->repo));
+	e->gitdir = xstrdup(git2.repository_commondir(e->repo));
 	return archive_git_packs_check(e);
 }
 
@@ -719,8 +735,8 @@ static int archive_git_missing_parent(const struct archive_git_epoch *e, const g
 {
 	char child_hex[GIT_OID_HEXSZ + 1], parent_hex[GIT_OID_HEXSZ + 1];
 
-	git_oid_tostr(child_hex, sizeof(child_hex), child);
-	git_oid_tostr(parent_hex, sizeof(parent_hex), parent);
+	oid_tostr(child_hex, sizeof(child_hex), child);
+	oid_tostr(parent_hex, sizeof(parent_hex), parent);
 	if (lookup_error == GIT_ENOTFOUND && archive_git_epoch_shallow(e))
 		return error_set(MD_ERR_INPUT,
 				 "archive '%s' is a shallow clone: the parent of commit %s is "
@@ -899,9 +915,7 @@ static void archive_git_release(struct archive *a)
 	archive_git_reader_free(g); /* first: the reader may be using the repositories */
 	archive_git_blob_free(g->blob);
 	for (i = 0; i < g->epochs_nr; i++) {
-		pack_free(g->epochs[i].pack);
-		git_odb_free(g->epochs[i].odb);
-		git_repository_free(g->epochs[i].repo);
+		archive_git_epoch_close(&g->epochs[i]);
 		free(g->epochs[i].path);
 		free(g->epochs[i].gitdir);
 	}
@@ -920,7 +934,7 @@ enum archive_git_found {
 	ARCHIVE_GIT_NONE,	/* nothing */
 	ARCHIVE_GIT_AMBIGUOUS,	/* an abbreviated id of several objects */
 	ARCHIVE_GIT_MISSING,	/* a reference to an object the repository lacks: *object */
-	ARCHIVE_GIT_FAILED,	/* libgit2 failed: git_error_last() says why */
+	ARCHIVE_GIT_FAILED,	/* libgit2 failed: git2.error_last() says why */
 };
 
 /*
@@ -939,7 +953,7 @@ static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commi
 	int error;
 
 	if (archive_git_fast(commit, e, spec)) {
-		git_oid_cpy(object, commit);
+		oid_copy(object, commit);
 		return ARCHIVE_GIT_COMMIT;
 	}
 	if (archive_git_repo(e) < 0)
@@ -950,15 +964,15 @@ static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commi
 	 * A reference to an object that is not there (a damaged repository):
 	 * libgit2 1.5's revparse would say "not found" of the name, and leak.
 	 */
-	if (git_reference_dwim(&ref, repo, spec) == 0 &&
-	    git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved) &&
-	    git_repository_odb(&odb, repo) == 0 &&
-	    !git_odb_exists(odb, git_reference_target(resolved))) {
-		git_oid_cpy(object, git_reference_target(resolved));
+	if (git2.reference_dwim(&ref, repo, spec) == 0 &&
+	    git2.reference_resolve(&resolved, ref) == 0 && git2.reference_target(resolved) &&
+	    git2.repository_odb(&odb, repo) == 0 &&
+	    !git2.odb_exists(odb, git2.reference_target(resolved))) {
+		oid_copy(object, git2.reference_target(resolved));
 		found = ARCHIVE_GIT_MISSING;
 		goto cleanup;
 	}
-	if ((error = git_revparse_single(&obj, repo, spec)) < 0) {
+	if ((error = git2.revparse_single(&obj, repo, spec)) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EINVALIDSPEC ||
 		    error == GIT_EUNBORNBRANCH)
 			found = ARCHIVE_GIT_NONE;
@@ -968,20 +982,20 @@ static enum archive_git_found archive_git_lookup(git_oid *object, git_oid *commi
 			found = ARCHIVE_GIT_FAILED;
 		goto cleanup;
 	}
-	git_oid_cpy(object, git_object_id(obj));
-	if ((error = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) < 0) {
+	oid_copy(object, git2.object_id(obj));
+	if ((error = git2.object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) < 0) {
 		found = error == GIT_EPEEL || error == GIT_EINVALIDSPEC ? ARCHIVE_GIT_NOT_COMMIT
 									: ARCHIVE_GIT_FAILED;
 		goto cleanup;
 	}
-	git_oid_cpy(commit, git_object_id(peeled));
+	oid_copy(commit, git2.object_id(peeled));
 	found = ARCHIVE_GIT_COMMIT;
 cleanup:
-	git_object_free(peeled);
-	git_object_free(obj);
-	git_odb_free(odb);
-	git_reference_free(resolved);
-	git_reference_free(ref);
+	git2.object_free(peeled);
+	git2.object_free(obj);
+	git2.odb_free(odb);
+	git2.reference_free(resolved);
+	git2.reference_free(ref);
 	return found;
 }
 
@@ -1010,7 +1024,7 @@ static int archive_git_revision_error(enum archive_git_found found, const char *
 
 	switch (found) {
 	case ARCHIVE_GIT_MISSING:
-		git_oid_tostr(hex, sizeof(hex), object);
+		oid_tostr(hex, sizeof(hex), object);
 		return error_set(
 		    MD_ERR_INPUT,
 		    "cannot read '%s': its objects are unreadable: object %s, named by "
@@ -1146,12 +1160,12 @@ static int archive_git_owner(size_t *out, struct archive *a, const git_oid *id,
 			return error;
 		if (error == 0)
 			continue;
-		if (!git_oid_equal(&head, id) &&
+		if (!oid_equal(&head, id) &&
 		    ((error = archive_git_repo(&g->epochs[e])) < 0 ||
-		     (error = git_graph_descendant_of(g->epochs[e].repo, &head, id)) < 0))
+		     (error = git2.graph_descendant_of(g->epochs[e].repo, &head, id)) < 0))
 			return error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
 					 g->epochs[e].path, archive_git_message());
-		if (git_oid_equal(&head, id) || error == 1) {
+		if (oid_equal(&head, id) || error == 1) {
 			*out = e;
 			return 0;
 		}
@@ -1178,14 +1192,14 @@ static int archive_git_inbox_step(struct archive_git_rev *rev, struct archive *a
 			if (stepped)
 				return archive_git_missing_parent(&g->epochs[rev->epoch], &child,
 								  &rev->id, error);
-			git_oid_tostr(hex, sizeof(hex), &rev->id);
+			oid_tostr(hex, sizeof(hex), &rev->id);
 			return error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
 					 g->epochs[rev->epoch].path, archive_git_message());
 		}
 		stepped = 0;
 		if (fields.has_parent) {
-			git_oid_cpy(&child, &rev->id);
-			git_oid_cpy(&rev->id, &fields.parent);
+			oid_copy(&child, &rev->id);
+			oid_copy(&rev->id, &fields.parent);
 			stepped = 1;
 		} else {
 			do {
@@ -1225,7 +1239,7 @@ static int archive_git_resolve(git_oid *out, struct archive *a, const char *spec
 		return archive_git_revision_error(found, spec, &object, g, a->path, a->path);
 	if ((error = archive_git_inbox_step(&rev, a, steps, spec)) < 0)
 		return error;
-	git_oid_cpy(out, &rev.id);
+	oid_copy(out, &rev.id);
 	return 0;
 }
 
@@ -1256,7 +1270,7 @@ static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive
 		if (found[e] == ARCHIVE_GIT_NONE)
 			continue;
 		if (candidates++ && archive_git_is_id(base) &&
-		    !git_oid_equal(&objects[e], &objects[chosen])) {
+		    !oid_equal(&objects[e], &objects[chosen])) {
 			/* Two objects of that prefix, in two epochs. */
 			error = archive_git_revision_error(ARCHIVE_GIT_AMBIGUOUS, spec, NULL, g,
 							   a->path, a->path);
@@ -1278,7 +1292,7 @@ static int archive_git_inbox_resolve(struct archive_git_rev *out, struct archive
 	    (error = archive_git_owner(&chosen, a, &commits[chosen], found)) < 0)
 		goto cleanup;
 	out->epoch = chosen;
-	git_oid_cpy(&out->id, &commits[chosen]);
+	oid_copy(&out->id, &commits[chosen]);
 	error = archive_git_inbox_step(out, a, steps, spec);
 cleanup:
 	free(commits);
@@ -1406,30 +1420,30 @@ static int archive_git_chain(struct archive_git *g, size_t e, const git_oid *to,
 	int error = 0;
 
 	*found = 0;
-	git_oid_cpy(&id, to);
+	oid_copy(&id, to);
 	for (;;) {
 		if ((error = archive_git_commit_read(&g->epochs[e], &id, &fields)) < 0) {
-			if (g->nr > 0 && !git_oid_equal(&id, to))
+			if (g->nr > 0 && !oid_equal(&id, to))
 				return archive_git_missing_parent(&g->epochs[e], &child, &id,
 								  error);
-			git_oid_tostr(hex, sizeof(hex), &id);
+			oid_tostr(hex, sizeof(hex), &id);
 			return error_set(MD_ERR_INPUT, "cannot read commit %s in '%s': %s", hex,
 					 g->epochs[e].path, archive_git_message());
 		}
-		git_oid_cpy(&c.id, &id);
-		git_oid_cpy(&c.tree, &fields.tree);
+		oid_copy(&c.id, &id);
+		oid_copy(&c.tree, &fields.tree);
 		c.time = fields.time;
 		c.epoch = (unsigned int)e;
 		archive_git_append(g, &c);
 
 		if (!fields.has_parent)
 			break;
-		git_oid_cpy(&child, &id);
-		git_oid_cpy(&id, &fields.parent);
-		if ((from && git_oid_equal(&id, from)) || (limit && ++walked == limit)) {
+		oid_copy(&child, &id);
+		oid_copy(&id, &fields.parent);
+		if ((from && oid_equal(&id, from)) || (limit && ++walked == limit)) {
 			*found = 1;
 			if (stop)
-				git_oid_cpy(stop, &id);
+				oid_copy(stop, &id);
 			break;
 		}
 	}
@@ -1455,23 +1469,24 @@ static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const
 	/* The list is compacted below: what was prefetched would be misplaced. */
 	archive_git_prefetch_end(g, 0);
 	if ((error = archive_git_repo(&g->epochs[e])) < 0 ||
-	    (error = git_revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
-	    (error = git_revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
-	    (error = git_revwalk_simplify_first_parent(walk)) < 0 ||
-	    (error = git_revwalk_push(walk, to)) < 0 || (error = git_revwalk_hide(walk, from)) < 0)
+	    (error = git2.revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
+	    (error = git2.revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
+	    (error = git2.revwalk_simplify_first_parent(walk)) < 0 ||
+	    (error = git2.revwalk_push(walk, to)) < 0 ||
+	    (error = git2.revwalk_hide(walk, from)) < 0)
 		goto fail;
 	/* The walk gives a subsequence of the chain, in the chain's order. */
-	while ((error = git_revwalk_next(&id, walk)) == 0) {
+	while ((error = git2.revwalk_next(&id, walk)) == 0) {
 		for (; i < g->nr; i++) {
 			if (archive_git_walked(g, i, &c) < 0)
 				goto fail_list;
-			if (git_oid_equal(&c.id, &id))
+			if (oid_equal(&c.id, &id))
 				break;
 		}
 		if (i == g->nr) {
 			/* Not reached: a first-parent walk from `to` stays on its chain. */
-			git_error_set_str(GIT_ERROR_INVALID,
-					  "the walk left the first-parent chain");
+			git2.error_set_str(GIT_ERROR_INVALID,
+					   "the walk left the first-parent chain");
 			goto fail;
 		}
 		if (archive_git_walked_set(g, kept++, &c) < 0)
@@ -1493,7 +1508,7 @@ fail_list:
 	error = error_set(MD_ERR_SYSTEM, "cannot keep the window of '%s': %s", g->epochs[e].path,
 			  strerror(errno));
 cleanup:
-	git_revwalk_free(walk);
+	git2.revwalk_free(walk);
 	return error;
 }
 
@@ -1515,7 +1530,7 @@ static int archive_git_range(struct archive *a, size_t e, const git_oid *to, con
 		return 0;
 	/* Not on the chain: an ancestor through a merge, or none at all. */
 	if ((error = archive_git_repo(&g->epochs[e])) < 0 ||
-	    (error = git_graph_descendant_of(g->epochs[e].repo, to, from)) < 0)
+	    (error = git2.graph_descendant_of(g->epochs[e].repo, to, from)) < 0)
 		return error_set(MD_ERR_INPUT, "cannot walk the history of '%s': %s",
 				 g->epochs[e].path, archive_git_message());
 	if (error == 0)
@@ -1539,7 +1554,7 @@ static size_t archive_git_steps_from(struct archive_git *g, const char *spec, co
 		return 0;
 	base = xmemdupz(spec, base_len);
 	same = archive_git_lookup(&object, &commit, &g->epochs[0], base) == ARCHIVE_GIT_COMMIT &&
-	       git_oid_equal(&commit, to);
+	       oid_equal(&commit, to);
 	free(base);
 	return same ? steps : 0;
 }
@@ -1572,7 +1587,7 @@ static int archive_git_repo_window(struct archive *a, const char *from, const ch
 	}
 	if ((error = archive_git_resolve(from_id, a, from)) < 0)
 		return error;
-	if (git_oid_equal(from_id, to_id)) {
+	if (oid_equal(from_id, to_id)) {
 		a->window_empty = 1;
 		return error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from, to_spec,
 				 a->path);
@@ -1606,12 +1621,12 @@ static int archive_git_inbox_window(struct archive *a, const char *from, const c
 	}
 	if ((error = archive_git_inbox_resolve(&to_rev, a, to_spec)) < 0)
 		return error;
-	git_oid_cpy(to_id, &to_rev.id);
+	oid_copy(to_id, &to_rev.id);
 	if (from) {
 		if ((error = archive_git_inbox_resolve(&from_rev, a, from)) < 0)
 			return error;
-		git_oid_cpy(from_id, &from_rev.id);
-		if (from_rev.epoch == to_rev.epoch && git_oid_equal(from_id, to_id)) {
+		oid_copy(from_id, &from_rev.id);
+		if (from_rev.epoch == to_rev.epoch && oid_equal(from_id, to_id)) {
 			a->window_empty = 1;
 			return error_set(MD_ERR_INPUT, "empty window '%s..%s' in '%s'", from,
 					 to_spec, a->path);
@@ -1640,7 +1655,7 @@ static int archive_git_inbox_window(struct archive *a, const char *from, const c
 	if (error == 0) /* FROM is in an epoch without HEAD: on no chain of the inbox */
 		return error_set(MD_ERR_INPUT, "'%s' is not an ancestor of '%s' in '%s'", from,
 				 to_spec, a->path);
-	if (git_oid_equal(&head, from_id))
+	if (oid_equal(&head, from_id))
 		return 0; /* the last commit of its epoch: the window starts with the next */
 	return archive_git_range(a, from_rev.epoch, &head, from_id, to_spec, from);
 }
@@ -1677,8 +1692,8 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	}
 
 	if (from)
-		git_oid_tostr(a->window_from, sizeof(a->window_from), &from_id);
-	git_oid_tostr(a->window_to, sizeof(a->window_to), &to_id);
+		oid_tostr(a->window_from, sizeof(a->window_from), &from_id);
+	oid_tostr(a->window_to, sizeof(a->window_to), &to_id);
 	a->window_size = g->nr;
 cleanup:
 	if (error < 0)
@@ -1692,7 +1707,7 @@ static int archive_git_too_large(char *message, size_t msize, const struct archi
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	git_oid_tostr(hex, sizeof(hex), &c->id);
+	oid_tostr(hex, sizeof(hex), &c->id);
 	snprintf(message, msize,
 		 "skipping commit %s in '%s': message of %zu bytes is over the %zu MiB limit", hex,
 		 epoch->path, size, ARCHIVE_GIT_MESSAGE_MAX_SIZE >> 20);
@@ -1706,7 +1721,7 @@ static int archive_git_unreadable(char *message, size_t msize,
 {
 	char hex[GIT_OID_HEXSZ + 1];
 
-	git_oid_tostr(hex, sizeof(hex), &c->id);
+	oid_tostr(hex, sizeof(hex), &c->id);
 	snprintf(message, msize, "cannot read commit %s in '%s': %s", hex, epoch->path, why);
 	return MD_ERR_INPUT;
 }
@@ -1731,20 +1746,21 @@ static int archive_git_read_libgit2(struct archive_git_epoch *epoch,
 
 	*out = NULL;
 	if ((error = archive_git_repo(epoch)) < 0 ||
-	    (error = git_tree_lookup(&tree, epoch->repo, &c->tree)) < 0) {
+	    (error = git2.tree_lookup(&tree, epoch->repo, &c->tree)) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
-	if (!(entry = git_tree_entry_byname(tree, "m"))) {
+	if (!(entry = git2.tree_entry_byname(tree, "m"))) {
 		error = 0;
 		goto cleanup;
 	}
-	if ((type = git_tree_entry_type(entry)) != GIT_OBJECT_BLOB) {
-		snprintf(why, sizeof(why), "'m' is a %s, not a blob", git_object_type2string(type));
+	if ((type = git2.tree_entry_type(entry)) != GIT_OBJECT_BLOB) {
+		snprintf(why, sizeof(why), "'m' is a %s, not a blob",
+			 git2.object_type2string(type));
 		goto fail;
 	}
-	blob_id = git_tree_entry_id(entry);
-	if ((error = git_odb_read_header(&blob_size, &type, epoch->odb, blob_id)) < 0) {
+	blob_id = git2.tree_entry_id(entry);
+	if ((error = git2.odb_read_header(&blob_size, &type, epoch->odb, blob_id)) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
@@ -1752,17 +1768,18 @@ static int archive_git_read_libgit2(struct archive_git_epoch *epoch,
 		error = archive_git_too_large(message, size, epoch, c, blob_size);
 		goto cleanup;
 	}
-	if ((error = git_odb_read(&blob, epoch->odb, blob_id)) < 0) {
+	if ((error = git2.odb_read(&blob, epoch->odb, blob_id)) < 0) {
 		why[0] = '\0'; /* libgit2's message */
 		goto fail;
 	}
-	if ((type = git_odb_object_type(blob)) != GIT_OBJECT_BLOB) {
-		snprintf(why, sizeof(why), "'m' is a %s, not a blob", git_object_type2string(type));
+	if ((type = git2.odb_object_type(blob)) != GIT_OBJECT_BLOB) {
+		snprintf(why, sizeof(why), "'m' is a %s, not a blob",
+			 git2.object_type2string(type));
 		goto fail;
 	}
-	blob_size = git_odb_object_size(blob);
+	blob_size = git2.odb_object_size(blob);
 	data = xmalloc(blob_size + 1);
-	memcpy(data, git_odb_object_data(blob), blob_size);
+	memcpy(data, git2.odb_object_data(blob), blob_size);
 	data[blob_size] = '\0';
 	*out = archive_git_blob_new(data, blob_size);
 	error = 1;
@@ -1771,8 +1788,8 @@ fail:
 	error =
 	    archive_git_unreadable(message, size, epoch, c, why[0] ? why : archive_git_message());
 cleanup:
-	git_odb_object_free(blob);
-	git_tree_free(tree);
+	git2.odb_object_free(blob);
+	git2.tree_free(tree);
 	return error;
 }
 
@@ -1840,7 +1857,7 @@ static int archive_git_read(struct archive_git_epoch *epochs, const struct archi
 	if (blob.type != PACK_BLOB) {
 		free(blob.data);
 		snprintf(why, sizeof(why), "'m' is a %s, not a blob",
-			 git_object_type2string((git_object_t)blob.type));
+			 git2.object_type2string((git_object_t)blob.type));
 		return archive_git_unreadable(message, size, epoch, c, why);
 	}
 	*out = archive_git_blob_new(blob.data, blob.size);
@@ -1857,7 +1874,7 @@ static void archive_git_message_fill(struct archive_message *out, size_t i,
 {
 	out->raw = blob->data;
 	out->len = blob->size;
-	git_oid_tostr(out->id, sizeof(out->id), &c->id);
+	oid_tostr(out->id, sizeof(out->id), &c->id);
 	out->time = c->time;
 	out->position = (unsigned long)i + 1;
 }
@@ -1991,11 +2008,8 @@ static void archive_git_epochs_free(const struct archive_git *g, struct archive_
 
 	if (!epochs)
 		return;
-	for (e = 0; e < g->epochs_nr; e++) {
-		pack_free(epochs[e].pack);
-		git_odb_free(epochs[e].odb);
-		git_repository_free(epochs[e].repo);
-	}
+	for (e = 0; e < g->epochs_nr; e++)
+		archive_git_epoch_close(&epochs[e]);
 	free(epochs);
 }
 
@@ -2370,7 +2384,7 @@ static int archive_git_next(struct archive *a, struct archive_message *out)
 /* Objects of `type` are not kept in libgit2's object cache. */
 static int archive_git_no_cache(git_object_t type)
 {
-	return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, (size_t)0);
+	return git2.libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, (size_t)0);
 }
 
 /*
@@ -2385,23 +2399,27 @@ static void archive_git_start_once(void)
 	const git_error *e;
 	int error;
 
-	if ((error = git_libgit2_init()) < 0) {
+	if (libgit2_load(archive_git_start_error, sizeof(archive_git_start_error)) < 0) {
+		archive_git_status = -1;
+		return;
+	}
+	if ((error = git2.libgit2_init()) < 0) {
 		snprintf(archive_git_start_error, sizeof(archive_git_start_error), "error %d",
 			 error);
 		archive_git_status = error;
 		return;
 	}
-	if ((error = git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, GIT_MWINDOW_SIZE)) < 0 ||
-	    (error = git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, GIT_MAPPED_LIMIT)) < 0 ||
-	    (error = git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, GIT_CACHE_MAX_SIZE)) < 0 ||
+	if ((error = git2.libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, GIT_MWINDOW_SIZE)) < 0 ||
+	    (error = git2.libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, GIT_MAPPED_LIMIT)) < 0 ||
+	    (error = git2.libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, GIT_CACHE_MAX_SIZE)) < 0 ||
 	    (error = archive_git_no_cache(GIT_OBJECT_COMMIT)) < 0 ||
 	    (error = archive_git_no_cache(GIT_OBJECT_TREE)) < 0 ||
 	    (error = archive_git_no_cache(GIT_OBJECT_BLOB)) < 0 ||
-	    (error = git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0)) < 0) {
-		e = git_error_last();
+	    (error = git2.libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0)) < 0) {
+		e = git2.error_last();
 		snprintf(archive_git_start_error, sizeof(archive_git_start_error),
 			 "cannot set it up: %s", e && e->message ? e->message : "unknown error");
-		git_libgit2_shutdown();
+		git2.libgit2_shutdown();
 		archive_git_status = error;
 		return;
 	}
@@ -2421,7 +2439,7 @@ int archive_git_start(void)
 static void archive_git_library_shutdown(void)
 {
 	if (archive_git_status == 1)
-		git_libgit2_shutdown();
+		git2.libgit2_shutdown();
 }
 
 /*
@@ -2434,7 +2452,7 @@ static int archive_git_known_root(struct archive *a, archive_known_fn known, con
 	char hex[GIT_OID_HEXSZ + 1];
 	const char *root;
 
-	git_oid_tostr(hex, sizeof(hex), id);
+	oid_tostr(hex, sizeof(hex), id);
 	root = known(a->known_ctx, hex);
 	if (!root || strlen(root) != GIT_OID_HEXSZ ||
 	    strspn(root, "0123456789abcdef") != GIT_OID_HEXSZ)
@@ -2465,7 +2483,7 @@ static int archive_git_root_id(struct archive *a, char out[41])
 	if (archive_git_unborn(epoch) == 1)
 		return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 	if ((error = archive_git_repo(epoch)) < 0 ||
-	    (error = git_reference_name_to_id(&id, epoch->repo, "HEAD")) < 0) {
+	    (error = git2.reference_name_to_id(&id, epoch->repo, "HEAD")) < 0) {
 		if (error == GIT_ENOTFOUND || error == GIT_EUNBORNBRANCH)
 			return error_set(MD_ERR_INPUT, "cannot read '%s': no commits", epoch->path);
 		return error_set(MD_ERR_INPUT, "cannot read '%s': %s", epoch->path,
@@ -2487,11 +2505,11 @@ walk:
 		/* Where a recorded run ended: its identity is this chain's. */
 		if (known && archive_git_known_root(a, known, &id, out))
 			return 0;
-		git_oid_cpy(&child, &id);
-		git_oid_cpy(&id, &fields.parent);
+		oid_copy(&child, &id);
+		oid_copy(&id, &fields.parent);
 		first = 0;
 	}
-	git_oid_tostr(out, 41, &id);
+	oid_tostr(out, 41, &id);
 	return 0;
 }
 

@@ -44,6 +44,23 @@ expect_error "bad window with -o" 2 "unknown revision" -o "$TMP/o/d.txt" "$A" "n
 check "existing output untouched" [ "$(cat "$TMP/o/d.txt")" = "previous digest" ]
 check "no temporary file left" [ "$(ls "$TMP/o")" = "d.txt" ]
 
+# libgit2 is loaded on first need (src/archive/libgit2.h).  Here it cannot
+# be: a library of its name without its functions comes first on the path.
+# A run that needs it (an abbreviated id) says so; one that does not (full
+# ids, read by pack.c and gitdir.c) never loads it, and gives the digest.
+soname=$(grep -ao 'libgit2\.so\.[0-9][0-9.]*' "$MLDIGEST" | head -1)
+mkdir "$TMP/fakelib"
+if [ -n "$soname" ] &&
+	printf 'int not_libgit2;\n' | ${CC:-cc} -shared -fPIC -x c -o "$TMP/fakelib/$soname" - 2>/dev/null; then
+	LD_LIBRARY_PATH=$TMP/fakelib expect_error "libgit2 that cannot be loaded" 2 \
+		"^mldigest: cannot resolve revision '${SEED_FROM:0:10}' in '$A': $soname has no git_libgit2_init$" \
+		"$A" "${SEED_FROM:0:10}..$SEED_TO"
+	LD_LIBRARY_PATH=$TMP/fakelib run_md --no-state --list KVM "$A" "$SEED_FROM..$SEED_TO"
+	check "a window of full ids needs no libgit2" cmp -s "$TMP/out" "$DATA/seed-window/expected.txt"
+else
+	echo "# skipped the libgit2 loading checks: no soname in $MLDIGEST, or no C compiler"
+fi
+
 # Usage errors exit 1.
 expect_error "no archive" 1 "^mldigest: no archive given" --top 3
 expect_error "unknown option" 1 "^mldigest: unknown option '--bogus'; try 'mldigest --help'$" --bogus "$A"

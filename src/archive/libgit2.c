@@ -4,9 +4,31 @@
 
 #include <dlfcn.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct libgit2 git2;
+
+/*
+ * The ELF note of the libraries a program opens with dlopen()
+ * (https://uapi-group.org/specifications/specs/elf_dlopen_metadata/):
+ * package tools that read it (rpm's, systemd's dlopen-metadata) see that
+ * mldigest needs libgit2, which the dynamic section no longer says.
+ */
+#define LIBGIT2_NOTE_JSON                                                                          \
+	"[{\"feature\":\"git\",\"description\":\"public-inbox git archives\","                     \
+	"\"priority\":\"required\",\"soname\":[\"" LIBGIT2_SONAME "\"]}]"
+__attribute__((used, section(".note.dlopen"))) _Alignas(4) static const struct {
+	uint32_t n_namesz, n_descsz, n_type;
+	char name[4];
+	_Alignas(4) char json[sizeof(LIBGIT2_NOTE_JSON)];
+} libgit2_note = {
+    .n_namesz = 4,
+    .n_descsz = sizeof(LIBGIT2_NOTE_JSON),
+    .n_type = 0x407c0c0a, /* the note's type, owner "FDO" */
+    .name = "FDO",
+    .json = LIBGIT2_NOTE_JSON,
+};
 
 static pthread_once_t libgit2_once = PTHREAD_ONCE_INIT;
 static int libgit2_loaded;

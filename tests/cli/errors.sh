@@ -49,6 +49,11 @@ check "no temporary file left" [ "$(ls "$TMP/o")" = "d.txt" ]
 # A run that needs it (an abbreviated id) says so; one that does not (full
 # ids, read by pack.c and gitdir.c) never loads it, and gives the digest.
 soname=$(grep -ao 'libgit2\.so\.[0-9][0-9.]*' "$MLDIGEST" | head -1)
+# Package tools learn of it from the binary's .note.dlopen (libgit2.c).
+if command -v readelf >/dev/null; then
+	check "the .note.dlopen names $soname" \
+		bash -c "readelf -p .note.dlopen '$MLDIGEST' | grep -qF '\"soname\":[\"$soname\"]'"
+fi
 mkdir "$TMP/fakelib"
 if [ -n "$soname" ] &&
 	printf 'int not_libgit2;\n' | ${CC:-cc} -shared -fPIC -x c -o "$TMP/fakelib/$soname" - 2>/dev/null; then

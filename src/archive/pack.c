@@ -94,11 +94,17 @@
 /*
  * Delta bases kept, at most: bytes, slots (direct-mapped).  On kvm-ppc,
  * 4 MiB a reader inflate 3 objects more than 8 or 16 MiB (20,319 of
- * 17,895 objects, against 20,316), 2 MiB 65 more; on synthetic-100000
- * not even 1 GiB inflates one object fewer than 4 MiB: a base there is
- * used by the objects read just after it, or never again.
+ * 17,895 objects, against 20,316), 2 MiB 51 more, 1 MiB 327 more; on
+ * synthetic-100000 not even 1 GiB inflates one object fewer than 4 MiB
+ * (the whole archive), and 1, 2 and 4 MiB inflate the same (a window of
+ * 20,000): a base there is used by the objects read just after it, or
+ * never again.  What the cache holds is memory touched for the first time, and
+ * here a first touch costs about 4 us a page (24 MiB: 25 ms of system
+ * time): on the whole of kvm-ppc, 4 MiB took 6,304 page faults and
+ * 31.8 MiB at peak, 2 MiB 5,219 and 26.9 MiB, 1 MiB 4,650 and 25.5 MiB,
+ * for the same time (alternated runs: 300.6, 299.9, 300.1 ms).
  */
-#define PACK_BASE_CACHE_BYTES ((size_t)4 << 20)
+#define PACK_BASE_CACHE_BYTES ((size_t)2 << 20)
 #define PACK_BASE_CACHE_SLOTS 1024
 
 /* Longer delta chains are taken as damage (git's are at most 4095 deep). */

@@ -11,8 +11,9 @@
  * repository gets libgit2's message, as before.  References (HEAD, branch
  * and tag names, full ids) of a plain bare repository are read by
  * gitdir.c; libgit2 resolves every other revision, opens every other
- * repository, and is started only then (archive_git_start: starting it
- * costs 9 ms, src/archive/gitdir.h), so a common run never starts it.
+ * repository, and is loaded and started only then (archive_git_start:
+ * loading it costs 6 ms, libgit2.h, and starting it 9 ms, gitdir.h), so
+ * a common run never loads it.
  *
  * Each commit of the archive adds one message as the blob `m` at the root of
  * its tree; a deletion has `d` instead.  archive_set_window() walks the
@@ -52,7 +53,7 @@
  * A message larger than ARCHIVE_GIT_MESSAGE_MAX_SIZE (64 MiB, as mbox and
  * Maildir) is skipped with a warning naming its commit: its size comes
  * from the object's header in its pack (a delta's: the delta is inflated,
- * its base is not), or from git2.odb_read_header(), which does the same,
+ * its base is not), or from git_odb_read_header(), which does the same,
  * and the blob is never read.  The reader does not print: it puts the
  * warning into the message's slot, and archive_next() prints it
  * (warning()) on the caller's thread when it gets there, so warnings come
@@ -934,7 +935,7 @@ enum archive_git_found {
 	ARCHIVE_GIT_NONE,	/* nothing */
 	ARCHIVE_GIT_AMBIGUOUS,	/* an abbreviated id of several objects */
 	ARCHIVE_GIT_MISSING,	/* a reference to an object the repository lacks: *object */
-	ARCHIVE_GIT_FAILED,	/* libgit2 failed: git2.error_last() says why */
+	ARCHIVE_GIT_FAILED,	/* libgit2 failed: git_error_last() says why */
 };
 
 /*

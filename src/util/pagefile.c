@@ -31,7 +31,7 @@ struct page {
  * others still come and go.
  */
 struct pagefile {
-	int fd; /* -1: no file */
+	int fd;		/* -1: no file */
 	unsigned shift; /* page_size == 1 << shift */
 	size_t page_size, max_pages;
 	uint64_t size;

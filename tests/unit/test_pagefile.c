@@ -144,10 +144,10 @@ static void test_disk_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_small_cache),
-		cmocka_unit_test(test_records),
-		cmocka_unit_test(test_no_file),
-		cmocka_unit_test(test_disk_full),
+	    cmocka_unit_test(test_small_cache),
+	    cmocka_unit_test(test_records),
+	    cmocka_unit_test(test_no_file),
+	    cmocka_unit_test(test_disk_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

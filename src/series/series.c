@@ -574,7 +574,9 @@ static const char *skip_string(const char *s)
 #define TEXTS_PAGE    (16 * 1024)
 #define TEXTS_PAGES   128 /* 2 MiB */
 #define ORDER_PAGE    (16 * 1024)
-#define ORDER_PAGES   16 /* 256 KiB each: set->all and set->uf */
+#define ORDER_PAGES   16	 /* 256 KiB each: set->all, set->uf, the passes' own */
+#define PAIRS_PAGE    (4 * 1024) /* read at random: small pages */
+#define PAIRS_PAGES   64
 
 /* The node of number `no` (a copy: node_put() writes it back). */
 static struct node node_get(const struct series_set *set, uint32_t no)
@@ -1294,43 +1296,105 @@ static void group_by_references(struct series_set *set)
 }
 
 struct time_group {
-	size_t root;
+	uint64_t root; /* UINT64_MAX: none yet (a pagefile reads zeros where never written) */
 	int64_t min_date, max_date;
 };
+
+/*
+ * The groups of group_by_time(), by the place of their root in set->all,
+ * outside the heap: read and written near where the loop is.
+ */
+static struct time_group group_get(struct pagefile *pf, size_t root)
+{
+	struct time_group g;
+
+	pagefile_read(pf, (uint64_t)root * sizeof(g), &g, sizeof(g));
+	if (!g.root)
+		g.root = UINT64_MAX;
+	else
+		g.root--;
+	return g;
+}
+
+static void group_put(struct pagefile *pf, size_t root, struct time_group g)
+{
+	g.root = g.root == UINT64_MAX ? 0 : g.root + 1; /* 0: none */
+	pagefile_write(pf, (uint64_t)root * sizeof(g), &g, sizeof(g));
+}
+
+/*
+ * A set of (group, index) pairs (group_by_time: the indexes each group
+ * holds), of a size fixed when it is made: open addressing over 64-bit
+ * keys in a pagefile, at most half full.
+ */
+struct pair_set {
+	struct pagefile *slots; /* uint64_t key + 1; 0: empty */
+	size_t nslots;		/* a power of two */
+};
+
+static void pair_set_init(struct pair_set *ps, size_t most)
+{
+	ps->nslots = 1024;
+	while (ps->nslots < 2 * most)
+		ps->nslots *= 2;
+	ps->slots = pagefile_new(PAIRS_PAGE, PAIRS_PAGES);
+}
+
+/* Adds (group, index); false when it was there already. */
+static bool pair_set_add(struct pair_set *ps, size_t group, unsigned index)
+{
+	uint64_t key = ((uint64_t)group << 32 | index) + 1, at;
+	size_t i = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (ps->nslots - 1);
+
+	for (;; i = (i + 1) & (ps->nslots - 1)) {
+		pagefile_read(ps->slots, (uint64_t)i * sizeof(at), &at, sizeof(at));
+		if (at == key)
+			return false;
+		if (!at) {
+			pagefile_write(ps->slots, (uint64_t)i * sizeof(key), &key, sizeof(key));
+			return true;
+		}
+	}
+}
 
 /* Step 4: unthreaded patches, by sender, version, total and time. */
 static void group_by_time(struct series_set *set)
 {
-	struct strmap latest, have_index;
+	struct strmap latest;
+	struct pair_set have_index;
 	struct buf key = BUF_INIT;
-	struct time_group *groups = xcalloc(set->nall ? set->nall : 1, sizeof(*groups));
-	size_t i;
+	struct pagefile *groups = pagefile_new(ORDER_PAGE, ORDER_PAGES);
+	size_t i, npatches = 0;
 	int inserted;
 
 	strmap_init(&latest);
-	strmap_init(&have_index);
 	for (i = 0; i < set->nall; i++) {
-		groups[i].root = (size_t)-1;
+		struct node p = node_get(set, all_at(set, i));
+
+		npatches += p.kind == NODE_PATCH && p.ps.has_index;
 	}
+	/* each patch adds at most one pair in each loop below */
+	pair_set_init(&have_index, 2 * npatches);
 	/* the dates and indexes of the groups made by References */
 	for (i = 0; i < set->nall; i++) {
 		struct node p = node_get(set, all_at(set, i));
+		struct time_group g;
 		size_t root;
 
 		if (p.kind != NODE_PATCH || !p.ps.has_index)
 			continue;
 		root = uf_find(set, i);
-		if (groups[root].root == (size_t)-1) {
-			groups[root].root = root;
-			groups[root].min_date = groups[root].max_date = p.date;
+		g = group_get(groups, root);
+		if (g.root == UINT64_MAX) {
+			g.root = root;
+			g.min_date = g.max_date = p.date;
 		}
-		if (p.date < groups[root].min_date)
-			groups[root].min_date = p.date;
-		if (p.date > groups[root].max_date)
-			groups[root].max_date = p.date;
-		buf_reset(&key);
-		buf_addf(&key, "%zu:%u", root, p.ps.index);
-		strmap_put(&have_index, key.data, &inserted);
+		if (p.date < g.min_date)
+			g.min_date = p.date;
+		if (p.date > g.max_date)
+			g.max_date = p.date;
+		group_put(groups, root, g);
+		pair_set_add(&have_index, root, p.ps.index);
 	}
 	for (i = 0; i < set->nall; i++) {
 		struct node p = node_get(set, all_at(set, i));
@@ -1345,29 +1409,26 @@ static void group_by_time(struct series_set *set)
 		e = strmap_put(&latest, key.data, &inserted);
 		if (!p.grouped && p.nrefs == 0 && !inserted) {
 			size_t cand = (size_t)e->value;
-			struct time_group *g = &groups[cand];
+			struct time_group g = group_get(groups, cand);
 
-			if (cand != root && p.date >= g->min_date - SERIES_TIME_WINDOW &&
-			    p.date <= g->max_date + SERIES_TIME_WINDOW) {
-				buf_reset(&key);
-				buf_addf(&key, "%zu:%u", cand, p.ps.index);
-				strmap_put(&have_index, key.data, &inserted);
-				if (inserted) {
-					u32_put(set->uf, root, (uint32_t)cand);
-					if (p.date < g->min_date)
-						g->min_date = p.date;
-					if (p.date > g->max_date)
-						g->max_date = p.date;
-					continue;
-				}
+			if (cand != root && p.date >= g.min_date - SERIES_TIME_WINDOW &&
+			    p.date <= g.max_date + SERIES_TIME_WINDOW &&
+			    pair_set_add(&have_index, cand, p.ps.index)) {
+				u32_put(set->uf, root, (uint32_t)cand);
+				if (p.date < g.min_date)
+					g.min_date = p.date;
+				if (p.date > g.max_date)
+					g.max_date = p.date;
+				group_put(groups, cand, g);
+				continue;
 			}
 		}
 		e->value = (void *)root;
 	}
-	free(groups);
+	pagefile_free(groups);
+	pagefile_free(have_index.slots);
 	buf_release(&key);
 	strmap_release(&latest, NULL);
-	strmap_release(&have_index, NULL);
 }
 
 /* The cover letters of one (sender, version, total, title), by place in set->all. */
@@ -1406,7 +1467,7 @@ static void cover_key(const struct series_set *set, struct buf *key, const struc
  * has patches, else the first; (size_t)-1 when none.
  */
 static size_t resent_target(struct series_set *set, const struct cover_list *list, size_t i,
-			    int64_t date, const size_t *size)
+			    int64_t date, struct pagefile *size)
 {
 	size_t k, best = (size_t)-1, first = (size_t)-1;
 	int64_t best_gap = 0;
@@ -1421,7 +1482,7 @@ static size_t resent_target(struct series_set *set, const struct cover_list *lis
 			continue;
 		if (first == (size_t)-1)
 			first = c;
-		if (size[uf_find(set, c)] > 1 && (best == (size_t)-1 || gap < best_gap)) {
+		if (u32_get(size, uf_find(set, c)) > 1 && (best == (size_t)-1 || gap < best_gap)) {
 			best = c;
 			best_gap = gap;
 		}
@@ -1432,7 +1493,8 @@ static size_t resent_target(struct series_set *set, const struct cover_list *lis
 /* Step 5: cover letters sent again. */
 static void group_resent_covers(struct series_set *set)
 {
-	size_t *size = xcalloc(set->nall ? set->nall : 1, sizeof(*size));
+	/* the patches of each group, by the place of its root */
+	struct pagefile *size = pagefile_new(ORDER_PAGE, ORDER_PAGES);
 	struct strmap covers; /* cover_key() -> struct cover_list */
 	struct buf key = BUF_INIT;
 	size_t i;
@@ -1444,8 +1506,11 @@ static void group_resent_covers(struct series_set *set)
 		struct strmap_entry *e;
 		struct cover_list *list;
 
-		if (p.kind == NODE_PATCH)
-			size[uf_find(set, i)]++;
+		if (p.kind == NODE_PATCH) {
+			size_t root = uf_find(set, i);
+
+			u32_put(size, root, u32_get(size, root) + 1);
+		}
 		if (!is_cover(&p))
 			continue;
 		cover_key(set, &key, &p);
@@ -1460,7 +1525,7 @@ static void group_resent_covers(struct series_set *set)
 		struct node p = node_get(set, all_at(set, i));
 		size_t target, to;
 
-		if (!is_cover(&p) || size[uf_find(set, i)] != 1)
+		if (!is_cover(&p) || u32_get(size, uf_find(set, i)) != 1)
 			continue;
 		cover_key(set, &key, &p);
 		target = resent_target(set, strmap_get(&covers, key.data), i, p.date, size);
@@ -1468,11 +1533,11 @@ static void group_resent_covers(struct series_set *set)
 			continue;
 		to = uf_find(set, target);
 		u32_put(set->uf, uf_find(set, i), (uint32_t)to);
-		size[to]++;
+		u32_put(size, to, u32_get(size, to) + 1);
 	}
 	buf_release(&key);
 	strmap_release(&covers, free_cover_list);
-	free(size);
+	pagefile_free(size);
 }
 
 /* A member of a series while it is sorted (build_series). */
@@ -1598,7 +1663,8 @@ static void load_patches(const struct series_set *set, struct sinfo *s)
 
 static void build_series(struct series_set *set)
 {
-	struct sinfo **of_root = xcalloc(set->nall ? set->nall : 1, sizeof(*of_root));
+	/* the series of each group, by the place of its root */
+	struct pagefile *of_root = pagefile_new(ORDER_PAGE, ORDER_PAGES);
 	struct member *members = NULL;
 	size_t i, j, alloc = 0, members_alloc = 0;
 
@@ -1611,9 +1677,10 @@ static void build_series(struct series_set *set)
 		if (p.kind != NODE_PATCH)
 			continue;
 		root = uf_find(set, i);
-		s = of_root[root];
-		if (!s) {
-			s = of_root[root] = xcalloc(1, sizeof(*s));
+		pagefile_read(of_root, (uint64_t)root * sizeof(s), &s, sizeof(s));
+		if (!s) { /* zeros where never written: a null pointer here */
+			s = xcalloc(1, sizeof(*s));
+			pagefile_write(of_root, (uint64_t)root * sizeof(s), &s, sizeof(s));
 			s->first_order = i;
 			s->first_window_order = (size_t)-1;
 			grow((void **)&set->series, &alloc, set->nseries + 1, sizeof(*set->series));
@@ -1629,7 +1696,7 @@ static void build_series(struct series_set *set)
 			s->virtual_ref = xstrdup(
 			    text_field(&p, node_text(set, &p, &set->scratch->p), FIELD_REFS));
 	}
-	free(of_root);
+	pagefile_free(of_root);
 
 	for (i = 0; i < set->nseries; i++) {
 		struct sinfo *s = set->series[i];

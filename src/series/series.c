@@ -264,8 +264,8 @@ struct applied_rec {
 
 /*
  * An index of the nodes by one of their strings (the key, the Message-ID):
- * open addressing over (hash, node number) pairs, 8 bytes a slot, the
- * strings read back from the nodes themselves.
+ * open addressing over (hash, node number) pairs, 8 bytes a slot, in a
+ * pagefile; the strings read back from the nodes themselves.
  */
 struct node_slot {
 	uint32_t hash;
@@ -273,8 +273,8 @@ struct node_slot {
 };
 
 struct node_index {
-	struct node_slot *slots;
-	size_t nslots; /* a power of two */
+	struct pagefile *slots; /* nslots struct node_slot, outside the heap */
+	size_t nslots;		/* a power of two */
 	size_t size;
 	enum node_field field;
 };
@@ -577,6 +577,8 @@ static const char *skip_string(const char *s)
 #define ORDER_PAGES   16	 /* 256 KiB each: set->all, set->uf, the passes' own */
 #define PAIRS_PAGE    (4 * 1024) /* read at random: small pages */
 #define PAIRS_PAGES   64
+#define INDEX_PAGE    (4 * 1024) /* the same */
+#define INDEX_PAGES   256	 /* 1 MiB each: set->keys, set->ids */
 
 /* The node of number `no` (a copy: node_put() writes it back). */
 static struct node node_get(const struct series_set *set, uint32_t no)
@@ -820,9 +822,22 @@ static void node_index_init(struct node_index *ix, enum node_field field)
 
 static void node_index_release(struct node_index *ix)
 {
-	free(ix->slots);
+	pagefile_free(ix->slots);
 	ix->slots = NULL;
 	ix->nslots = ix->size = 0;
+}
+
+static struct node_slot slot_get(struct pagefile *slots, size_t i)
+{
+	struct node_slot slot;
+
+	pagefile_read(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
+	return slot;
+}
+
+static void slot_put(struct pagefile *slots, size_t i, struct node_slot slot)
+{
+	pagefile_write(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
 }
 
 /* Whether node `no` has the string `s` in the field `ix` indexes by. */
@@ -836,70 +851,75 @@ static bool index_matches(const struct series_set *set, const struct node_index 
 	return !strcmp(text_field(&n, node_text(set, &n, &set->scratch->index), ix->field), s);
 }
 
-static struct node_slot *node_index_find(const struct series_set *set, const struct node_index *ix,
-					 struct node_slot *slots, size_t nslots, const char *s,
-					 uint32_t hash)
+/* The place of the slot of `s` (of hash `hash`) in `ix`: its own, else
+ * the empty one where it would go; *out is a copy. */
+static size_t node_index_find(const struct series_set *set, const struct node_index *ix,
+			      const char *s, uint32_t hash, struct node_slot *out)
 {
-	size_t i = hash & (nslots - 1);
+	size_t i = hash & (ix->nslots - 1);
 
-	while (slots[i].node &&
-	       (slots[i].hash != hash || !index_matches(set, ix, slots[i].node - 1, s)))
-		i = (i + 1) & (nslots - 1);
-	return &slots[i];
+	for (;; i = (i + 1) & (ix->nslots - 1)) {
+		*out = slot_get(ix->slots, i);
+		if (!out->node || (out->hash == hash && index_matches(set, ix, out->node - 1, s)))
+			return i;
+	}
 }
 
 /* The number of the node whose string is `s`, or NO_NODE. */
 static uint32_t node_index_get(const struct series_set *set, const struct node_index *ix,
 			       const char *s)
 {
-	struct node_slot *slot;
+	struct node_slot slot;
 
 	if (!ix->nslots)
 		return NO_NODE;
-	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, strmap_hash(s));
-	return slot->node ? slot->node - 1 : NO_NODE;
+	node_index_find(set, ix, s, strmap_hash(s), &slot);
+	return slot.node ? slot.node - 1 : NO_NODE;
 }
 
-static void node_index_grow(const struct series_set *set, struct node_index *ix)
+/* Twice the slots: a new table, the old one's slots put in it in order. */
+static void node_index_grow(struct node_index *ix)
 {
 	size_t i, nslots = ix->nslots ? ix->nslots * 2 : 1024;
-	struct node_slot *slots = xcalloc(nslots, sizeof(*slots));
+	struct pagefile *slots = pagefile_new(INDEX_PAGE, INDEX_PAGES);
 
 	for (i = 0; i < ix->nslots; i++) {
+		struct node_slot slot = slot_get(ix->slots, i);
 		size_t j;
 
-		if (!ix->slots[i].node)
+		if (!slot.node)
 			continue;
-		for (j = ix->slots[i].hash & (nslots - 1); slots[j].node;
+		for (j = slot.hash & (nslots - 1); slot_get(slots, j).node;
 		     j = (j + 1) & (nslots - 1))
 			;
-		slots[j] = ix->slots[i];
+		slot_put(slots, j, slot);
 	}
-	free(ix->slots);
+	pagefile_free(ix->slots);
 	ix->slots = slots;
 	ix->nslots = nslots;
 }
 
 /*
- * The slot of `s`, which node `no` holds; inserted (pointing at that node)
- * when missing, *inserted says which.  Valid until the next insertion.
+ * The place of the slot of `s`, which node `no` holds; inserted (pointing
+ * at that node) when missing, *inserted says which; *out is a copy.
  */
-static struct node_slot *node_index_put(struct series_set *set, struct node_index *ix,
-					const char *s, uint32_t no, bool *inserted)
+static size_t node_index_put(struct series_set *set, struct node_index *ix, const char *s,
+			     uint32_t no, bool *inserted, struct node_slot *out)
 {
 	uint32_t hash = strmap_hash(s);
-	struct node_slot *slot;
+	size_t at;
 
 	if ((ix->size + 1) * 4 > ix->nslots * 3)
-		node_index_grow(set, ix);
-	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash);
-	*inserted = !slot->node;
+		node_index_grow(ix);
+	at = node_index_find(set, ix, s, hash, out);
+	*inserted = !out->node;
 	if (*inserted) {
-		slot->hash = hash;
-		slot->node = no + 1;
+		out->hash = hash;
+		out->node = no + 1;
+		slot_put(ix->slots, at, *out);
 		ix->size++;
 	}
-	return slot;
+	return at;
 }
 
 /* Puts the draft `d` in the set (which owns it from then on), or frees it
@@ -907,8 +927,9 @@ static struct node_slot *node_index_put(struct series_set *set, struct node_inde
 static void insert_node(struct series_set *set, struct draft *d)
 {
 	uint32_t old = node_index_get(set, &set->keys, d->key), no;
-	struct node_slot *slot;
+	struct node_slot slot;
 	bool inserted;
+	size_t at;
 
 	if (old != NO_NODE) {
 		struct node o = node_get(set, old);
@@ -927,15 +948,18 @@ static void insert_node(struct series_set *set, struct draft *d)
 	pack_node(set, d);
 	no = (uint32_t)set->nnodes++;
 	/* the draft's key: the others' are read back from the spool to compare */
-	slot = node_index_put(set, &set->keys, d->key, no, &inserted);
-	slot->node = no + 1;
+	at = node_index_put(set, &set->keys, d->key, no, &inserted, &slot);
+	slot.node = no + 1;
+	slot_put(set->keys.slots, at, slot);
 	if (*d->message_id) { /* as the node keeps it */
 		struct node held;
 
-		slot = node_index_put(set, &set->ids, d->message_id, no, &inserted);
-		held = node_get(set, slot->node - 1);
-		if (inserted || (held.earlier && !d->earlier) || held.dead)
-			slot->node = no + 1;
+		at = node_index_put(set, &set->ids, d->message_id, no, &inserted, &slot);
+		held = node_get(set, slot.node - 1);
+		if (inserted || (held.earlier && !d->earlier) || held.dead) {
+			slot.node = no + 1;
+			slot_put(set->ids.slots, at, slot);
+		}
 	}
 	draft_free(d);
 }

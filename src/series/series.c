@@ -570,9 +570,9 @@ static const char *skip_string(const char *s)
  * served from these pages.
  */
 #define RECORDS_PAGE  (16 * 1024)
-#define RECORDS_PAGES 256 /* 4 MiB */
+#define RECORDS_PAGES 128 /* 2 MiB */
 #define TEXTS_PAGE    (16 * 1024)
-#define TEXTS_PAGES   128 /* 2 MiB */
+#define TEXTS_PAGES   64 /* 1 MiB */
 #define ORDER_PAGE    (16 * 1024)
 #define ORDER_PAGES   16	 /* 256 KiB each: set->all, set->uf, the passes' own */
 #define PAIRS_PAGE    (4 * 1024) /* read at random: small pages */

@@ -110,7 +110,7 @@ struct item_rec {
 
 struct notice_rec {
 	enum applied_kind kind;
-	const char *verb; /* static */
+	char *verb;
 	char *where;
 	char *who;
 	char *commit;
@@ -131,8 +131,9 @@ struct node_subject {
 
 /*
  * What only some messages have (a lead's body, change-id and links,
- * trailers, a notice, a pull request's source): one pointer in every node,
- * the rest only where there is something.
+ * trailers, a notice, a pull request's source): a draft's, in memory;
+ * a node's, in the set's spool (node.extra), read back by the few steps
+ * that need it (extra_read: the caller's copy).
  */
 struct node_extra {
 	struct spool_text lead_text; /* leads: in the set's spool */
@@ -199,7 +200,8 @@ enum node_field {
  * strings are in the set's texts and spool.
  */
 struct node {
-	struct node_extra *extra; /* NULL when it has none of it */
+	struct spool_text extra; /* its node_extra in the spool (extra_read); empty:
+				    none */
 	int64_t date;
 	struct spool_text cold; /* its strings from FIELD_KEY on */
 	uint64_t text_off;	/* its strings up to FIELD_REFS, in set->texts */
@@ -250,6 +252,7 @@ struct sinfo {
 				nodes keep them in the spool) */
 	char *patch_strings; /* the patches' (load_patches), NULL until then */
 	char *id_strings;    /* the lead's Message-ID and root_id (copied) */
+	char *change_id;     /* the lead's (copied) */
 	char *virtual_ref;
 	size_t first_order;
 	size_t first_window_order;
@@ -259,7 +262,7 @@ struct sinfo {
 
 struct applied_rec {
 	struct series_applied pub;
-	char *subject, *who, *where, *commit, *patches, *notice_key, *target_key;
+	char *subject, *verb, *who, *where, *commit, *patches, *notice_key, *target_key;
 };
 
 /*
@@ -291,6 +294,7 @@ struct cold_cache {
 struct scratch {
 	struct buf p, q;  /* the node a loop is at, and the one it looks at */
 	struct buf index; /* the node an index compares with */
+	struct buf extra; /* a node's extra data (extra_read) */
 	struct buf resolve[MAX_RESOLVE_DEPTH + 2]; /* resolve_target()'s, by depth */
 };
 
@@ -522,7 +526,7 @@ static void set_notice(struct draft *n, const struct series_message *m)
 	}
 	rec = xcalloc(1, sizeof(*rec));
 	rec->kind = an->kind;
-	rec->verb = an->verb ? an->verb : "applied";
+	rec->verb = xstrdup(an->verb ? an->verb : "applied");
 	rec->where = span_dup(m->body, an->where);
 	rec->who = span_dup(m->body, an->who);
 	rec->commit = span_dup(m->body, an->commit);
@@ -712,6 +716,7 @@ static void extra_release(struct node_extra *e)
 			free(e->notice->items[i].commit);
 		}
 		free(e->notice->items);
+		free(e->notice->verb);
 		free(e->notice->where);
 		free(e->notice->who);
 		free(e->notice->commit);
@@ -719,6 +724,152 @@ static void extra_release(struct node_extra *e)
 		free(e->notice);
 	}
 	free(e->pull_source);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * A node's extra data is kept in the spool (node.extra), written by
+ * extra_pack() and read back by extra_read(), field after field in this
+ * order: numbers as they are in memory (the same process reads them),
+ * strings NUL-terminated.
+ */
+enum { EXTRA_CHANGE_ID = 1, EXTRA_NOTICE = 2, EXTRA_PULL_SOURCE = 4 };
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	buf_add(b, &v, sizeof(v));
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s) + 1);
+}
+
+static void extra_pack(struct buf *b, const struct node_extra *e)
+{
+	const struct notice_rec *nr = e->notice;
+	size_t k;
+
+	put_u32(b, (e->change_id ? EXTRA_CHANGE_ID : 0) | (nr ? EXTRA_NOTICE : 0) |
+		       (e->pull_source ? EXTRA_PULL_SOURCE : 0));
+	buf_add(b, &e->lead_text, sizeof(e->lead_text));
+	if (e->change_id)
+		put_str(b, e->change_id);
+	put_u32(b, (uint32_t)e->nlinks);
+	for (k = 0; k < e->nlinks; k++) {
+		put_u32(b, e->links[k].strong);
+		put_str(b, e->links[k].id);
+	}
+	put_u32(b, (uint32_t)e->ntrailers);
+	for (k = 0; k < e->ntrailers; k++) {
+		put_u32(b, (uint32_t)e->trailers[k].kind);
+		put_str(b, e->trailers[k].name);
+		put_str(b, e->trailers[k].addr);
+	}
+	if (nr) {
+		put_u32(b, (uint32_t)nr->kind);
+		put_str(b, nr->verb);
+		put_str(b, nr->where);
+		put_str(b, nr->who);
+		put_str(b, nr->commit);
+		put_str(b, nr->patches);
+		put_u32(b, (uint32_t)nr->nitems);
+		for (k = 0; k < nr->nitems; k++) {
+			put_u32(b, nr->items[k].index);
+			put_u32(b, nr->items[k].total);
+			put_str(b, nr->items[k].title);
+			put_str(b, nr->items[k].commit);
+		}
+	}
+	if (e->pull_source)
+		put_str(b, e->pull_source);
+}
+
+/* A cursor over what extra_pack() wrote (never read past its end). */
+struct cursor {
+	const char *at, *end;
+};
+
+static void get_bytes(struct cursor *c, void *out, size_t len)
+{
+	if ((size_t)(c->end - c->at) < len) {
+		memset(out, 0, len);
+		c->at = c->end;
+		return;
+	}
+	memcpy(out, c->at, len);
+	c->at += len;
+}
+
+static uint32_t get_u32(struct cursor *c)
+{
+	uint32_t v;
+
+	get_bytes(c, &v, sizeof(v));
+	return v;
+}
+
+static char *get_str(struct cursor *c)
+{
+	size_t len = strnlen(c->at, (size_t)(c->end - c->at));
+	char *s = xmemdupz(c->at, len);
+
+	c->at += len < (size_t)(c->end - c->at) ? len + 1 : len;
+	return s;
+}
+
+/* The extra data of `n`, read back into `out` (the caller's: extra_release()). */
+static void extra_read(const struct series_set *set, const struct node *n, struct node_extra *out)
+{
+	struct buf *b = &set->scratch->extra;
+	struct notice_rec *nr;
+	struct cursor c;
+	uint32_t flags;
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	if (!n->extra.len)
+		return;
+	buf_reset(b);
+	spool_append(b, set->bodies, n->extra);
+	c.at = b->data;
+	c.end = b->data + b->len;
+	flags = get_u32(&c);
+	get_bytes(&c, &out->lead_text, sizeof(out->lead_text));
+	if (flags & EXTRA_CHANGE_ID)
+		out->change_id = get_str(&c);
+	if ((out->nlinks = get_u32(&c)))
+		out->links = xcalloc(out->nlinks, sizeof(*out->links));
+	for (k = 0; k < out->nlinks; k++) {
+		out->links[k].strong = get_u32(&c) != 0;
+		out->links[k].id = get_str(&c);
+	}
+	if ((out->ntrailers = get_u32(&c)))
+		out->trailers = xcalloc(out->ntrailers, sizeof(*out->trailers));
+	for (k = 0; k < out->ntrailers; k++) {
+		out->trailers[k].kind = (enum trailer_kind)get_u32(&c);
+		out->trailers[k].name = get_str(&c);
+		out->trailers[k].addr = get_str(&c);
+	}
+	if (flags & EXTRA_NOTICE) {
+		nr = out->notice = xcalloc(1, sizeof(*nr));
+		nr->kind = (enum applied_kind)get_u32(&c);
+		nr->verb = get_str(&c);
+		nr->where = get_str(&c);
+		nr->who = get_str(&c);
+		nr->commit = get_str(&c);
+		nr->patches = get_str(&c);
+		if ((nr->nitems = get_u32(&c)))
+			nr->items = xcalloc(nr->nitems, sizeof(*nr->items));
+		for (k = 0; k < nr->nitems; k++) {
+			nr->items[k].index = get_u32(&c);
+			nr->items[k].total = get_u32(&c);
+			nr->items[k].title = get_str(&c);
+			nr->items[k].commit = get_str(&c);
+		}
+	}
+	if (flags & EXTRA_PULL_SOURCE)
+		out->pull_source = get_str(&c);
 }
 
 static void draft_free(struct draft *d)
@@ -784,32 +935,16 @@ static void pack_node(struct series_set *set, struct draft *d)
 	n.text_len = (uint32_t)hot.len; /* at most SERIES_MAX_REFS + 2 capped ids */
 	pagefile_write(set->texts, n.text_off, hot.data, hot.len);
 	n.cold = spool_add(set->bodies, cold.data, cold.len);
-	buf_release(&hot);
+	buf_reset(&hot);
 	buf_release(&cold);
 	if (d->lead_body) /* kept until a renderer asks, outside the heap */
 		d->extra.lead_text = spool_add(set->bodies, d->lead_body, strlen(d->lead_body));
-	if (!extra_is_empty(&d->extra)) {
-		n.extra = xmalloc(sizeof(*n.extra));
-		*n.extra = d->extra;
-		memset(&d->extra, 0, sizeof(d->extra));
+	if (!extra_is_empty(&d->extra)) { /* in the spool too: read back by the few that need it */
+		extra_pack(&hot, &d->extra);
+		n.extra = spool_add(set->bodies, hot.data, hot.len);
 	}
+	buf_release(&hot);
 	node_put(set, (uint32_t)set->nnodes, &n);
-}
-
-static void node_release(struct node *n)
-{
-	if (n->extra) {
-		extra_release(n->extra);
-		free(n->extra);
-	}
-}
-
-/* The node's extra data, or an empty one. */
-static const struct node_extra *node_extra(const struct node *n)
-{
-	static const struct node_extra none;
-
-	return n->extra ? n->extra : &none;
 }
 
 /* ---- the indexes of the nodes ---- */
@@ -1123,6 +1258,7 @@ static void sinfo_free(struct sinfo *s)
 	free(s->lead_strings);
 	free(s->patch_strings);
 	free(s->id_strings);
+	free(s->change_id);
 	free(s->virtual_ref);
 	free(s);
 }
@@ -1137,6 +1273,7 @@ static void clear_results(struct series_set *set)
 	free(set->listed);
 	for (i = 0; i < set->napplied; i++) {
 		free(set->applied[i].subject);
+		free(set->applied[i].verb);
 		free(set->applied[i].who);
 		free(set->applied[i].where);
 		free(set->applied[i].commit);
@@ -1177,6 +1314,7 @@ struct series_set *series_set_new(void)
 	buf_init(&set->scratch->p);
 	buf_init(&set->scratch->q);
 	buf_init(&set->scratch->index);
+	buf_init(&set->scratch->extra);
 	for (size_t i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
 		buf_init(&set->scratch->resolve[i]);
 	return set;
@@ -1189,11 +1327,6 @@ void series_set_free(struct series_set *set)
 	if (!set)
 		return;
 	clear_results(set);
-	for (i = 0; i < set->nnodes; i++) {
-		struct node n = node_get(set, (uint32_t)i);
-
-		node_release(&n);
-	}
 	pagefile_free(set->records);
 	pagefile_free(set->texts);
 	pagefile_free(set->all);
@@ -1206,6 +1339,7 @@ void series_set_free(struct series_set *set)
 	buf_release(&set->scratch->p);
 	buf_release(&set->scratch->q);
 	buf_release(&set->scratch->index);
+	buf_release(&set->scratch->extra);
 	for (i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
 		buf_release(&set->scratch->resolve[i]);
 	free(set->scratch);
@@ -1725,6 +1859,7 @@ static void build_series(struct series_set *set)
 	for (i = 0; i < set->nseries; i++) {
 		struct sinfo *s = set->series[i];
 		struct node lead;
+		struct node_extra x;
 		const char *lead_strings[LEAD_NFIELDS], *id;
 		struct buf b = BUF_INIT;
 		size_t root_at;
@@ -1771,9 +1906,12 @@ static void build_series(struct series_set *set)
 		s->pub.resend = lead.ps.resend;
 		s->pub.total = lead.ps.has_index ? lead.ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		s->pub.lead_body = node_extra(&lead)->lead_text;
+		extra_read(set, &lead, &x);
+		s->pub.lead_body = x.lead_text;
 		s->bodies = set->bodies;
-		s->pub.change_id = node_extra(&lead)->change_id ? node_extra(&lead)->change_id : "";
+		s->change_id = xstrdup(x.change_id ? x.change_id : "");
+		s->pub.change_id = s->change_id;
+		extra_release(&x);
 		/* the lead's Message-ID and the root id, copied: the nodes keep
 		 * theirs outside the heap */
 		id = text_field(&lead, node_text(set, &lead, &set->scratch->p), FIELD_MESSAGE_ID);
@@ -1926,19 +2064,23 @@ static void link_versions(struct series_set *set)
 					best = better(best, t);
 			}
 		}
-		for (int strong = 1; !best && strong >= 0; strong--) {
-			how = SERIES_LINK_LINK;
-			const struct node_extra *x = node_extra(&lead);
+		if (!best) {
+			struct node_extra x;
 
-			for (k = 0; k < x->nlinks; k++) {
-				const struct sinfo *t;
+			extra_read(set, &lead, &x);
+			for (int strong = 1; !best && strong >= 0; strong--) {
+				how = SERIES_LINK_LINK;
+				for (k = 0; k < x.nlinks; k++) {
+					const struct sinfo *t;
 
-				if (x->links[k].strong != (strong == 1))
-					continue;
-				t = series_of_id(set, x->links[k].id);
-				if (t && comes_before(t, s))
-					best = better(best, t);
+					if (x.links[k].strong != (strong == 1))
+						continue;
+					t = series_of_id(set, x.links[k].id);
+					if (t && comes_before(t, s))
+						best = better(best, t);
+				}
 			}
+			extra_release(&x);
 		}
 		if (best) {
 			s->pub.previous = &best->pub;
@@ -2165,7 +2307,8 @@ static void add_entry(struct series_set *set, struct strmap *seen, enum series_a
 	a->patches = xstrdup(patches);
 	a->pub.kind = kind;
 	a->pub.subject = a->subject;
-	a->pub.verb = verb;
+	a->verb = xstrdup(verb);
+	a->pub.verb = a->verb;
 	a->pub.who = a->who;
 	a->pub.where = a->where;
 	a->pub.commit = a->commit;
@@ -2194,9 +2337,8 @@ static enum series_applied_kind entry_kind(enum applied_kind k)
 }
 
 static void add_notice_entries(struct series_set *set, struct strmap *seen, const struct node *n,
-			       const struct node *target)
+			       const struct notice_rec *nr, const struct node *target)
 {
-	const struct notice_rec *nr = node_extra(n)->notice;
 	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
 	enum series_applied_kind kind = entry_kind(nr->kind);
 	struct buf base_copy = BUF_INIT, who_copy = BUF_INIT;
@@ -2247,14 +2389,37 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 	buf_release(&who_copy);
 }
 
-/* The key and sender of `n`, copied for the trailers it gives (kept with
- * the set's results). */
-static void given_block(struct series_set *set, const struct node *n, const char *given[2])
+/*
+ * The key and sender of `n` and the names and addresses of the trailers it
+ * gives (x), copied into one block kept with the set's results: given[0]
+ * and given[1], and out[k] for x->trailers[k], point into it.
+ */
+static void given_block(struct series_set *set, const struct node *n, const struct node_extra *x,
+			const char *given[2], struct trailer_rec *out)
 {
-	static const enum node_field fields[2] = {FIELD_KEY, FIELD_SENDER};
+	size_t at[2 + 2 * TRAILER_MAX], k, count = 2 + 2 * x->ntrailers;
+	struct buf b = BUF_INIT;
+	char *block;
 
+	for (k = 0; k < count; k++) {
+		const char *str = k == 0       ? cold_field(set, n, FIELD_KEY)
+				  : k == 1     ? cold_field(set, n, FIELD_SENDER)
+				  : k % 2 == 0 ? x->trailers[k / 2 - 1].name
+					       : x->trailers[k / 2 - 1].addr;
+
+		at[k] = b.len;
+		buf_add(&b, str, strlen(str) + 1);
+	}
+	block = buf_detach(&b, NULL);
 	grow((void **)&set->given, &set->given_alloc, set->ngiven + 1, sizeof(*set->given));
-	set->given[set->ngiven++] = copy_cold(set, n, fields, 2, given);
+	set->given[set->ngiven++] = block;
+	given[0] = block + at[0];
+	given[1] = block + at[1];
+	for (k = 0; k < x->ntrailers; k++) {
+		out[k].kind = x->trailers[k].kind;
+		out[k].name = block + at[2 + 2 * k];
+		out[k].addr = block + at[3 + 2 * k];
+	}
 }
 
 static void attach_replies(struct series_set *set)
@@ -2269,51 +2434,51 @@ static void attach_replies(struct series_set *set)
 		uint32_t no = all_at(set, i), target_no;
 		struct node node = node_get(set, no), target_node;
 		const struct node *n = &node, *target = NULL;
+		struct trailer_rec copied[TRAILER_MAX];
+		struct node_extra x;
 
-		if (n->earlier)
+		if (n->earlier ||
+		    (n->kind != NODE_PATCH && n->kind != NODE_PULL && n->kind != NODE_REPLY))
 			continue;
+		extra_read(set, n, &x);
 		if (n->kind == NODE_PATCH) {
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
-			if (node_extra(n)->ntrailers)
-				given_block(set, n, given);
-			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(&trailers_seen, n->series, &node_extra(n)->trailers[k],
-					    given, patch, true);
-			continue;
-		}
-		if (n->kind == NODE_PULL) {
+			if (x.ntrailers)
+				given_block(set, n, &x, given, copied);
+			for (k = 0; k < x.ntrailers; k++)
+				add_trailer(&trailers_seen, n->series, &copied[k], given, patch,
+					    true);
+		} else if (n->kind == NODE_PULL) {
 			static const enum node_field fields[2] = {FIELD_SUBJECT, FIELD_SENDER};
 			const char *pull[2];
 			char *block = copy_cold(set, n, fields, 2, pull);
 
 			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, pull[0], "", pull[1],
-				  node_extra(n)->pull_source ? node_extra(n)->pull_source : "", "",
-				  "", n, NULL, NULL, NULL);
+				  x.pull_source ? x.pull_source : "", "", "", n, NULL, NULL, NULL);
 			free(block);
-			continue;
-		}
-		if (n->kind != NODE_REPLY)
-			continue;
-		if ((target_no = resolve_target(set, no, 0)) != NO_NODE) {
-			target_node = node_get(set, target_no);
-			target = &target_node;
-		}
-		if (target && target->kind == NODE_PATCH) {
-			struct sinfo *s = target->series;
-			const struct series_patch *patch =
-			    is_whole_series(target) ? NULL : target->patch;
+		} else {
+			if ((target_no = resolve_target(set, no, 0)) != NO_NODE) {
+				target_node = node_get(set, target_no);
+				target = &target_node;
+			}
+			if (target && target->kind == NODE_PATCH) {
+				struct sinfo *s = target->series;
+				const struct series_patch *patch =
+				    is_whole_series(target) ? NULL : target->patch;
 
-			s->pub.replies++;
-			target->patch->replies++;
-			if (node_extra(n)->ntrailers)
-				given_block(set, n, given);
-			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(&trailers_seen, s, &node_extra(n)->trailers[k], given,
-					    patch, false);
+				s->pub.replies++;
+				target->patch->replies++;
+				if (x.ntrailers)
+					given_block(set, n, &x, given, copied);
+				for (k = 0; k < x.ntrailers; k++)
+					add_trailer(&trailers_seen, s, &copied[k], given, patch,
+						    false);
+			}
+			if (x.notice)
+				add_notice_entries(set, &seen, n, x.notice, target);
 		}
-		if (node_extra(n)->notice)
-			add_notice_entries(set, &seen, n, target);
+		extra_release(&x);
 	}
 	strmap_release(&seen, NULL);
 	strmap_release(&trailers_seen, NULL);
@@ -2349,6 +2514,7 @@ static void find_unknown(struct series_set *set)
 	for (i = 0; i < set->nall; i++) {
 		const struct node node = node_get(set, all_at(set, i)), *n = &node;
 		const char *ids[2 + MSGID_MAX_LINKS];
+		struct node_extra x;
 		size_t k, nids = 0;
 
 		if (n->earlier)
@@ -2363,8 +2529,9 @@ static void find_unknown(struct series_set *set)
 			ids[nids++] = ref;
 		}
 		/* a lead's links to earlier postings: an earlier version */
-		for (k = 0; k < node_extra(n)->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
-			ids[nids++] = node_extra(n)->links[k].id;
+		extra_read(set, n, &x);
+		for (k = 0; k < x.nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
+			ids[nids++] = x.links[k].id;
 		for (k = 0; k < nids; k++) {
 			struct node held;
 
@@ -2377,6 +2544,7 @@ static void find_unknown(struct series_set *set)
 			     sizeof(*set->unknown));
 			set->unknown[set->nunknown++] = xstrdup(ids[k]);
 		}
+		extra_release(&x);
 	}
 	strmap_release(&seen, NULL);
 }

@@ -41,11 +41,11 @@
  * (util/pagefile.h), the rest of its strings (key, subject, title, sender,
  * author) and the leads' shown bodies in a spool (util/spool.h), read back
  * for the messages that need them (leads, cover letters, notices,
- * trailers).  What still grows with the window in the heap: the two
- * indexes of the nodes (tables of (hash, number) pairs, 8 bytes a slot),
- * the extra data of the messages that have some (a lead's change-id and
- * links, trailers, notices) and the results (a series_info and its
- * patches for every series).
+ * trailers), with what only some messages have (a lead's change-id and
+ * links, trailers, notices); the indexes of the nodes (tables of (hash,
+ * number) pairs) are in temporary files too.  What still grows with the
+ * window in the heap: the results (a series_info and its patches for
+ * every series, the trailers, the notices).
  */
 
 #include <stdbool.h>

@@ -425,11 +425,15 @@ static void count_entries(const struct digest *d, struct state_run *run)
 {
 	size_t i;
 
-	for (i = 0; i < d->nentries; i++)
-		if (d->entries[i].kind == DIGEST_NEW)
+	for (i = 0; i < d->nentries; i++) {
+		struct digest_entry e;
+
+		digest_entry_get(d, i, &e);
+		if (e.kind == DIGEST_NEW)
 			run->new_leads++;
 		else
 			run->duplicates++;
+	}
 	run->leads = (int64_t)d->nentries;
 	run->messages = (int64_t)d->messages;
 	run->patches = (int64_t)d->patches;

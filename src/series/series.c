@@ -199,12 +199,21 @@ enum node_field {
  * node)), read and written back as a copy (node_get, node_put); its
  * strings are in the set's texts and spool.
  */
+/* What a node's extra data holds, for the steps that read it back. */
+enum extra_has {
+	EXTRA_HAS_LINKS = 1,	 /* links (link_versions, find_unknown) */
+	EXTRA_HAS_ANSWERS = 2,	 /* trailers, a notice or a pull request's source
+				    (attach_replies) */
+	EXTRA_HAS_CHANGE_ID = 4, /* a lead's change-id (build_series) */
+};
+
 struct node {
 	struct spool_text extra; /* its node_extra in the spool (extra_read); empty:
 				    none */
 	int64_t date;
-	struct spool_text cold; /* its strings from FIELD_KEY on */
-	uint64_t text_off;	/* its strings up to FIELD_REFS, in set->texts */
+	struct spool_text cold;	     /* its strings from FIELD_KEY on */
+	struct spool_text lead_text; /* a lead's shown body (node_extra.lead_text) */
+	uint64_t text_off;	     /* its strings up to FIELD_REFS, in set->texts */
 	uint32_t text_len;
 
 	/* set by series_set_finish(): its place in the order of the
@@ -229,6 +238,7 @@ struct node {
 	bool virtual_root;     /* its first Reference names its series (rule 3) */
 	bool title_in_subject; /* the title is the end of the subject, from */
 	uint16_t title_off;    /* this byte on (not kept twice) */
+	uint8_t extra_has;     /* what node.extra holds (enum extra_has) */
 };
 
 /* No node: what node numbers (uint32_t) are when there is none. */
@@ -818,8 +828,13 @@ static char *get_str(struct cursor *c)
 	return s;
 }
 
-/* The extra data of `n`, read back into `out` (the caller's: extra_release()). */
-static void extra_read(const struct series_set *set, const struct node *n, struct node_extra *out)
+/*
+ * The extra data of `n`, read back into `out` (the caller's:
+ * extra_release()); empty when it holds nothing of `want` (enum
+ * extra_has; 0: whatever it holds), so a step reads only what it uses.
+ */
+static void extra_read(const struct series_set *set, const struct node *n, unsigned want,
+		       struct node_extra *out)
 {
 	struct buf *b = &set->scratch->extra;
 	struct notice_rec *nr;
@@ -828,7 +843,7 @@ static void extra_read(const struct series_set *set, const struct node *n, struc
 	size_t k;
 
 	memset(out, 0, sizeof(*out));
-	if (!n->extra.len)
+	if (!n->extra.len || (want && !(n->extra_has & want)))
 		return;
 	buf_reset(b);
 	spool_append(b, set->bodies, n->extra);
@@ -942,6 +957,12 @@ static void pack_node(struct series_set *set, struct draft *d)
 	if (!extra_is_empty(&d->extra)) { /* in the spool too: read back by the few that need it */
 		extra_pack(&hot, &d->extra);
 		n.extra = spool_add(set->bodies, hot.data, hot.len);
+		n.lead_text = d->extra.lead_text;
+		n.extra_has = (d->extra.nlinks ? EXTRA_HAS_LINKS : 0) |
+			      (d->extra.change_id ? EXTRA_HAS_CHANGE_ID : 0) |
+			      (d->extra.ntrailers || d->extra.notice || d->extra.pull_source
+				   ? EXTRA_HAS_ANSWERS
+				   : 0);
 	}
 	buf_release(&hot);
 	node_put(set, (uint32_t)set->nnodes, &n);
@@ -1906,8 +1927,8 @@ static void build_series(struct series_set *set)
 		s->pub.resend = lead.ps.resend;
 		s->pub.total = lead.ps.has_index ? lead.ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		extra_read(set, &lead, &x);
-		s->pub.lead_body = x.lead_text;
+		extra_read(set, &lead, EXTRA_HAS_CHANGE_ID, &x);
+		s->pub.lead_body = lead.lead_text;
 		s->bodies = set->bodies;
 		s->change_id = xstrdup(x.change_id ? x.change_id : "");
 		s->pub.change_id = s->change_id;
@@ -2067,7 +2088,7 @@ static void link_versions(struct series_set *set)
 		if (!best) {
 			struct node_extra x;
 
-			extra_read(set, &lead, &x);
+			extra_read(set, &lead, EXTRA_HAS_LINKS, &x);
 			for (int strong = 1; !best && strong >= 0; strong--) {
 				how = SERIES_LINK_LINK;
 				for (k = 0; k < x.nlinks; k++) {
@@ -2440,7 +2461,7 @@ static void attach_replies(struct series_set *set)
 		if (n->earlier ||
 		    (n->kind != NODE_PATCH && n->kind != NODE_PULL && n->kind != NODE_REPLY))
 			continue;
-		extra_read(set, n, &x);
+		extra_read(set, n, EXTRA_HAS_ANSWERS, &x);
 		if (n->kind == NODE_PATCH) {
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
@@ -2529,7 +2550,7 @@ static void find_unknown(struct series_set *set)
 			ids[nids++] = ref;
 		}
 		/* a lead's links to earlier postings: an earlier version */
-		extra_read(set, n, &x);
+		extra_read(set, n, EXTRA_HAS_LINKS, &x);
 		for (k = 0; k < x.nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
 			ids[nids++] = x.links[k].id;
 		for (k = 0; k < nids; k++) {

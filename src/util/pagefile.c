@@ -35,6 +35,7 @@ struct pagefile {
 	unsigned shift; /* page_size == 1 << shift */
 	size_t page_size, max_pages;
 	uint64_t size;
+	uint64_t file_pages; /* pages from here on were never written to the file */
 	struct page *pages;
 	size_t npages, pages_alloc;
 	uint32_t *buckets;
@@ -143,6 +144,8 @@ static bool write_back(struct pagefile *pf, struct page *p)
 		done += (size_t)n;
 	}
 	p->dirty = false;
+	if (p->no >= pf->file_pages)
+		pf->file_pages = p->no + 1;
 	return true;
 }
 
@@ -151,7 +154,9 @@ static void read_in(struct pagefile *pf, struct page *p)
 {
 	size_t done = 0;
 
-	while (pf->fd >= 0 && done < pf->page_size) {
+	/* a page never written back is zeros (or was in memory all along):
+	 * no system call for it */
+	while (pf->fd >= 0 && p->no < pf->file_pages && done < pf->page_size) {
 		ssize_t n = pread(pf->fd, p->data + done, pf->page_size - done,
 				  (off_t)((p->no << pf->shift) + done));
 

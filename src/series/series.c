@@ -302,9 +302,10 @@ struct cold_cache {
 /* Where the strings of nodes are read back to: one buffer for each node a
  * decision looks at together with others. */
 struct scratch {
-	struct buf p, q;  /* the node a loop is at, and the one it looks at */
-	struct buf index; /* the node an index compares with */
-	struct buf extra; /* a node's extra data (extra_read) */
+	struct buf p, q;      /* the node a loop is at, and the one it looks at */
+	struct buf index;     /* the node an index compares with */
+	struct buf extra;     /* a node's extra data (extra_read) */
+	struct buf hot, cold; /* pack_node()'s: reused, not grown for every node */
 	struct buf resolve[MAX_RESOLVE_DEPTH + 2]; /* resolve_target()'s, by depth */
 };
 
@@ -323,6 +324,7 @@ struct series_set {
 	struct pagefile *all; /* node numbers (uint32_t) in the decisions' order:
 				 earlier, then window */
 	struct pagefile *uf;  /* the union-find parent (uint32_t) of each, by order */
+	bool all_in_order;    /* set->all[i] is i: set->all is not read */
 	size_t nall;
 	struct sinfo **series; /* every series, in order of creation */
 	size_t nseries;
@@ -625,7 +627,9 @@ static void u32_put(struct pagefile *pf, size_t i, uint32_t v)
 /* The node number at place i of the decisions' order. */
 static uint32_t all_at(const struct series_set *set, size_t i)
 {
-	return u32_get(set->all, i);
+	/* without earlier messages or shadowed ones (a window without a
+	 * state): the order of adding */
+	return set->all_in_order ? (uint32_t)i : u32_get(set->all, i);
 }
 
 /*
@@ -914,7 +918,7 @@ static void pack_node(struct series_set *set, struct draft *d)
 {
 	const char *fields[NODE_NFIELDS];
 	size_t f, k, title_off = 0;
-	struct buf hot = BUF_INIT, cold = BUF_INIT;
+	struct buf *hot = &set->scratch->hot, *cold = &set->scratch->cold;
 	struct node n;
 
 	draft_fields(d, fields);
@@ -927,6 +931,8 @@ static void pack_node(struct series_set *set, struct draft *d)
 			title_off = slen - tlen;
 		}
 	}
+	buf_reset(hot);
+	buf_reset(cold);
 	memset(&n, 0, sizeof(n));
 	n.date = d->date;
 	n.ps = d->ps;
@@ -940,23 +946,22 @@ static void pack_node(struct series_set *set, struct draft *d)
 	for (f = 0; f < NODE_NFIELDS; f++) {
 		if (f == FIELD_REFS) {
 			for (k = 0; k < d->nrefs; k++)
-				buf_add(&hot, d->refs[k], strlen(d->refs[k]) + 1);
+				buf_add(hot, d->refs[k], strlen(d->refs[k]) + 1);
 			continue;
 		}
-		buf_add(f >= FIELD_KEY ? &cold : &hot, fields[f] ? fields[f] : "",
+		buf_add(f >= FIELD_KEY ? cold : hot, fields[f] ? fields[f] : "",
 			(fields[f] ? strlen(fields[f]) : 0) + 1);
 	}
 	n.text_off = pagefile_size(set->texts);
-	n.text_len = (uint32_t)hot.len; /* at most SERIES_MAX_REFS + 2 capped ids */
-	pagefile_write(set->texts, n.text_off, hot.data, hot.len);
-	n.cold = spool_add(set->bodies, cold.data, cold.len);
-	buf_reset(&hot);
-	buf_release(&cold);
+	n.text_len = (uint32_t)hot->len; /* at most SERIES_MAX_REFS + 2 capped ids */
+	pagefile_write(set->texts, n.text_off, hot->data, hot->len);
+	n.cold = spool_add(set->bodies, cold->data, cold->len);
+	buf_reset(hot);
 	if (d->lead_body) /* kept until a renderer asks, outside the heap */
 		d->extra.lead_text = spool_add(set->bodies, d->lead_body, strlen(d->lead_body));
 	if (!extra_is_empty(&d->extra)) { /* in the spool too: read back by the few that need it */
-		extra_pack(&hot, &d->extra);
-		n.extra = spool_add(set->bodies, hot.data, hot.len);
+		extra_pack(hot, &d->extra);
+		n.extra = spool_add(set->bodies, hot->data, hot->len);
 		n.lead_text = d->extra.lead_text;
 		n.extra_has = (d->extra.nlinks ? EXTRA_HAS_LINKS : 0) |
 			      (d->extra.change_id ? EXTRA_HAS_CHANGE_ID : 0) |
@@ -964,7 +969,6 @@ static void pack_node(struct series_set *set, struct draft *d)
 				   ? EXTRA_HAS_ANSWERS
 				   : 0);
 	}
-	buf_release(&hot);
 	node_put(set, (uint32_t)set->nnodes, &n);
 }
 
@@ -1336,6 +1340,8 @@ struct series_set *series_set_new(void)
 	buf_init(&set->scratch->q);
 	buf_init(&set->scratch->index);
 	buf_init(&set->scratch->extra);
+	buf_init(&set->scratch->hot);
+	buf_init(&set->scratch->cold);
 	for (size_t i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
 		buf_init(&set->scratch->resolve[i]);
 	return set;
@@ -1361,6 +1367,8 @@ void series_set_free(struct series_set *set)
 	buf_release(&set->scratch->q);
 	buf_release(&set->scratch->index);
 	buf_release(&set->scratch->extra);
+	buf_release(&set->scratch->hot);
+	buf_release(&set->scratch->cold);
 	for (i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
 		buf_release(&set->scratch->resolve[i]);
 	free(set->scratch);
@@ -2582,8 +2590,10 @@ static int compare_listed(const void *a, const void *b)
 void series_set_finish(struct series_set *set)
 {
 	size_t i, n = 0;
+	bool in_order = true;
 
 	clear_results(set);
+	set->all_in_order = false; /* while set->all is made */
 	for (int pass = 0; pass < 2; pass++)
 		for (i = 0; i < set->nnodes; i++) {
 			struct node node = node_get(set, (uint32_t)i);
@@ -2600,9 +2610,12 @@ void series_set_finish(struct series_set *set)
 			node_put(set, (uint32_t)i, &node);
 			u32_put(set->all, n, (uint32_t)i);
 			u32_put(set->uf, n, (uint32_t)n);
+			in_order = in_order && n == i;
 			n++;
 		}
 	set->nall = n;
+	set->all_in_order = in_order; /* then every pass over set->all takes the
+					 nodes by number */
 
 	group_by_references(set);
 	group_by_time(set);

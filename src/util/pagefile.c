@@ -270,8 +270,16 @@ static struct page *get_page(struct pagefile *pf, uint64_t no)
 
 void pagefile_read(struct pagefile *pf, uint64_t off, void *out, size_t len)
 {
+	size_t in_page = (size_t)(off & (pf->page_size - 1));
 	char *to = out;
 
+	/* most reads are a small record in the page read last */
+	if (pf->last != NO_PAGE && pf->pages[pf->last].no == off >> pf->shift &&
+	    in_page + len <= pf->page_size) {
+		pf->pages[pf->last].referenced = true;
+		memcpy(to, pf->pages[pf->last].data + in_page, len);
+		return;
+	}
 	while (len) {
 		size_t at = (size_t)(off & (pf->page_size - 1));
 		size_t n = pf->page_size - at < len ? pf->page_size - at : len;

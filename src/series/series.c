@@ -2176,25 +2176,115 @@ static bool is_whole_series(const struct node *t)
 	return !t->ps.has_index || t->ps.index == 0;
 }
 
-/* `seen`: the trailers of every series so far (one map for the set, not a
- * table in each series: most series have one trailer, or none). */
+/*
+ * The trailers kept so far, of every series (one table for the set, not
+ * one in each series: most series have one trailer, or none), so that a
+ * trailer given twice (the same kind, person, patch and source) is kept
+ * once: (series, hash, place in its trailers) slots, the strings compared
+ * in the trailers themselves.
+ */
+struct trailer_slot {
+	const struct sinfo *s; /* NULL: an empty slot */
+	uint32_t hash;
+	uint32_t at; /* in s->trailers */
+};
+
+struct trailer_set {
+	struct trailer_slot *slots;
+	size_t nslots, size; /* nslots: a power of two */
+};
+
+/* ASCII A-Z as a-z (text_append_lower()'s case folding), then equal. */
+static bool same_lower(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
+static uint32_t trailer_hash(const struct sinfo *s, int kind, bool in_patch,
+			     const struct series_patch *patch, const char *addr)
+{
+	uint64_t h = ((uintptr_t)s ^ ((uintptr_t)patch * UINT64_C(0x9e3779b97f4a7c15))) +
+		     (uint64_t)kind * 2 + in_patch;
+
+	for (; *addr; addr++) { /* FNV-1a over the lower-cased address */
+		unsigned char c = (unsigned char)*addr;
+
+		h ^= c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return (uint32_t)(h ^ h >> 32);
+}
+
+static void trailer_set_grow(struct trailer_set *ts)
+{
+	size_t i, nslots = ts->nslots ? ts->nslots * 2 : 256;
+	struct trailer_slot *slots = xcalloc(nslots, sizeof(*slots));
+
+	for (i = 0; i < ts->nslots; i++) {
+		size_t j;
+
+		if (!ts->slots[i].s)
+			continue;
+		for (j = ts->slots[i].hash & (nslots - 1); slots[j].s; j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = ts->slots[i];
+	}
+	free(ts->slots);
+	ts->slots = slots;
+	ts->nslots = nslots;
+}
+
+/*
+ * Whether `s` has the trailer (kind, in_patch, patch, addr) already; when
+ * not, it is recorded as the next of s->trailers.
+ */
+static bool trailer_seen(struct trailer_set *ts, const struct sinfo *s, int kind, bool in_patch,
+			 const struct series_patch *patch, const char *addr)
+{
+	uint32_t hash = trailer_hash(s, kind, in_patch, patch, addr);
+	size_t i;
+
+	if ((ts->size + 1) * 4 > ts->nslots * 3)
+		trailer_set_grow(ts);
+	for (i = hash & (ts->nslots - 1); ts->slots[i].s; i = (i + 1) & (ts->nslots - 1)) {
+		const struct trailer_slot *slot = &ts->slots[i];
+		const struct series_trailer *t;
+
+		if (slot->s != s || slot->hash != hash)
+			continue;
+		t = &s->trailers[slot->at];
+		if ((int)t->kind == kind && t->in_patch == in_patch && t->patch == patch &&
+		    same_lower(t->addr, addr))
+			return true;
+	}
+	ts->slots[i].s = s;
+	ts->slots[i].hash = hash;
+	ts->slots[i].at = (uint32_t)s->ntrailers;
+	ts->size++;
+	return false;
+}
+
 /* `given`: the key and sender of the message that gives it (given_block()). */
-static void add_trailer(struct strmap *seen, struct sinfo *s, const struct trailer_rec *tr,
+static void add_trailer(struct trailer_set *seen, struct sinfo *s, const struct trailer_rec *tr,
 			const char *const given[2], const struct series_patch *patch, bool in_patch)
 {
 	struct series_trailer *t;
-	struct buf key = BUF_INIT;
-	int inserted;
 
 	if (s->ntrailers >= SERIES_MAX_TRAILERS)
 		return; /* bounded: hostile threads */
 	/* the same kind, person, patch and source once */
-	buf_addf(&key, "%p\x1f%d\x1f%d\x1f%p\x1f", (const void *)s, (int)tr->kind, in_patch,
-		 (const void *)patch);
-	text_append_lower(&key, tr->addr, strlen(tr->addr));
-	strmap_put(seen, key.data, &inserted);
-	buf_release(&key);
-	if (!inserted)
+	if (trailer_seen(seen, s, (int)tr->kind, in_patch, patch, tr->addr))
 		return;
 	grow((void **)&s->trailers, &s->trailers_alloc, s->ntrailers + 1, sizeof(*s->trailers));
 	t = &s->trailers[s->ntrailers++];
@@ -2453,12 +2543,12 @@ static void given_block(struct series_set *set, const struct node *n, const stru
 
 static void attach_replies(struct series_set *set)
 {
-	struct strmap seen, trailers_seen;
+	struct strmap seen;
+	struct trailer_set trailers_seen = {NULL, 0, 0};
 	const char *given[2];
 	size_t i, k;
 
 	strmap_init(&seen);
-	strmap_init(&trailers_seen);
 	for (i = 0; i < set->nall; i++) {
 		uint32_t no = all_at(set, i), target_no;
 		struct node node = node_get(set, no), target_node;
@@ -2510,7 +2600,7 @@ static void attach_replies(struct series_set *set)
 		extra_release(&x);
 	}
 	strmap_release(&seen, NULL);
-	strmap_release(&trailers_seen, NULL);
+	free(trailers_seen.slots);
 
 	/* the notices of each series (the entries no longer move) */
 	for (i = 0; i < set->napplied; i++) {

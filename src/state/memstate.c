@@ -143,8 +143,8 @@ static void memstate_free(struct store *s)
 }
 
 static const struct store_ops memstate_ops = {
-    .record_patch = memstate_record_patch,
-    .free = memstate_free,
+	.record_patch = memstate_record_patch,
+	.free = memstate_free,
 };
 
 struct store *memstate_new(void)

@@ -8,7 +8,7 @@
 static struct store_message msg(const char *key)
 {
 	struct store_message m = {
-	    .key = key, .message_id = "", .commit = key, .subject = "", .author = "a@x.org"};
+		.key = key, .message_id = "", .commit = key, .subject = "", .author = "a@x.org"};
 
 	return m;
 }

@@ -12,6 +12,8 @@
 #include "util/tempfile.h"
 
 #define NO_PAGE UINT32_MAX
+/* pagefile.fd before the file is needed (have_file) */
+#define FD_NOT_YET (-2)
 
 /* A page held in memory: a copy of page `no` of the file, newer when dirty. */
 struct page {
@@ -31,7 +33,7 @@ struct page {
  * others still come and go.
  */
 struct pagefile {
-	int fd;		/* -1: no file */
+	int fd;		/* -1: no file; FD_NOT_YET: none needed so far */
 	unsigned shift; /* page_size == 1 << shift */
 	size_t page_size, max_pages;
 	uint64_t size;
@@ -59,7 +61,7 @@ struct pagefile *pagefile_new(size_t page_size, size_t max_pages)
 		pf->shift++;
 	pf->page_size = page_size;
 	pf->max_pages = max_pages;
-	pf->fd = tempfile_open("mldigest-pages");
+	pf->fd = FD_NOT_YET;
 	pf->last = NO_PAGE;
 	return pf;
 }
@@ -195,6 +197,18 @@ static void swap_pages(struct pagefile *pf, size_t i, size_t j)
 }
 
 /*
+ * The temporary file, made when a page first has to leave memory: a
+ * pagefile whose pages all fit in its cache (a small window) makes none.
+ * Without one (none can be made), pages stay in memory.
+ */
+static bool have_file(struct pagefile *pf)
+{
+	if (pf->fd == FD_NOT_YET)
+		pf->fd = tempfile_open("mldigest-pages");
+	return pf->fd >= 0;
+}
+
+/*
  * A place for another page: the one the clock chooses (written back first
  * when dirty) when the cache is full, else a new one.  A dirty page that
  * cannot be written (the disk is full) leaves the clock's ring and stays
@@ -204,7 +218,7 @@ static size_t free_slot(struct pagefile *pf)
 {
 	size_t i;
 
-	while (pf->nring >= pf->max_pages && pf->fd >= 0) {
+	while (pf->nring >= pf->max_pages && have_file(pf)) {
 		struct page *p;
 
 		i = pf->hand;

@@ -6,11 +6,11 @@
  * Bytes kept outside the heap, read and written at any offset as memory
  * is: what a window keeps for every message and reads back in an order of
  * its own, many times (series.c: the messages' nodes and their indexes).
- * An unlinked temporary file (tempfile.h) read and written with pread and
- * pwrite, a page at a time, through a cache of at most `max_pages` pages:
- * the memory it takes is bounded, whatever the file holds.  Not mapped:
- * the pages of a mapping count in the process's memory (its RSS) once
- * touched.
+ * An unlinked temporary file (tempfile.h; made when a page first has to
+ * leave memory) read and written with pread and pwrite, a page at a time,
+ * through a cache of at most `max_pages` pages: the memory it takes is
+ * bounded, whatever the file holds.  Not mapped: the pages of a mapping
+ * count in the process's memory (its RSS) once touched.
  *
  * As the spool (spool.h), it is memory that lives on disk: writing never
  * fails (without a temporary file, or once writing to it failed, the pages

@@ -2,6 +2,9 @@
 #include "run.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,6 +244,19 @@ static void digest_and_store_free(const struct run_options *o, struct digest *d,
 	}
 	store_free(memory);
 	digest_release(d);
+}
+
+/*
+ * The reading is over (its threads have ended and freed what they held):
+ * their memory goes back to the system before the digest is finished, so
+ * that the two do not add up.  glibc keeps what threads free in their own
+ * arenas until asked.
+ */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
 }
 
 /* Digests one message of the archive, when it falls in the window. */
@@ -608,6 +624,7 @@ int run_digest(const struct run_options *options)
 	progress_end(&progress);
 	if (error < 0)
 		goto cleanup;
+	give_back_memory();
 	if ((error = digest_finish(&d, store)) < 0)
 		goto cleanup;
 	if (!w.messages && w.continued) {

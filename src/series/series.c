@@ -594,7 +594,7 @@ static const char *skip_string(const char *s)
 #define PAIRS_PAGE    (4 * 1024) /* read at random: small pages */
 #define PAIRS_PAGES   64
 #define INDEX_PAGE    (4 * 1024) /* the same */
-#define INDEX_PAGES   256	 /* 1 MiB each: set->keys, set->ids */
+#define INDEX_PAGES   512	 /* 2 MiB each: set->keys, set->ids */
 
 /* The node of number `no` (a copy: node_put() writes it back). */
 static struct node node_get(const struct series_set *set, uint32_t no)

@@ -26,7 +26,7 @@ struct identity_slot {
 
 /* The table's cache: read at random, so small pages (util/pagefile.h). */
 #define SLOTS_PAGE  (4 * 1024)
-#define SLOTS_PAGES 256 /* 1 MiB */
+#define SLOTS_PAGES 512 /* 2 MiB */
 
 struct memstate {
 	struct store store;

@@ -2,6 +2,9 @@
 #include "run.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +246,19 @@ static void digest_and_store_free(const struct run_options *o, struct digest *d,
 	digest_release(d);
 }
 
+/*
+ * The reading is over (its threads have ended and freed what they held):
+ * their memory goes back to the system before the digest is finished, so
+ * that the two do not add up.  glibc keeps what threads free in their own
+ * arenas until asked.
+ */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* Digests one message of the archive, when it falls in the window. */
 static int digest_one(struct digest *d, struct store *store, struct window *w,
 		      const struct archive_message *am, char **list_id_name)
@@ -425,11 +441,15 @@ static void count_entries(const struct digest *d, struct state_run *run)
 {
 	size_t i;
 
-	for (i = 0; i < d->nentries; i++)
-		if (d->entries[i].kind == DIGEST_NEW)
+	for (i = 0; i < d->nentries; i++) {
+		struct digest_entry e;
+
+		digest_entry_get(d, i, &e);
+		if (e.kind == DIGEST_NEW)
 			run->new_leads++;
 		else
 			run->duplicates++;
+	}
 	run->leads = (int64_t)d->nentries;
 	run->messages = (int64_t)d->messages;
 	run->patches = (int64_t)d->patches;
@@ -604,6 +624,7 @@ int run_digest(const struct run_options *options)
 	progress_end(&progress);
 	if (error < 0)
 		goto cleanup;
+	give_back_memory();
 	if ((error = digest_finish(&d, store)) < 0)
 		goto cleanup;
 	if (!w.messages && w.continued) {

@@ -2302,8 +2302,13 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 	int status;
 
 	for (;;) {
-		if (g->pos >= g->nr)
+		if (g->pos >= g->nr) {
+			/* every message is handed out: the readers' packs, mapped
+			 * windows and delta bases go now, not when the archive is
+			 * closed after the digest is finished and printed */
+			archive_git_reader_free(g);
 			return 0;
+		}
 		r = &g->readers[g->pos % g->readers_nr];
 		pthread_mutex_lock(&r->lock);
 		while (r->count == 0 && !r->done) {

@@ -15,7 +15,12 @@
 #include "series/series.h"
 #include "stats/stats.h"
 #include "util/buf.h"
+#include "util/pagefile.h"
 #include "util/text.h"
+
+/* The entries' cache (util/pagefile.h): they are written and read in order. */
+#define ENTRIES_PAGE (16 * 1024)
+#define ENTRIES_PAGES 8
 
 void digest_init(struct digest *d)
 {
@@ -28,6 +33,18 @@ void digest_init(struct digest *d)
 	 * load them (series_set_load) */
 	series_set_defer_patches(d->series);
 	d->bodies = spool_new();
+	d->entries = pagefile_new(ENTRIES_PAGE, ENTRIES_PAGES);
+}
+
+void digest_entry_get(const struct digest *d, size_t i, struct digest_entry *out)
+{
+	pagefile_read(d->entries, (uint64_t)i * sizeof(*out), out, sizeof(*out));
+	out->key = NULL;
+}
+
+static void entry_put(struct digest *d, size_t i, const struct digest_entry *e)
+{
+	pagefile_write(d->entries, (uint64_t)i * sizeof(*e), e, sizeof(*e));
 }
 
 void digest_append_body(struct buf *out, const struct digest *d, const struct digest_entry *e)
@@ -36,13 +53,14 @@ void digest_append_body(struct buf *out, const struct digest *d, const struct di
 }
 
 /* The strings of an entry in the spool, one after the other, NUL-terminated. */
-#define ENTRY_NFIELDS 6
+#define ENTRY_NFIELDS 7
 
 void digest_entry_read(const struct digest *d, const struct digest_entry *e, struct buf *scratch,
 		       struct digest_entry_text *out)
 {
 	const char **fields[ENTRY_NFIELDS] = {&out->title,  &out->subject,    &out->sender,
-					      &out->author, &out->message_id, &out->commit};
+					      &out->author, &out->message_id, &out->commit,
+					      &out->key};
 	size_t at = 0, k;
 
 	buf_reset(scratch);
@@ -54,18 +72,9 @@ void digest_entry_read(const struct digest *d, const struct digest_entry *e, str
 	}
 }
 
-static void entry_release(struct digest_entry *e)
-{
-	free(e->key);
-}
-
 void digest_release(struct digest *d)
 {
-	size_t i;
-
-	for (i = 0; i < d->nentries; i++)
-		entry_release(&d->entries[i]);
-	free(d->entries);
+	pagefile_free(d->entries);
 	free(d->list_name);
 	free(d->from);
 	free(d->to);
@@ -131,19 +140,6 @@ static void count_author(struct digest *d, const struct digest_message *m)
 	buf_release(&person);
 }
 
-static struct digest_entry *new_entry(struct digest *d)
-{
-	struct digest_entry *e;
-
-	if (d->nentries == d->alloc) {
-		d->alloc = d->alloc ? d->alloc * 2 : 16;
-		d->entries = xrealloc(d->entries, d->alloc * sizeof(*d->entries));
-	}
-	e = &d->entries[d->nentries++];
-	memset(e, 0, sizeof(*e));
-	return e;
-}
-
 /* Records the patch's identity; sets *duplicate when it was first seen elsewhere. */
 static int record_patch(struct store *store, const struct digest_message *m, const char *subject,
 			const struct patch_subject *ps, bool *duplicate)
@@ -192,9 +188,10 @@ static void pool_add(struct buf *pool, const char *s, size_t len)
 static void add_lead(struct digest *d, const struct digest_message *m, const char *subject,
 		     const struct patch_subject *ps, bool duplicate)
 {
-	struct digest_entry *e = new_entry(d);
+	struct digest_entry entry, *e = &entry;
 	struct buf b = BUF_INIT, pool = BUF_INIT;
 
+	memset(e, 0, sizeof(*e));
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
 	/* a digest keeps every lead: its strings go to the spool, in the order
 	 * of struct digest_entry_text, until they are printed */
@@ -208,9 +205,9 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	buf_release(&b);
 	pool_add(&pool, m->message_id, strlen(m->message_id));
 	pool_add(&pool, m->commit, strlen(m->commit));
+	buf_add(&pool, m->key, strlen(m->key) + 1); /* the key as it is */
 	e->text = spool_add(d->bodies, pool.data, pool.len);
 	buf_release(&pool);
-	e->key = xstrdup(m->key); /* the key as it is */
 	/* every New entry's body is printed: kept outside the heap until then */
 	if (!duplicate && m->shown_body) {
 		e->body = spool_add(d->bodies, m->shown_body, m->shown_body_len);
@@ -220,6 +217,7 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 		e->body = spool_add(d->bodies, b.data, b.len);
 		buf_release(&b);
 	}
+	entry_put(d, d->nentries++, e);
 }
 
 /* The first id of a References value (its thread's root), printable; or "". */
@@ -456,10 +454,18 @@ static int record_outcome(struct digest *d, struct store *store)
 /* Points each entry at the series of its message. */
 static void link_entries(struct digest *d)
 {
+	struct buf scratch = BUF_INIT;
+	struct digest_entry_text t;
+	struct digest_entry e;
 	size_t i;
 
-	for (i = 0; i < d->nentries; i++)
-		d->entries[i].series = series_set_find_key(d->series, d->entries[i].key);
+	for (i = 0; i < d->nentries; i++) {
+		digest_entry_get(d, i, &e);
+		digest_entry_read(d, &e, &scratch, &t);
+		e.series = series_set_find_key(d->series, t.key);
+		entry_put(d, i, &e);
+	}
+	buf_release(&scratch);
 }
 
 int digest_finish(struct digest *d, struct store *store)

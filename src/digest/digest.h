@@ -18,6 +18,7 @@
 #include "util/spool.h"
 
 struct patch_subject;
+struct pagefile;
 
 struct tally;
 struct series_set;
@@ -59,17 +60,17 @@ enum digest_entry_kind {
 
 /*
  * One lead.  Every string is printable (terminal controls dropped).  A
- * digest keeps every lead until it is printed, so only what the digest
- * itself looks at stays in memory (the key); the rest is read back with
- * digest_entry_read().
+ * digest keeps every lead until it is printed, outside the heap: the
+ * entries in a pagefile (digest_entry_get() gives a copy), their strings
+ * in a spool (digest_entry_read()).
  */
 struct digest_entry {
 	enum digest_entry_kind kind;
-	struct spool_text text; /* its strings (struct digest_entry_text), kept
-				   outside the heap */
+	struct spool_text text; /* its strings (struct digest_entry_text) */
 	struct spool_text body; /* the shown body (digest_append_body); empty for
 				   a duplicate */
-	char *key;        /* the message's key (store.h), owned by the digest */
+	const char *key;  /* NULL from digest_entry_get() (the key is among its
+			     strings): for a reader that keeps entries to fill */
 	const struct series_info *series; /* its series (digest_finish); NULL
 					     when it was not grouped */
 };
@@ -82,6 +83,7 @@ struct digest_entry_text {
 	const char *author;     /* rule 5, in the top list's form */
 	const char *message_id;
 	const char *commit;
+	const char *key;        /* the message's key (store.h), as it is */
 };
 
 struct digest {
@@ -97,10 +99,9 @@ struct digest {
 	const struct orgmap *orgmap;   /* domains to organisations; NULL: none */
 	struct series_set *series; /* the window's series, replies and applied
 				      notices: complete after digest_finish() */
-	struct digest_entry *entries;
-	struct spool *bodies; /* the entries' shown bodies, outside the heap */
+	struct pagefile *entries; /* nentries struct digest_entry: digest_entry_get() */
+	struct spool *bodies; /* the entries' strings and shown bodies */
 	size_t nentries;
-	size_t alloc;
 	unsigned long messages; /* messages read in the window */
 	unsigned long patches;  /* of which patches */
 	unsigned long replies;  /* of which replies */
@@ -108,6 +109,9 @@ struct digest {
 
 void digest_init(struct digest *d);
 void digest_release(struct digest *d);
+
+/* Entry i (< d->nentries), copied to `out`. */
+void digest_entry_get(const struct digest *d, size_t i, struct digest_entry *out);
 
 /*
  * Reads the strings of `e` back into `scratch` (reset first) and points

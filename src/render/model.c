@@ -96,9 +96,11 @@ struct model {
 	const struct digest *d;
 	const struct render_options *o;
 	struct buf scratch;
-	struct buf entry_text;	 /* one entry's strings (digest_entry_read) */
-	struct strmap by_key;	 /* entry key -> its digest_entry */
-	struct strmap by_series; /* "%p" of a series_info -> struct model_group */
+	struct buf entry_text;	      /* one entry's strings (digest_entry_read) */
+	struct digest_entry *entries; /* the digest's, read back, each with its key */
+	char *keys;		      /* their keys, one after the other */
+	struct strmap by_key;	      /* entry key -> its digest_entry */
+	struct strmap by_series;      /* "%p" of a series_info -> struct model_group */
 };
 
 /* The map key of a series: its address (the set owns it for the whole render). */
@@ -107,15 +109,33 @@ static void series_key(char out[32], const struct series_info *s)
 	snprintf(out, 32, "%p", (const void *)s);
 }
 
-/* Indexes the entries by key and by series, so that the walk stays linear. */
+/*
+ * Reads the entries back (the digest keeps them outside the heap; the model
+ * walks them by series and by key) and indexes them by key and by series,
+ * so that the walk stays linear.
+ */
 static void model_index(struct model *m)
 {
-	size_t i;
+	size_t i, *at = xmalloc((m->d->nentries ? m->d->nentries : 1) * sizeof(*at));
+	struct buf keys = BUF_INIT;
 
-	strmap_init_borrowed(&m->by_key); /* the entries' keys: the digest keeps them */
+	m->entries = xcalloc(m->d->nentries ? m->d->nentries : 1, sizeof(*m->entries));
+	for (i = 0; i < m->d->nentries; i++) {
+		struct digest_entry_text t;
+
+		digest_entry_get(m->d, i, &m->entries[i]);
+		digest_entry_read(m->d, &m->entries[i], &m->entry_text, &t);
+		at[i] = keys.len;
+		buf_add(&keys, t.key, strlen(t.key) + 1);
+	}
+	m->keys = buf_detach(&keys, NULL);
+	for (i = 0; i < m->d->nentries; i++)
+		m->entries[i].key = m->keys + at[i];
+	free(at);
+	strmap_init_borrowed(&m->by_key); /* the keys: m->keys holds them */
 	strmap_init(&m->by_series);
 	for (i = 0; i < m->d->nentries; i++) {
-		const struct digest_entry *e = &m->d->entries[i];
+		const struct digest_entry *e = &m->entries[i];
 		struct strmap_entry *slot;
 		struct model_group *g;
 		char key[32];
@@ -239,7 +259,7 @@ static void model_stats(struct model *m)
 	size_t i, fresh = 0;
 
 	for (i = 0; i < d->nentries; i++)
-		fresh += d->entries[i].kind == DIGEST_NEW;
+		fresh += m->entries[i].kind == DIGEST_NEW;
 	m->p->map_key(m->p, "stats");
 	m->p->begin_map(m->p);
 	key_integer(m, "messages", (long long)d->messages);
@@ -643,7 +663,7 @@ static void model_entries(struct model *m)
 	m->p->map_key(m->p, "entries");
 	m->p->begin_list(m->p);
 	for (i = 0; i < m->d->nentries; i++) {
-		const struct digest_entry *e = &m->d->entries[i];
+		const struct digest_entry *e = &m->entries[i];
 		struct digest_entry_text t;
 		bool shown;
 
@@ -700,4 +720,6 @@ void render_model(struct printer *p, const struct digest *d, const struct render
 	buf_release(&m.entry_text);
 	strmap_release(&m.by_key, NULL);
 	strmap_release(&m.by_series, group_free);
+	free(m.entries);
+	free(m.keys);
 }

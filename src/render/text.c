@@ -78,9 +78,10 @@ int render_text(FILE *out, const struct digest *d, const struct render_options *
 	put_applied(out, d);
 	fputs("\n===== Patch Commit Messages ====\n\n", out);
 	for (i = 0; i < d->nentries; i++) {
-		const struct digest_entry *e = &d->entries[i];
+		struct digest_entry entry, *e = &entry;
 		struct digest_entry_text t;
 
+		digest_entry_get(d, i, e);
 		digest_entry_read(d, e, &strings, &t);
 		if (e->kind == DIGEST_DUPLICATE) {
 			fprintf(out, "Exist: %s\n Skip: %s\n", t.subject, t.subject);

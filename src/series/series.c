@@ -86,6 +86,7 @@
 #include "series/applied.h"
 #include "series/msgid.h"
 #include "series/trailer.h"
+#include "util/pagefile.h"
 #include "util/strmap.h"
 #include "util/text.h"
 
@@ -109,7 +110,7 @@ struct item_rec {
 
 struct notice_rec {
 	enum applied_kind kind;
-	const char *verb; /* static */
+	char *verb;
 	char *where;
 	char *who;
 	char *commit;
@@ -130,8 +131,9 @@ struct node_subject {
 
 /*
  * What only some messages have (a lead's body, change-id and links,
- * trailers, a notice, a pull request's source): one pointer in every node,
- * the rest only where there is something.
+ * trailers, a notice, a pull request's source): a draft's, in memory;
+ * a node's, in the set's spool (node.extra), read back by the few steps
+ * that need it (extra_read: the caller's copy).
  */
 struct node_extra {
 	struct spool_text lead_text; /* leads: in the set's spool */
@@ -173,9 +175,9 @@ struct draft {
  * holds a NUL: they are printable), "" for those its kind does not keep;
  * the References are nrefs strings.  A string is found by skipping those
  * before it, so no offsets are kept.  What the decisions read for every
- * message (up to FIELD_REFS) is in node.text; the rest, read for a few
- * (leads, cover letters, notices) or only printed, is in the set's spool
- * (node.cold), outside the heap.
+ * message (up to FIELD_REFS) is in the set's texts (node.text_off); the
+ * rest, read for a few (leads, cover letters, notices) or only printed, is
+ * in the set's spool (node.cold).  Both outside the heap.
  */
 enum node_field {
 	FIELD_MESSAGE_ID,
@@ -192,25 +194,39 @@ enum node_field {
 
 /*
  * A message the set keeps: every message of the window (the decisions are
- * global over it), so it is kept small: the fixed part the decisions read,
- * then the strings they read, in one block from the set's arena; the
- * others in the spool.
+ * global over it), so none of it is in the heap.  The node is a record of
+ * fixed size in the set's records (node number i at i * sizeof(struct
+ * node)), read and written back as a copy (node_get, node_put); its
+ * strings are in the set's texts and spool.
  */
-struct node {
-	struct node_extra *extra; /* NULL when it has none of it */
-	int64_t date;
-	struct spool_text cold; /* its strings from FIELD_KEY on */
+/* What a node's extra data holds, for the steps that read it back. */
+enum extra_has {
+	EXTRA_HAS_LINKS = 1,	 /* links (link_versions, find_unknown) */
+	EXTRA_HAS_ANSWERS = 2,	 /* trailers, a notice or a pull request's source
+				    (attach_replies) */
+	EXTRA_HAS_CHANGE_ID = 4, /* a lead's change-id (build_series) */
+};
 
-	/* set by series_set_finish(): a patch's series, or what a reply (or
-	 * other mail a reply goes through) answers; never both */
+struct node {
+	struct spool_text extra; /* its node_extra in the spool (extra_read); empty:
+				    none */
+	int64_t date;
+	struct spool_text cold;	     /* its strings from FIELD_KEY on */
+	struct spool_text lead_text; /* a lead's shown body (node_extra.lead_text) */
+	uint64_t text_off;	     /* its strings up to FIELD_REFS, in set->texts */
+	uint32_t text_len;
+
+	/* set by series_set_finish(): its place in the order of the
+	 * decisions (set->all); a patch's series, or what a reply (or other
+	 * mail a reply goes through) answers; never both */
+	uint32_t order;
 	union {
 		struct {
 			struct sinfo *series;
 			struct series_patch *patch;
 		};
-		struct node *target;
+		uint32_t target; /* its node number plus one; 0: none */
 	};
-	uint32_t order, uf;
 
 	struct node_subject ps;
 	uint8_t kind; /* enum node_kind */
@@ -222,14 +238,18 @@ struct node {
 	bool virtual_root;     /* its first Reference names its series (rule 3) */
 	bool title_in_subject; /* the title is the end of the subject, from */
 	uint16_t title_off;    /* this byte on (not kept twice) */
-	char text[];	       /* the strings (enum node_field) */
+	uint8_t extra_has;     /* what node.extra holds (enum extra_has) */
 };
+
+/* No node: what node numbers (uint32_t) are when there is none. */
+#define NO_NODE UINT32_MAX
 
 struct sinfo {
 	struct series_info pub;
 	const struct spool *bodies; /* where pub.lead_body is */
-	struct node *lead_node;
-	struct node **members;
+	uint32_t lead;		    /* its node number */
+	struct node_subject lead_ps;
+	uint32_t *members; /* node numbers */
 	size_t nmembers, members_alloc;
 	struct series_patch *patches;
 	struct series_trailer *trailers;
@@ -241,7 +261,9 @@ struct sinfo {
 	char *lead_strings;  /* the lead's strings pub points at (copied: the
 				nodes keep them in the spool) */
 	char *patch_strings; /* the patches' (load_patches), NULL until then */
-	const char *virtual_ref;
+	char *id_strings;    /* the lead's Message-ID and root_id (copied) */
+	char *change_id;     /* the lead's (copied) */
+	char *virtual_ref;
 	size_t first_order;
 	size_t first_window_order;
 	const struct sinfo *by_title;  /* the best earlier version of the same title */
@@ -250,53 +272,59 @@ struct sinfo {
 
 struct applied_rec {
 	struct series_applied pub;
-	char *subject, *who, *where, *commit, *patches, *notice_key, *target_key;
+	char *subject, *verb, *who, *where, *commit, *patches, *notice_key, *target_key;
 };
 
 /*
  * An index of the nodes by one of their strings (the key, the Message-ID):
- * open addressing over (hash, node number) pairs, 8 bytes a slot, the
- * strings read from the nodes themselves.
+ * open addressing over (hash, node number) pairs, 8 bytes a slot, in a
+ * pagefile; the strings read back from the nodes themselves.
  */
 struct node_slot {
 	uint32_t hash;
-	uint32_t node; /* its place in series_set.nodes, plus one; 0: empty */
+	uint32_t node; /* its node number, plus one; 0: empty */
 };
 
 struct node_index {
-	struct node_slot *slots;
-	size_t nslots; /* a power of two */
+	struct pagefile *slots; /* nslots struct node_slot, outside the heap */
+	size_t nslots;		/* a power of two */
 	size_t size;
 	enum node_field field;
-};
-
-/* The nodes' blocks: carved from big chunks, freed with the set. */
-struct node_arena {
-	char **chunks;
-	size_t nchunks, chunks_alloc;
-	char *at; /* free space of the last chunk */
-	size_t left;
 };
 
 /* The cold strings of one node, read back (cold_field). */
 struct cold_cache {
 	struct buf text;
-	const struct node *node; /* whose; NULL: none */
+	uint64_t off; /* whose: its node.cold.off (every node has cold strings) */
+	bool valid;
+};
+
+/* Where the strings of nodes are read back to: one buffer for each node a
+ * decision looks at together with others. */
+struct scratch {
+	struct buf p, q;      /* the node a loop is at, and the one it looks at */
+	struct buf index;     /* the node an index compares with */
+	struct buf extra;     /* a node's extra data (extra_read) */
+	struct buf hot, cold; /* pack_node()'s: reused, not grown for every node */
+	struct buf resolve[MAX_RESOLVE_DEPTH + 2]; /* resolve_target()'s, by depth */
 };
 
 struct series_set {
-	struct node **nodes; /* in the order added */
-	struct node_arena arena;
-	struct spool *bodies; /* the leads' shown bodies and the nodes' cold strings,
-				 outside the heap */
-	size_t nnodes, nodes_alloc;
+	struct pagefile *records; /* the nodes (struct node), by node number */
+	struct pagefile *texts;	  /* their strings up to FIELD_REFS */
+	struct spool *bodies;	  /* the leads' shown bodies and the nodes' cold strings */
+	size_t nnodes;
 	struct node_index keys;	 /* key -> node */
 	struct node_index ids;	 /* Message-ID -> node (window wins over earlier, first wins) */
 	struct cold_cache *cold; /* the last node's cold strings read back */
-	bool defer_patches;	 /* series_set_defer_patches() */
+	struct scratch *scratch;
+	bool defer_patches; /* series_set_defer_patches() */
 
 	/* results of series_set_finish() */
-	struct node **all; /* earlier, then window */
+	struct pagefile *all; /* node numbers (uint32_t) in the decisions' order:
+				 earlier, then window */
+	struct pagefile *uf;  /* the union-find parent (uint32_t) of each, by order */
+	bool all_in_order;    /* set->all[i] is i: set->all is not read */
 	size_t nall;
 	struct sinfo **series; /* every series, in order of creation */
 	size_t nseries;
@@ -510,7 +538,7 @@ static void set_notice(struct draft *n, const struct series_message *m)
 	}
 	rec = xcalloc(1, sizeof(*rec));
 	rec->kind = an->kind;
-	rec->verb = an->verb ? an->verb : "applied";
+	rec->verb = xstrdup(an->verb ? an->verb : "applied");
 	rec->where = span_dup(m->body, an->where);
 	rec->who = span_dup(m->body, an->who);
 	rec->commit = span_dup(m->body, an->commit);
@@ -551,11 +579,80 @@ static const char *skip_string(const char *s)
 	return s + strlen(s) + 1;
 }
 
-/* The string `field` (before FIELD_KEY) of `n` (FIELD_REFS: its first
- * Reference, when it has one; the next are skip_string() away). */
-static const char *node_field(const struct node *n, enum node_field field)
+/*
+ * Page sizes and counts of the set's caches (util/pagefile.h): what the
+ * nodes cost the heap whatever the window.  The decisions read the nodes
+ * near the one they are at (a reply answers recent mail), so most reads are
+ * served from these pages.
+ */
+#define RECORDS_PAGE  (16 * 1024)
+#define RECORDS_PAGES 128 /* 2 MiB */
+#define TEXTS_PAGE    (16 * 1024)
+#define TEXTS_PAGES   64 /* 1 MiB */
+#define ORDER_PAGE    (16 * 1024)
+#define ORDER_PAGES   16	 /* 256 KiB each: set->all, set->uf, the passes' own */
+#define PAIRS_PAGE    (4 * 1024) /* read at random: small pages */
+#define PAIRS_PAGES   64
+#define INDEX_PAGE    (4 * 1024) /* the same */
+#define INDEX_PAGES   512	 /* 2 MiB each: set->keys, set->ids */
+
+/* The node of number `no` (a copy: node_put() writes it back). */
+static struct node node_get(const struct series_set *set, uint32_t no)
 {
-	const char *s = n->text;
+	struct node n;
+
+	pagefile_read(set->records, (uint64_t)no * sizeof(n), &n, sizeof(n));
+	return n;
+}
+
+static void node_put(const struct series_set *set, uint32_t no, const struct node *n)
+{
+	pagefile_write(set->records, (uint64_t)no * sizeof(*n), n, sizeof(*n));
+}
+
+/* Element i of an array of uint32_t in a pagefile (set->all, set->uf). */
+static uint32_t u32_get(struct pagefile *pf, size_t i)
+{
+	uint32_t v;
+
+	pagefile_read(pf, (uint64_t)i * sizeof(v), &v, sizeof(v));
+	return v;
+}
+
+static void u32_put(struct pagefile *pf, size_t i, uint32_t v)
+{
+	pagefile_write(pf, (uint64_t)i * sizeof(v), &v, sizeof(v));
+}
+
+/* The node number at place i of the decisions' order. */
+static uint32_t all_at(const struct series_set *set, size_t i)
+{
+	/* without earlier messages or shadowed ones (a window without a
+	 * state): the order of adding */
+	return set->all_in_order ? (uint32_t)i : u32_get(set->all, i);
+}
+
+/*
+ * The strings of `n` up to FIELD_REFS, read back into `scratch` (one of
+ * set->scratch's): valid until it changes.
+ */
+static const char *node_text(const struct series_set *set, const struct node *n,
+			     struct buf *scratch)
+{
+	buf_reset(scratch);
+	buf_grow(scratch, n->text_len);
+	pagefile_read(set->texts, n->text_off, scratch->data, n->text_len);
+	scratch->len = n->text_len;
+	scratch->data[scratch->len] = '\0';
+	return scratch->data;
+}
+
+/* The string `field` (before FIELD_KEY) in `text`, the strings of `n`
+ * (node_text; FIELD_REFS: its first Reference, when it has one; the next
+ * are skip_string() away). */
+static const char *text_field(const struct node *n, const char *text, enum node_field field)
+{
+	const char *s = text;
 	unsigned f, k;
 
 	for (f = 0; f < field && f < FIELD_KEY; f++) {
@@ -580,10 +677,11 @@ static const char *cold_field(const struct series_set *set, const struct node *n
 	const char *s, *end;
 	unsigned f;
 
-	if (c->node != n) {
+	if (!c->valid || c->off != n->cold.off) {
 		buf_reset(&c->text);
 		spool_append(&c->text, set->bodies, n->cold);
-		c->node = n;
+		c->off = n->cold.off;
+		c->valid = true;
 	}
 	s = c->text.data;
 	end = s + c->text.len;
@@ -605,62 +703,6 @@ static const char *node_title(const struct series_set *set, const struct node *n
 static const char *node_key(const struct series_set *set, const struct node *n)
 {
 	return cold_field(set, n, FIELD_KEY);
-}
-
-static const char *node_message_id(const struct node *n)
-{
-	return n->text; /* FIELD_MESSAGE_ID */
-}
-
-#define NODE_ARENA_CHUNK (256 * 1024)
-
-/* Under AddressSanitizer each node is its own allocation, so that reading
- * past a node's strings is caught, not served by the next node. */
-#if defined(__SANITIZE_ADDRESS__)
-#define NODE_ARENA_SEPARATE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define NODE_ARENA_SEPARATE 1
-#endif
-#endif
-#ifndef NODE_ARENA_SEPARATE
-#define NODE_ARENA_SEPARATE 0
-#endif
-
-/* `size` bytes for a node, 8-aligned, that stay until node_arena_release(). */
-static void *node_arena_alloc(struct node_arena *a, size_t size)
-{
-	char *p;
-
-	if (NODE_ARENA_SEPARATE) {
-		grow((void **)&a->chunks, &a->chunks_alloc, a->nchunks + 1, sizeof(*a->chunks));
-		return a->chunks[a->nchunks++] = xmalloc(size);
-	}
-	size = (size + 7) & ~(size_t)7;
-	if (size > a->left) {
-		size_t chunk = size > NODE_ARENA_CHUNK / 4 ? size : NODE_ARENA_CHUNK;
-
-		grow((void **)&a->chunks, &a->chunks_alloc, a->nchunks + 1, sizeof(*a->chunks));
-		p = a->chunks[a->nchunks++] = xmalloc(chunk);
-		if (chunk != NODE_ARENA_CHUNK)
-			return p; /* a big node of its own; the last chunk goes on */
-		a->at = p;
-		a->left = chunk;
-	}
-	p = a->at;
-	a->at += size;
-	a->left -= size;
-	return p;
-}
-
-static void node_arena_release(struct node_arena *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->nchunks; i++)
-		free(a->chunks[i]);
-	free(a->chunks);
-	memset(a, 0, sizeof(*a));
 }
 
 static bool extra_is_empty(const struct node_extra *e)
@@ -688,6 +730,7 @@ static void extra_release(struct node_extra *e)
 			free(e->notice->items[i].commit);
 		}
 		free(e->notice->items);
+		free(e->notice->verb);
 		free(e->notice->where);
 		free(e->notice->who);
 		free(e->notice->commit);
@@ -695,6 +738,157 @@ static void extra_release(struct node_extra *e)
 		free(e->notice);
 	}
 	free(e->pull_source);
+	memset(e, 0, sizeof(*e));
+}
+
+/*
+ * A node's extra data is kept in the spool (node.extra), written by
+ * extra_pack() and read back by extra_read(), field after field in this
+ * order: numbers as they are in memory (the same process reads them),
+ * strings NUL-terminated.
+ */
+enum { EXTRA_CHANGE_ID = 1, EXTRA_NOTICE = 2, EXTRA_PULL_SOURCE = 4 };
+
+static void put_u32(struct buf *b, uint32_t v)
+{
+	buf_add(b, &v, sizeof(v));
+}
+
+static void put_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s) + 1);
+}
+
+static void extra_pack(struct buf *b, const struct node_extra *e)
+{
+	const struct notice_rec *nr = e->notice;
+	size_t k;
+
+	put_u32(b, (e->change_id ? EXTRA_CHANGE_ID : 0) | (nr ? EXTRA_NOTICE : 0) |
+		       (e->pull_source ? EXTRA_PULL_SOURCE : 0));
+	buf_add(b, &e->lead_text, sizeof(e->lead_text));
+	if (e->change_id)
+		put_str(b, e->change_id);
+	put_u32(b, (uint32_t)e->nlinks);
+	for (k = 0; k < e->nlinks; k++) {
+		put_u32(b, e->links[k].strong);
+		put_str(b, e->links[k].id);
+	}
+	put_u32(b, (uint32_t)e->ntrailers);
+	for (k = 0; k < e->ntrailers; k++) {
+		put_u32(b, (uint32_t)e->trailers[k].kind);
+		put_str(b, e->trailers[k].name);
+		put_str(b, e->trailers[k].addr);
+	}
+	if (nr) {
+		put_u32(b, (uint32_t)nr->kind);
+		put_str(b, nr->verb);
+		put_str(b, nr->where);
+		put_str(b, nr->who);
+		put_str(b, nr->commit);
+		put_str(b, nr->patches);
+		put_u32(b, (uint32_t)nr->nitems);
+		for (k = 0; k < nr->nitems; k++) {
+			put_u32(b, nr->items[k].index);
+			put_u32(b, nr->items[k].total);
+			put_str(b, nr->items[k].title);
+			put_str(b, nr->items[k].commit);
+		}
+	}
+	if (e->pull_source)
+		put_str(b, e->pull_source);
+}
+
+/* A cursor over what extra_pack() wrote (never read past its end). */
+struct cursor {
+	const char *at, *end;
+};
+
+static void get_bytes(struct cursor *c, void *out, size_t len)
+{
+	if ((size_t)(c->end - c->at) < len) {
+		memset(out, 0, len);
+		c->at = c->end;
+		return;
+	}
+	memcpy(out, c->at, len);
+	c->at += len;
+}
+
+static uint32_t get_u32(struct cursor *c)
+{
+	uint32_t v;
+
+	get_bytes(c, &v, sizeof(v));
+	return v;
+}
+
+static char *get_str(struct cursor *c)
+{
+	size_t len = strnlen(c->at, (size_t)(c->end - c->at));
+	char *s = xmemdupz(c->at, len);
+
+	c->at += len < (size_t)(c->end - c->at) ? len + 1 : len;
+	return s;
+}
+
+/*
+ * The extra data of `n`, read back into `out` (the caller's:
+ * extra_release()); empty when it holds nothing of `want` (enum
+ * extra_has; 0: whatever it holds), so a step reads only what it uses.
+ */
+static void extra_read(const struct series_set *set, const struct node *n, unsigned want,
+		       struct node_extra *out)
+{
+	struct buf *b = &set->scratch->extra;
+	struct notice_rec *nr;
+	struct cursor c;
+	uint32_t flags;
+	size_t k;
+
+	memset(out, 0, sizeof(*out));
+	if (!n->extra.len || (want && !(n->extra_has & want)))
+		return;
+	buf_reset(b);
+	spool_append(b, set->bodies, n->extra);
+	c.at = b->data;
+	c.end = b->data + b->len;
+	flags = get_u32(&c);
+	get_bytes(&c, &out->lead_text, sizeof(out->lead_text));
+	if (flags & EXTRA_CHANGE_ID)
+		out->change_id = get_str(&c);
+	if ((out->nlinks = get_u32(&c)))
+		out->links = xcalloc(out->nlinks, sizeof(*out->links));
+	for (k = 0; k < out->nlinks; k++) {
+		out->links[k].strong = get_u32(&c) != 0;
+		out->links[k].id = get_str(&c);
+	}
+	if ((out->ntrailers = get_u32(&c)))
+		out->trailers = xcalloc(out->ntrailers, sizeof(*out->trailers));
+	for (k = 0; k < out->ntrailers; k++) {
+		out->trailers[k].kind = (enum trailer_kind)get_u32(&c);
+		out->trailers[k].name = get_str(&c);
+		out->trailers[k].addr = get_str(&c);
+	}
+	if (flags & EXTRA_NOTICE) {
+		nr = out->notice = xcalloc(1, sizeof(*nr));
+		nr->kind = (enum applied_kind)get_u32(&c);
+		nr->verb = get_str(&c);
+		nr->where = get_str(&c);
+		nr->who = get_str(&c);
+		nr->commit = get_str(&c);
+		nr->patches = get_str(&c);
+		if ((nr->nitems = get_u32(&c)))
+			nr->items = xcalloc(nr->nitems, sizeof(*nr->items));
+		for (k = 0; k < nr->nitems; k++) {
+			nr->items[k].index = get_u32(&c);
+			nr->items[k].total = get_u32(&c);
+			nr->items[k].title = get_str(&c);
+			nr->items[k].commit = get_str(&c);
+		}
+	}
+	if (flags & EXTRA_PULL_SOURCE)
+		out->pull_source = get_str(&c);
 }
 
 static void draft_free(struct draft *d)
@@ -716,18 +910,16 @@ static void draft_free(struct draft *d)
 }
 
 /*
- * The node of draft `d`, in the set's arena: its fixed part, then its
- * strings (one block, made by the thread that keeps it, not by a reader
- * thread whose heap it would pin).  The lead's body goes to the spool;
- * what only some messages have moves to a node_extra.
+ * Makes the node of draft `d` node number set->nnodes: its record, its
+ * strings the decisions read in the set's texts, the others and the lead's
+ * body in the spool; what only some messages have moves to a node_extra.
  */
-static struct node *pack_node(struct series_set *set, struct draft *d)
+static void pack_node(struct series_set *set, struct draft *d)
 {
 	const char *fields[NODE_NFIELDS];
-	size_t size = sizeof(struct node), len, f, k, title_off = 0;
-	struct buf cold = BUF_INIT;
-	struct node *n;
-	char *at;
+	size_t f, k, title_off = 0;
+	struct buf *hot = &set->scratch->hot, *cold = &set->scratch->cold;
+	struct node n;
 
 	draft_fields(d, fields);
 	if (d->title && d->subject) { /* the title is most often the subject's end */
@@ -739,67 +931,45 @@ static struct node *pack_node(struct series_set *set, struct draft *d)
 			title_off = slen - tlen;
 		}
 	}
-	for (f = 0; f < FIELD_KEY; f++)
-		size += (fields[f] ? strlen(fields[f]) : 0) + 1;
-	for (k = 0; k < d->nrefs; k++)
-		size += strlen(d->refs[k]) + 1;
-	size -= 1; /* FIELD_REFS is the References, not a string of its own */
-	n = node_arena_alloc(&set->arena, size);
-	memset(n, 0, sizeof(*n));
-	n->date = d->date;
-	n->ps = d->ps;
-	n->kind = (uint8_t)d->kind;
-	n->nrefs = (uint8_t)d->nrefs;
-	n->earlier = d->earlier;
+	buf_reset(hot);
+	buf_reset(cold);
+	memset(&n, 0, sizeof(n));
+	n.date = d->date;
+	n.ps = d->ps;
+	n.kind = (uint8_t)d->kind;
+	n.nrefs = (uint8_t)d->nrefs;
+	n.earlier = d->earlier;
 	if (!fields[FIELD_TITLE] && d->title) {
-		n->title_in_subject = true;
-		n->title_off = (uint16_t)title_off;
+		n.title_in_subject = true;
+		n.title_off = (uint16_t)title_off;
 	}
-	at = n->text;
 	for (f = 0; f < NODE_NFIELDS; f++) {
 		if (f == FIELD_REFS) {
-			for (k = 0; k < d->nrefs; k++) {
-				len = strlen(d->refs[k]) + 1;
-				memcpy(at, d->refs[k], len);
-				at += len;
-			}
+			for (k = 0; k < d->nrefs; k++)
+				buf_add(hot, d->refs[k], strlen(d->refs[k]) + 1);
 			continue;
 		}
-		if (f >= FIELD_KEY) {
-			buf_add(&cold, fields[f] ? fields[f] : "",
-				(fields[f] ? strlen(fields[f]) : 0) + 1);
-			continue;
-		}
-		len = fields[f] ? strlen(fields[f]) : 0;
-		memcpy(at, fields[f] ? fields[f] : "", len + 1);
-		at += len + 1;
+		buf_add(f >= FIELD_KEY ? cold : hot, fields[f] ? fields[f] : "",
+			(fields[f] ? strlen(fields[f]) : 0) + 1);
 	}
-	n->cold = spool_add(set->bodies, cold.data, cold.len);
-	buf_release(&cold);
+	n.text_off = pagefile_size(set->texts);
+	n.text_len = (uint32_t)hot->len; /* at most SERIES_MAX_REFS + 2 capped ids */
+	pagefile_write(set->texts, n.text_off, hot->data, hot->len);
+	n.cold = spool_add(set->bodies, cold->data, cold->len);
+	buf_reset(hot);
 	if (d->lead_body) /* kept until a renderer asks, outside the heap */
 		d->extra.lead_text = spool_add(set->bodies, d->lead_body, strlen(d->lead_body));
-	if (!extra_is_empty(&d->extra)) {
-		n->extra = xmalloc(sizeof(*n->extra));
-		*n->extra = d->extra;
-		memset(&d->extra, 0, sizeof(d->extra));
+	if (!extra_is_empty(&d->extra)) { /* in the spool too: read back by the few that need it */
+		extra_pack(hot, &d->extra);
+		n.extra = spool_add(set->bodies, hot->data, hot->len);
+		n.lead_text = d->extra.lead_text;
+		n.extra_has = (d->extra.nlinks ? EXTRA_HAS_LINKS : 0) |
+			      (d->extra.change_id ? EXTRA_HAS_CHANGE_ID : 0) |
+			      (d->extra.ntrailers || d->extra.notice || d->extra.pull_source
+				   ? EXTRA_HAS_ANSWERS
+				   : 0);
 	}
-	return n;
-}
-
-static void node_release(struct node *n)
-{
-	if (n->extra) {
-		extra_release(n->extra);
-		free(n->extra);
-	}
-}
-
-/* The node's extra data, or an empty one. */
-static const struct node_extra *node_extra(const struct node *n)
-{
-	static const struct node_extra none;
-
-	return n->extra ? n->extra : &none;
+	node_put(set, (uint32_t)set->nnodes, &n);
 }
 
 /* ---- the indexes of the nodes ---- */
@@ -812,119 +982,146 @@ static void node_index_init(struct node_index *ix, enum node_field field)
 
 static void node_index_release(struct node_index *ix)
 {
-	free(ix->slots);
+	pagefile_free(ix->slots);
 	ix->slots = NULL;
 	ix->nslots = ix->size = 0;
 }
 
-/* The string `ix` indexes `n` by. */
-static const char *index_string(const struct series_set *set, const struct node_index *ix,
-				const struct node *n)
+static struct node_slot slot_get(struct pagefile *slots, size_t i)
 {
-	return ix->field >= FIELD_KEY ? cold_field(set, n, ix->field) : node_field(n, ix->field);
+	struct node_slot slot;
+
+	pagefile_read(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
+	return slot;
 }
 
-static struct node_slot *node_index_find(const struct series_set *set, const struct node_index *ix,
-					 struct node_slot *slots, size_t nslots, const char *s,
-					 uint32_t hash)
+static void slot_put(struct pagefile *slots, size_t i, struct node_slot slot)
 {
-	size_t i = hash & (nslots - 1);
-
-	while (slots[i].node && (slots[i].hash != hash ||
-				 strcmp(index_string(set, ix, set->nodes[slots[i].node - 1]), s)))
-		i = (i + 1) & (nslots - 1);
-	return &slots[i];
+	pagefile_write(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
 }
 
-/* The node whose string is `s`, or NULL. */
-static struct node *node_index_get(const struct series_set *set, const struct node_index *ix,
-				   const char *s)
+/* Whether node `no` has the string `s` in the field `ix` indexes by. */
+static bool index_matches(const struct series_set *set, const struct node_index *ix, uint32_t no,
+			  const char *s)
 {
-	struct node_slot *slot;
+	struct node n = node_get(set, no);
+
+	if (ix->field >= FIELD_KEY)
+		return !strcmp(cold_field(set, &n, ix->field), s);
+	return !strcmp(text_field(&n, node_text(set, &n, &set->scratch->index), ix->field), s);
+}
+
+/* The place of the slot of `s` (of hash `hash`) in `ix`: its own, else
+ * the empty one where it would go; *out is a copy. */
+static size_t node_index_find(const struct series_set *set, const struct node_index *ix,
+			      const char *s, uint32_t hash, struct node_slot *out)
+{
+	size_t i = hash & (ix->nslots - 1);
+
+	for (;; i = (i + 1) & (ix->nslots - 1)) {
+		*out = slot_get(ix->slots, i);
+		if (!out->node || (out->hash == hash && index_matches(set, ix, out->node - 1, s)))
+			return i;
+	}
+}
+
+/* The number of the node whose string is `s`, or NO_NODE. */
+static uint32_t node_index_get(const struct series_set *set, const struct node_index *ix,
+			       const char *s)
+{
+	struct node_slot slot;
 
 	if (!ix->nslots)
-		return NULL;
-	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, strmap_hash(s));
-	return slot->node ? set->nodes[slot->node - 1] : NULL;
+		return NO_NODE;
+	node_index_find(set, ix, s, strmap_hash(s), &slot);
+	return slot.node ? slot.node - 1 : NO_NODE;
 }
 
-static void node_index_grow(const struct series_set *set, struct node_index *ix)
+/* Twice the slots: a new table, the old one's slots put in it in order. */
+static void node_index_grow(struct node_index *ix)
 {
 	size_t i, nslots = ix->nslots ? ix->nslots * 2 : 1024;
-	struct node_slot *slots = xcalloc(nslots, sizeof(*slots));
+	struct pagefile *slots = pagefile_new(INDEX_PAGE, INDEX_PAGES);
 
 	for (i = 0; i < ix->nslots; i++) {
+		struct node_slot slot = slot_get(ix->slots, i);
 		size_t j;
 
-		if (!ix->slots[i].node)
+		if (!slot.node)
 			continue;
-		for (j = ix->slots[i].hash & (nslots - 1); slots[j].node;
+		for (j = slot.hash & (nslots - 1); slot_get(slots, j).node;
 		     j = (j + 1) & (nslots - 1))
 			;
-		slots[j] = ix->slots[i];
+		slot_put(slots, j, slot);
 	}
-	free(ix->slots);
+	pagefile_free(ix->slots);
 	ix->slots = slots;
 	ix->nslots = nslots;
 }
 
 /*
- * The slot of `s`, which set->nodes[number - 1] holds; inserted (pointing
- * at that node) when missing, *inserted says which.  Valid until the next
- * insertion.
+ * The place of the slot of `s`, which node `no` holds; inserted (pointing
+ * at that node) when missing, *inserted says which; *out is a copy.
  */
-static struct node_slot *node_index_put(struct series_set *set, struct node_index *ix,
-					const char *s, size_t number, bool *inserted)
+static size_t node_index_put(struct series_set *set, struct node_index *ix, const char *s,
+			     uint32_t no, bool *inserted, struct node_slot *out)
 {
 	uint32_t hash = strmap_hash(s);
-	struct node_slot *slot;
+	size_t at;
 
 	if ((ix->size + 1) * 4 > ix->nslots * 3)
-		node_index_grow(set, ix);
-	slot = node_index_find(set, ix, ix->slots, ix->nslots, s, hash);
-	*inserted = !slot->node;
+		node_index_grow(ix);
+	at = node_index_find(set, ix, s, hash, out);
+	*inserted = !out->node;
 	if (*inserted) {
-		slot->hash = hash;
-		slot->node = (uint32_t)number;
+		out->hash = hash;
+		out->node = no + 1;
+		slot_put(ix->slots, at, *out);
 		ix->size++;
 	}
-	return slot;
+	return at;
 }
 
 /* Puts the draft `d` in the set (which owns it from then on), or frees it
  * when the set holds its message already. */
 static void insert_node(struct series_set *set, struct draft *d)
 {
-	struct node *old = node_index_get(set, &set->keys, d->key), *n;
-	struct node_slot *slot;
+	uint32_t old = node_index_get(set, &set->keys, d->key), no;
+	struct node_slot slot;
 	bool inserted;
+	size_t at;
 
-	if (old) {
-		if (!old->earlier || d->earlier) {
+	if (old != NO_NODE) {
+		struct node o = node_get(set, old);
+
+		if (!o.earlier || d->earlier) {
 			draft_free(d); /* the same message again */
 			return;
 		}
-		old->dead = true; /* the window's copy replaces the state's */
+		o.dead = true; /* the window's copy replaces the state's */
+		node_put(set, old, &o);
 	}
 	if (set->nnodes >= UINT32_MAX - 1) { /* node numbers are 32 bits: never reached */
 		fprintf(stderr, "mldigest: more than %u messages in one window\n", UINT32_MAX - 2);
 		abort();
 	}
-	n = pack_node(set, d);
-	grow((void **)&set->nodes, &set->nodes_alloc, set->nnodes + 1, sizeof(*set->nodes));
-	set->nodes[set->nnodes++] = n;
+	pack_node(set, d);
+	no = (uint32_t)set->nnodes++;
 	/* the draft's key: the others' are read back from the spool to compare */
-	slot = node_index_put(set, &set->keys, d->key, set->nnodes, &inserted);
-	slot->node = (uint32_t)set->nnodes;
-	draft_free(d);
-	if (*node_message_id(n)) {
-		struct node *held;
+	at = node_index_put(set, &set->keys, d->key, no, &inserted, &slot);
+	slot.node = no + 1;
+	slot_put(set->keys.slots, at, slot);
+	if (*d->message_id) { /* as the node keeps it */
+		struct node held;
 
-		slot = node_index_put(set, &set->ids, node_message_id(n), set->nnodes, &inserted);
-		held = set->nodes[slot->node - 1];
-		if (inserted || (held->earlier && !n->earlier) || held->dead)
-			slot->node = (uint32_t)set->nnodes;
+		at = node_index_put(set, &set->ids, d->message_id, no, &inserted, &slot);
+		held = node_get(set, slot.node - 1);
+		if (inserted || (held.earlier && !d->earlier) || held.dead) {
+			slot.node = no + 1;
+			slot_put(set->ids.slots, at, slot);
+		}
 	}
+	draft_free(d);
 }
 
 /*
@@ -1018,16 +1215,16 @@ static struct draft *make_draft(const struct series_message *m, bool earlier)
 
 void series_add_message(struct series_set *set, const struct series_message *m)
 {
-	struct node *old = node_index_get(set, &set->keys, m->key);
+	uint32_t old = node_index_get(set, &set->keys, m->key);
 
-	if (old && !old->earlier)
+	if (old != NO_NODE && !node_get(set, old).earlier)
 		return; /* not worth scanning again */
 	insert_node(set, make_draft(m, false));
 }
 
 void series_add_earlier(struct series_set *set, const struct series_message *m)
 {
-	if (node_index_get(set, &set->keys, m->key))
+	if (node_index_get(set, &set->keys, m->key) != NO_NODE)
 		return;
 	insert_node(set, make_draft(m, true));
 }
@@ -1085,6 +1282,9 @@ static void sinfo_free(struct sinfo *s)
 	free(s->title_key);
 	free(s->lead_strings);
 	free(s->patch_strings);
+	free(s->id_strings);
+	free(s->change_id);
+	free(s->virtual_ref);
 	free(s);
 }
 
@@ -1098,6 +1298,7 @@ static void clear_results(struct series_set *set)
 	free(set->listed);
 	for (i = 0; i < set->napplied; i++) {
 		free(set->applied[i].subject);
+		free(set->applied[i].verb);
 		free(set->applied[i].who);
 		free(set->applied[i].where);
 		free(set->applied[i].commit);
@@ -1114,11 +1315,9 @@ static void clear_results(struct series_set *set)
 	for (i = 0; i < set->nunknown; i++)
 		free(set->unknown[i]);
 	free(set->unknown);
-	free(set->all);
 	set->series = set->listed = NULL;
 	set->applied = NULL;
 	set->unknown = NULL;
-	set->all = NULL;
 	set->nseries = set->nlisted = set->napplied = set->applied_alloc = set->nunknown = 0;
 	set->nall = 0;
 }
@@ -1129,9 +1328,22 @@ struct series_set *series_set_new(void)
 
 	node_index_init(&set->keys, FIELD_KEY);
 	node_index_init(&set->ids, FIELD_MESSAGE_ID);
+	set->records = pagefile_new(RECORDS_PAGE, RECORDS_PAGES);
+	set->texts = pagefile_new(TEXTS_PAGE, TEXTS_PAGES);
+	set->all = pagefile_new(ORDER_PAGE, ORDER_PAGES);
+	set->uf = pagefile_new(ORDER_PAGE, ORDER_PAGES);
 	set->bodies = spool_new();
 	set->cold = xcalloc(1, sizeof(*set->cold));
 	buf_init(&set->cold->text);
+	set->scratch = xmalloc(sizeof(*set->scratch));
+	buf_init(&set->scratch->p);
+	buf_init(&set->scratch->q);
+	buf_init(&set->scratch->index);
+	buf_init(&set->scratch->extra);
+	buf_init(&set->scratch->hot);
+	buf_init(&set->scratch->cold);
+	for (size_t i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
+		buf_init(&set->scratch->resolve[i]);
 	return set;
 }
 
@@ -1142,90 +1354,110 @@ void series_set_free(struct series_set *set)
 	if (!set)
 		return;
 	clear_results(set);
-	for (i = 0; i < set->nnodes; i++)
-		node_release(set->nodes[i]);
-	free(set->nodes);
-	node_arena_release(&set->arena);
+	pagefile_free(set->records);
+	pagefile_free(set->texts);
+	pagefile_free(set->all);
+	pagefile_free(set->uf);
 	node_index_release(&set->keys);
 	node_index_release(&set->ids);
 	spool_free(set->bodies);
 	buf_release(&set->cold->text);
 	free(set->cold);
+	buf_release(&set->scratch->p);
+	buf_release(&set->scratch->q);
+	buf_release(&set->scratch->index);
+	buf_release(&set->scratch->extra);
+	buf_release(&set->scratch->hot);
+	buf_release(&set->scratch->cold);
+	for (i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
+		buf_release(&set->scratch->resolve[i]);
+	free(set->scratch);
 	free(set);
 }
 
 /* ---- grouping ---- */
 
-static size_t uf_find(struct node **all, size_t i)
+static size_t uf_find(const struct series_set *set, size_t i)
 {
-	size_t root = i;
+	size_t root = i, parent;
 
-	while (all[root]->uf != root)
-		root = all[root]->uf;
-	while (all[i]->uf != root) { /* path compression */
-		size_t next = all[i]->uf;
-
-		all[i]->uf = (uint32_t)root;
-		i = next;
+	while ((parent = u32_get(set->uf, root)) != root)
+		root = parent;
+	while ((parent = u32_get(set->uf, i)) != root) { /* path compression */
+		u32_put(set->uf, i, (uint32_t)root);
+		i = parent;
 	}
 	return root;
 }
 
-static void uf_union(struct node **all, size_t into, size_t other)
+static void uf_union(const struct series_set *set, size_t into, size_t other)
 {
-	size_t a = uf_find(all, into), b = uf_find(all, other);
+	size_t a = uf_find(set, into), b = uf_find(set, other);
 
 	if (a != b)
-		all[b]->uf = (uint32_t)a;
+		u32_put(set->uf, b, (uint32_t)a);
 }
 
-static struct node *node_of_id(const struct series_set *set, const char *id)
+/* The number of the node of Message-ID `id` (a copy in *out), or NO_NODE. */
+static uint32_t node_of_id(const struct series_set *set, const char *id, struct node *out)
 {
-	struct node *n = node_index_get(set, &set->ids, id);
+	uint32_t no = node_index_get(set, &set->ids, id);
 
-	return n && !n->dead ? n : NULL;
+	if (no == NO_NODE)
+		return NO_NODE;
+	*out = node_get(set, no);
+	return out->dead ? NO_NODE : no;
 }
 
-static bool joins(const struct node *p, const struct node *q)
+/* Patch p (of strings p_text) joins q (of strings q_text). */
+static bool joins(uint32_t p_no, const struct node *p, const char *p_text, uint32_t q_no,
+		  const struct node *q, const char *q_text)
 {
-	return q != p && q->kind == NODE_PATCH && q->ps.has_index && same_version(&p->ps, &q->ps) &&
-	       q->ps.total == p->ps.total &&
-	       !strcmp(node_field(p, FIELD_SENDER_LOWER), node_field(q, FIELD_SENDER_LOWER));
+	return q_no != p_no && q->kind == NODE_PATCH && q->ps.has_index &&
+	       same_version(&p->ps, &q->ps) && q->ps.total == p->ps.total &&
+	       !strcmp(text_field(p, p_text, FIELD_SENDER_LOWER),
+		       text_field(q, q_text, FIELD_SENDER_LOWER));
 }
 
-static void append_group_key(struct buf *b, const char *what, const struct node *p)
+static void append_group_key(struct buf *b, const char *what, const struct node *p,
+			     const char *p_text)
 {
-	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, node_field(p, FIELD_SENDER_LOWER),
+	buf_addf(b, "%s\x1f%s\x1f%u.%u\x1f%u", what, text_field(p, p_text, FIELD_SENDER_LOWER),
 		 p->ps.version_major, p->ps.version_minor, p->ps.total);
 }
 
 /* Steps 2 and 3: by References. */
 static void group_by_references(struct series_set *set)
 {
+	struct scratch *sc = set->scratch;
 	struct strmap virtual;
 	struct buf key = BUF_INIT;
 	size_t i, r;
 
 	strmap_init(&virtual);
 	for (i = 0; i < set->nall; i++) {
-		struct node *p = set->all[i];
-		const char *absent = NULL, *ref;
+		uint32_t p_no = all_at(set, i);
+		struct node p = node_get(set, p_no);
+		const char *absent = NULL, *ref, *p_text;
 		bool found = false;
 
-		if (p->kind != NODE_PATCH || !p->ps.has_index || p->ps.index == 0)
+		if (p.kind != NODE_PATCH || !p.ps.has_index || p.ps.index == 0)
 			continue;
-		ref = node_field(p, FIELD_REFS);
-		for (r = 0; r < p->nrefs; r++, ref = skip_string(ref)) {
-			struct node *q = node_of_id(set, ref);
+		p_text = node_text(set, &p, &sc->p);
+		ref = text_field(&p, p_text, FIELD_REFS);
+		for (r = 0; r < p.nrefs; r++, ref = skip_string(ref)) {
+			struct node q;
+			uint32_t q_no = node_of_id(set, ref, &q);
 
-			if (!q) {
+			if (q_no == NO_NODE) {
 				if (!absent && r == 0)
 					absent = ref;
 				continue;
 			}
-			if (joins(p, q)) {
-				uf_union(set->all, q->order, p->order);
-				p->grouped = q->grouped = true;
+			if (joins(p_no, &p, p_text, q_no, &q, node_text(set, &q, &sc->q))) {
+				uf_union(set, q.order, p.order);
+				p.grouped = q.grouped = true;
+				node_put(set, q_no, &q);
 				found = true;
 				break;
 			}
@@ -1235,95 +1467,155 @@ static void group_by_references(struct series_set *set)
 			int inserted;
 
 			buf_reset(&key);
-			append_group_key(&key, absent, p);
+			append_group_key(&key, absent, &p, p_text);
 			e = strmap_put(&virtual, key.data, &inserted);
-			if (inserted)
-				e->value = p;
+			if (inserted) /* the first one's place, plus one */
+				e->value = (void *)(uintptr_t)(p.order + (size_t)1);
 			else
-				uf_union(set->all, ((struct node *)e->value)->order, p->order);
-			p->grouped = true;
-			p->virtual_root = true; /* absent is its first Reference */
+				uf_union(set, (uintptr_t)e->value - 1, p.order);
+			p.grouped = true;
+			p.virtual_root = true; /* absent is its first Reference */
 		}
+		node_put(set, p_no, &p);
 	}
 	buf_release(&key);
 	strmap_release(&virtual, NULL);
 }
 
 struct time_group {
-	size_t root;
+	uint64_t root; /* UINT64_MAX: none yet (a pagefile reads zeros where never written) */
 	int64_t min_date, max_date;
 };
+
+/*
+ * The groups of group_by_time(), by the place of their root in set->all,
+ * outside the heap: read and written near where the loop is.
+ */
+static struct time_group group_get(struct pagefile *pf, size_t root)
+{
+	struct time_group g;
+
+	pagefile_read(pf, (uint64_t)root * sizeof(g), &g, sizeof(g));
+	if (!g.root)
+		g.root = UINT64_MAX;
+	else
+		g.root--;
+	return g;
+}
+
+static void group_put(struct pagefile *pf, size_t root, struct time_group g)
+{
+	g.root = g.root == UINT64_MAX ? 0 : g.root + 1; /* 0: none */
+	pagefile_write(pf, (uint64_t)root * sizeof(g), &g, sizeof(g));
+}
+
+/*
+ * A set of (group, index) pairs (group_by_time: the indexes each group
+ * holds), of a size fixed when it is made: open addressing over 64-bit
+ * keys in a pagefile, at most half full.
+ */
+struct pair_set {
+	struct pagefile *slots; /* uint64_t key + 1; 0: empty */
+	size_t nslots;		/* a power of two */
+};
+
+static void pair_set_init(struct pair_set *ps, size_t most)
+{
+	ps->nslots = 1024;
+	while (ps->nslots < 2 * most)
+		ps->nslots *= 2;
+	ps->slots = pagefile_new(PAIRS_PAGE, PAIRS_PAGES);
+}
+
+/* Adds (group, index); false when it was there already. */
+static bool pair_set_add(struct pair_set *ps, size_t group, unsigned index)
+{
+	uint64_t key = ((uint64_t)group << 32 | index) + 1, at;
+	size_t i = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (ps->nslots - 1);
+
+	for (;; i = (i + 1) & (ps->nslots - 1)) {
+		pagefile_read(ps->slots, (uint64_t)i * sizeof(at), &at, sizeof(at));
+		if (at == key)
+			return false;
+		if (!at) {
+			pagefile_write(ps->slots, (uint64_t)i * sizeof(key), &key, sizeof(key));
+			return true;
+		}
+	}
+}
 
 /* Step 4: unthreaded patches, by sender, version, total and time. */
 static void group_by_time(struct series_set *set)
 {
-	struct strmap latest, have_index;
+	struct strmap latest;
+	struct pair_set have_index;
 	struct buf key = BUF_INIT;
-	struct time_group *groups = xcalloc(set->nall ? set->nall : 1, sizeof(*groups));
-	size_t i;
+	struct pagefile *groups = pagefile_new(ORDER_PAGE, ORDER_PAGES);
+	size_t i, npatches = 0;
 	int inserted;
 
 	strmap_init(&latest);
-	strmap_init(&have_index);
 	for (i = 0; i < set->nall; i++) {
-		groups[i].root = (size_t)-1;
+		struct node p = node_get(set, all_at(set, i));
+
+		npatches += p.kind == NODE_PATCH && p.ps.has_index;
 	}
+	/* each patch adds at most one pair in each loop below */
+	pair_set_init(&have_index, 2 * npatches);
 	/* the dates and indexes of the groups made by References */
 	for (i = 0; i < set->nall; i++) {
-		struct node *p = set->all[i];
+		struct node p = node_get(set, all_at(set, i));
+		struct time_group g;
 		size_t root;
 
-		if (p->kind != NODE_PATCH || !p->ps.has_index)
+		if (p.kind != NODE_PATCH || !p.ps.has_index)
 			continue;
-		root = uf_find(set->all, i);
-		if (groups[root].root == (size_t)-1) {
-			groups[root].root = root;
-			groups[root].min_date = groups[root].max_date = p->date;
+		root = uf_find(set, i);
+		g = group_get(groups, root);
+		if (g.root == UINT64_MAX) {
+			g.root = root;
+			g.min_date = g.max_date = p.date;
 		}
-		if (p->date < groups[root].min_date)
-			groups[root].min_date = p->date;
-		if (p->date > groups[root].max_date)
-			groups[root].max_date = p->date;
-		buf_reset(&key);
-		buf_addf(&key, "%zu:%u", root, p->ps.index);
-		strmap_put(&have_index, key.data, &inserted);
+		if (p.date < g.min_date)
+			g.min_date = p.date;
+		if (p.date > g.max_date)
+			g.max_date = p.date;
+		group_put(groups, root, g);
+		pair_set_add(&have_index, root, p.ps.index);
 	}
 	for (i = 0; i < set->nall; i++) {
-		struct node *p = set->all[i];
+		struct node p = node_get(set, all_at(set, i));
 		struct strmap_entry *e;
 		size_t root;
 
-		if (p->kind != NODE_PATCH || !p->ps.has_index)
+		if (p.kind != NODE_PATCH || !p.ps.has_index)
 			continue;
-		root = uf_find(set->all, i);
+		root = uf_find(set, i);
 		buf_reset(&key);
-		append_group_key(&key, "time", p);
+		append_group_key(&key, "time", &p, node_text(set, &p, &set->scratch->p));
 		e = strmap_put(&latest, key.data, &inserted);
-		if (!p->grouped && p->nrefs == 0 && !inserted) {
+		if (!p.grouped && p.nrefs == 0 && !inserted) {
 			size_t cand = (size_t)e->value;
-			struct time_group *g = &groups[cand];
+			struct time_group g = group_get(groups, cand);
 
-			if (cand != root && p->date >= g->min_date - SERIES_TIME_WINDOW &&
-			    p->date <= g->max_date + SERIES_TIME_WINDOW) {
-				buf_reset(&key);
-				buf_addf(&key, "%zu:%u", cand, p->ps.index);
-				strmap_put(&have_index, key.data, &inserted);
-				if (inserted) {
-					set->all[root]->uf = cand;
-					if (p->date < g->min_date)
-						g->min_date = p->date;
-					if (p->date > g->max_date)
-						g->max_date = p->date;
-					continue;
-				}
+			if (cand != root && p.date >= g.min_date - SERIES_TIME_WINDOW &&
+			    p.date <= g.max_date + SERIES_TIME_WINDOW &&
+			    pair_set_add(&have_index, cand, p.ps.index)) {
+				u32_put(set->uf, root, (uint32_t)cand);
+				if (p.date < g.min_date)
+					g.min_date = p.date;
+				if (p.date > g.max_date)
+					g.max_date = p.date;
+				group_put(groups, cand, g);
+				continue;
 			}
 		}
 		e->value = (void *)root;
 	}
-	free(groups);
+	pagefile_free(groups);
+	pagefile_free(have_index.slots);
 	buf_release(&key);
 	strmap_release(&latest, NULL);
-	strmap_release(&have_index, NULL);
 }
 
 /* The cover letters of one (sender, version, total, title), by place in set->all. */
@@ -1347,11 +1639,12 @@ static bool is_cover(const struct node *p)
 
 static void cover_key(const struct series_set *set, struct buf *key, const struct node *p)
 {
-	const char *title = node_title(set, p);
+	const char *title;
 
 	buf_reset(key);
-	append_group_key(key, "cover", p);
+	append_group_key(key, "cover", p, node_text(set, p, &set->scratch->p));
 	buf_addch(key, 0x1f);
+	title = node_title(set, p);
 	text_append_lower(key, title, strlen(title));
 }
 
@@ -1361,23 +1654,22 @@ static void cover_key(const struct series_set *set, struct buf *key, const struc
  * has patches, else the first; (size_t)-1 when none.
  */
 static size_t resent_target(struct series_set *set, const struct cover_list *list, size_t i,
-			    const size_t *size)
+			    int64_t date, struct pagefile *size)
 {
 	size_t k, best = (size_t)-1, first = (size_t)-1;
 	int64_t best_gap = 0;
 
 	for (k = 0; k < list->n; k++) {
 		size_t c = list->at[k];
-		int64_t gap = set->all[c]->date - set->all[i]->date;
+		int64_t gap = node_get(set, all_at(set, c)).date - date;
 
 		if (gap < 0)
 			gap = -gap;
-		if (c == i || gap > SERIES_TIME_WINDOW ||
-		    uf_find(set->all, c) == uf_find(set->all, i))
+		if (c == i || gap > SERIES_TIME_WINDOW || uf_find(set, c) == uf_find(set, i))
 			continue;
 		if (first == (size_t)-1)
 			first = c;
-		if (size[uf_find(set->all, c)] > 1 && (best == (size_t)-1 || gap < best_gap)) {
+		if (u32_get(size, uf_find(set, c)) > 1 && (best == (size_t)-1 || gap < best_gap)) {
 			best = c;
 			best_gap = gap;
 		}
@@ -1388,7 +1680,8 @@ static size_t resent_target(struct series_set *set, const struct cover_list *lis
 /* Step 5: cover letters sent again. */
 static void group_resent_covers(struct series_set *set)
 {
-	size_t *size = xcalloc(set->nall ? set->nall : 1, sizeof(*size));
+	/* the patches of each group, by the place of its root */
+	struct pagefile *size = pagefile_new(ORDER_PAGE, ORDER_PAGES);
 	struct strmap covers; /* cover_key() -> struct cover_list */
 	struct buf key = BUF_INIT;
 	size_t i;
@@ -1396,14 +1689,18 @@ static void group_resent_covers(struct series_set *set)
 
 	strmap_init(&covers);
 	for (i = 0; i < set->nall; i++) {
+		struct node p = node_get(set, all_at(set, i));
 		struct strmap_entry *e;
 		struct cover_list *list;
 
-		if (set->all[i]->kind == NODE_PATCH)
-			size[uf_find(set->all, i)]++;
-		if (!is_cover(set->all[i]))
+		if (p.kind == NODE_PATCH) {
+			size_t root = uf_find(set, i);
+
+			u32_put(size, root, u32_get(size, root) + 1);
+		}
+		if (!is_cover(&p))
 			continue;
-		cover_key(set, &key, set->all[i]);
+		cover_key(set, &key, &p);
 		e = strmap_put(&covers, key.data, &inserted);
 		if (inserted)
 			e->value = xcalloc(1, sizeof(struct cover_list));
@@ -1412,33 +1709,42 @@ static void group_resent_covers(struct series_set *set)
 		list->at[list->n++] = i;
 	}
 	for (i = 0; i < set->nall; i++) {
+		struct node p = node_get(set, all_at(set, i));
 		size_t target, to;
 
-		if (!is_cover(set->all[i]) || size[uf_find(set->all, i)] != 1)
+		if (!is_cover(&p) || u32_get(size, uf_find(set, i)) != 1)
 			continue;
-		cover_key(set, &key, set->all[i]);
-		target = resent_target(set, strmap_get(&covers, key.data), i, size);
+		cover_key(set, &key, &p);
+		target = resent_target(set, strmap_get(&covers, key.data), i, p.date, size);
 		if (target == (size_t)-1)
 			continue;
-		to = uf_find(set->all, target);
-		set->all[uf_find(set->all, i)]->uf = to;
-		size[to]++;
+		to = uf_find(set, target);
+		u32_put(set->uf, uf_find(set, i), (uint32_t)to);
+		u32_put(size, to, u32_get(size, to) + 1);
 	}
 	buf_release(&key);
 	strmap_release(&covers, free_cover_list);
-	free(size);
+	pagefile_free(size);
 }
+
+/* A member of a series while it is sorted (build_series). */
+struct member {
+	unsigned index;
+	uint32_t order;
+	uint32_t no;
+	bool has_index;
+};
 
 static int compare_members(const void *a, const void *b)
 {
-	const struct node *x = *(struct node *const *)a, *y = *(struct node *const *)b;
+	const struct member *x = a, *y = b;
 
-	if (x->ps.index != y->ps.index)
-		return x->ps.index < y->ps.index ? -1 : 1;
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void set_completeness(struct sinfo *s)
+static void set_completeness(struct sinfo *s, const struct member *members)
 {
 	unsigned total = s->pub.total, *missing, nmissing = 0, i;
 	unsigned char *seen;
@@ -1451,9 +1757,9 @@ static void set_completeness(struct sinfo *s)
 	}
 	seen = xcalloc(total + 1, 1);
 	for (i = 0; i < s->nmembers; i++) {
-		unsigned idx = s->members[i]->ps.index;
+		unsigned idx = members[i].index;
 
-		if (s->members[i]->ps.has_index && idx >= 1 && idx <= total && !seen[idx]) {
+		if (members[i].has_index && idx >= 1 && idx <= total && !seen[idx]) {
 			seen[idx] = 1;
 			s->pub.received++;
 		}
@@ -1496,28 +1802,36 @@ static char *copy_cold(const struct series_set *set, const struct node *n,
 static const enum node_field lead_fields[LEAD_NFIELDS] = {FIELD_KEY, FIELD_TITLE, FIELD_AUTHOR_NAME,
 							  FIELD_AUTHOR_ADDR, FIELD_SENDER};
 
-/* The strings of the patches of `s` (series_patch), read back from the spool. */
+/* The strings of the patches of `s` (series_patch), read back from the spool
+ * and the set's texts; the lead's Message-ID is there already. */
 static void load_patches(const struct series_set *set, struct sinfo *s)
 {
-	static const enum node_field fields[] = {FIELD_KEY, FIELD_SUBJECT, FIELD_TITLE,
-						 FIELD_AUTHOR_NAME, FIELD_AUTHOR_ADDR};
+	static const enum node_field fields[] = {FIELD_KEY,	    FIELD_SUBJECT,
+						 FIELD_TITLE,	    FIELD_AUTHOR_NAME,
+						 FIELD_AUTHOR_ADDR, FIELD_MESSAGE_ID};
 	size_t nfields = sizeof(fields) / sizeof(fields[0]), j, k;
-	size_t *at = xmalloc(s->nmembers * nfields * sizeof(*at));
+	size_t *at;
 	struct buf b = BUF_INIT;
 
-	if (s->patch_strings) {
-		free(at);
+	if (s->patch_strings)
 		return;
-	}
-	for (j = 0; j < s->nmembers; j++)
-		for (k = 0; k < nfields; k++) {
-			const struct node *p = s->members[j];
-			const char *str = fields[k] == FIELD_TITLE ? node_title(set, p)
-								   : cold_field(set, p, fields[k]);
+	at = xmalloc(s->nmembers * nfields * sizeof(*at));
+	for (j = 0; j < s->nmembers; j++) {
+		const struct node p = node_get(set, s->members[j]);
 
+		for (k = 0; k < nfields; k++) {
+			const char *str;
+
+			if (fields[k] == FIELD_MESSAGE_ID)
+				str = node_text(set, &p, &set->scratch->q);
+			else if (fields[k] == FIELD_TITLE)
+				str = node_title(set, &p);
+			else
+				str = cold_field(set, &p, fields[k]);
 			at[j * nfields + k] = b.len;
 			buf_add(&b, str, strlen(str) + 1);
 		}
+	}
 	s->patch_strings = buf_detach(&b, NULL);
 	for (j = 0; j < s->nmembers; j++) {
 		struct series_patch *sp = &s->patches[j];
@@ -1528,96 +1842,126 @@ static void load_patches(const struct series_set *set, struct sinfo *s)
 		sp->title = base + at[j * nfields + 2];
 		sp->author_name = base + at[j * nfields + 3];
 		sp->author_addr = base + at[j * nfields + 4];
+		if (j) /* the lead's points at s->id_strings, from build_series() on */
+			sp->message_id = base + at[j * nfields + 5];
 	}
 	free(at);
 }
 
 static void build_series(struct series_set *set)
 {
-	struct sinfo **of_root = xcalloc(set->nall ? set->nall : 1, sizeof(*of_root));
-	size_t i, j, alloc = 0;
+	/* the series of each group, by the place of its root */
+	struct pagefile *of_root = pagefile_new(ORDER_PAGE, ORDER_PAGES);
+	struct member *members = NULL;
+	size_t i, j, alloc = 0, members_alloc = 0;
 
 	for (i = 0; i < set->nall; i++) {
-		struct node *p = set->all[i];
+		uint32_t no = all_at(set, i);
+		struct node p = node_get(set, no);
 		size_t root;
 		struct sinfo *s;
 
-		if (p->kind != NODE_PATCH)
+		if (p.kind != NODE_PATCH)
 			continue;
-		root = uf_find(set->all, i);
-		s = of_root[root];
-		if (!s) {
-			s = of_root[root] = xcalloc(1, sizeof(*s));
+		root = uf_find(set, i);
+		pagefile_read(of_root, (uint64_t)root * sizeof(s), &s, sizeof(s));
+		if (!s) { /* zeros where never written: a null pointer here */
+			s = xcalloc(1, sizeof(*s));
+			pagefile_write(of_root, (uint64_t)root * sizeof(s), &s, sizeof(s));
 			s->first_order = i;
 			s->first_window_order = (size_t)-1;
 			grow((void **)&set->series, &alloc, set->nseries + 1, sizeof(*set->series));
 			set->series[set->nseries++] = s;
 		}
 		grow((void **)&s->members, &s->members_alloc, s->nmembers + 1, sizeof(*s->members));
-		s->members[s->nmembers++] = p;
-		p->series = s;
-		if (!p->earlier && s->first_window_order == (size_t)-1)
+		s->members[s->nmembers++] = no;
+		p.series = s;
+		node_put(set, no, &p);
+		if (!p.earlier && s->first_window_order == (size_t)-1)
 			s->first_window_order = i;
-		if (p->virtual_root && !s->virtual_ref)
-			s->virtual_ref = node_field(p, FIELD_REFS);
+		if (p.virtual_root && !s->virtual_ref)
+			s->virtual_ref = xstrdup(
+			    text_field(&p, node_text(set, &p, &set->scratch->p), FIELD_REFS));
 	}
-	free(of_root);
+	pagefile_free(of_root);
 
 	for (i = 0; i < set->nseries; i++) {
 		struct sinfo *s = set->series[i];
-		struct node *lead;
-		const char *lead_strings[LEAD_NFIELDS];
+		struct node lead;
+		struct node_extra x;
+		const char *lead_strings[LEAD_NFIELDS], *id;
 		struct buf b = BUF_INIT;
+		size_t root_at;
 
-		qsort(s->members, s->nmembers, sizeof(*s->members), compare_members);
-		lead = s->members[0]; /* index 0 (cover or single) first, else the lowest */
-		s->lead_node = lead;
+		grow((void **)&members, &members_alloc, s->nmembers, sizeof(*members));
+		for (j = 0; j < s->nmembers; j++) {
+			struct node p = node_get(set, s->members[j]);
+
+			members[j].index = p.ps.index;
+			members[j].order = p.order;
+			members[j].no = s->members[j];
+			members[j].has_index = p.ps.has_index;
+		}
+		qsort(members, s->nmembers, sizeof(*members), compare_members);
 		s->patches = xcalloc(s->nmembers, sizeof(*s->patches));
 		for (j = 0; j < s->nmembers; j++) {
-			struct node *p = s->members[j];
+			struct node p = node_get(set, members[j].no);
 			struct series_patch *sp = &s->patches[j];
 
-			sp->index = p->ps.index;
-			sp->message_id = node_message_id(p); /* the rest: load_patches() */
-			sp->date = p->date;
-			sp->earlier = p->earlier;
-			sp->duplicate = j > 0 && s->members[j - 1]->ps.index == p->ps.index;
-			p->patch = sp;
+			s->members[j] = members[j].no;
+			sp->index = p.ps.index;
+			sp->date = p.date; /* the strings: load_patches() */
+			sp->earlier = p.earlier;
+			sp->duplicate = j > 0 && members[j - 1].index == p.ps.index;
+			p.patch = sp;
+			node_put(set, members[j].no, &p);
 		}
+		/* index 0 (cover or single) first, else the lowest */
+		s->lead = s->members[0];
+		lead = node_get(set, s->lead);
+		s->lead_ps = lead.ps;
 		s->pub.patches = s->patches;
 		s->pub.npatches = s->nmembers;
 		s->pub.lead = &s->patches[0];
-		s->pub.cover = lead->ps.has_index && lead->ps.index == 0 ? &s->patches[0] : NULL;
-		s->lead_strings = copy_cold(set, lead, lead_fields, LEAD_NFIELDS, lead_strings);
+		s->pub.cover = lead.ps.has_index && lead.ps.index == 0 ? &s->patches[0] : NULL;
+		s->lead_strings = copy_cold(set, &lead, lead_fields, LEAD_NFIELDS, lead_strings);
 		s->pub.title = lead_strings[1];
 		s->pub.author_name = lead_strings[2];
 		s->pub.author_addr = lead_strings[3];
 		s->pub.sender = lead_strings[4];
-		s->pub.version_major = lead->ps.version_major;
-		s->pub.version_minor = lead->ps.version_minor;
-		s->pub.rfc = lead->ps.rfc;
-		s->pub.resend = lead->ps.resend;
-		s->pub.total = lead->ps.has_index ? lead->ps.total : 0;
+		s->pub.version_major = lead.ps.version_major;
+		s->pub.version_minor = lead.ps.version_minor;
+		s->pub.rfc = lead.ps.rfc;
+		s->pub.resend = lead.ps.resend;
+		s->pub.total = lead.ps.has_index ? lead.ps.total : 0;
 		s->pub.in_window = s->first_window_order != (size_t)-1;
-		s->pub.lead_body = node_extra(lead)->lead_text;
+		extra_read(set, &lead, EXTRA_HAS_CHANGE_ID, &x);
+		s->pub.lead_body = lead.lead_text;
 		s->bodies = set->bodies;
-		s->pub.change_id = node_extra(lead)->change_id ? node_extra(lead)->change_id : "";
-		if (s->pub.cover)
-			s->pub.root_id =
-			    *node_message_id(lead) ? node_message_id(lead) : lead_strings[0];
-		else if (s->virtual_ref)
-			s->pub.root_id = s->virtual_ref;
+		s->change_id = xstrdup(x.change_id ? x.change_id : "");
+		s->pub.change_id = s->change_id;
+		extra_release(&x);
+		/* the lead's Message-ID and the root id, copied: the nodes keep
+		 * theirs outside the heap */
+		id = text_field(&lead, node_text(set, &lead, &set->scratch->p), FIELD_MESSAGE_ID);
+		buf_add(&b, id, strlen(id) + 1);
+		root_at = b.len;
+		if (s->pub.cover || !s->virtual_ref)
+			buf_addstr(&b, *id ? id : lead_strings[0]);
 		else
-			s->pub.root_id =
-			    *node_message_id(lead) ? node_message_id(lead) : lead_strings[0];
+			buf_addstr(&b, s->virtual_ref);
+		s->id_strings = buf_detach(&b, NULL);
+		s->patches[0].message_id = s->id_strings;
+		s->pub.root_id = s->id_strings + root_at;
 		series_append_title_key(&b, s->pub.author_addr, s->pub.title);
 		s->title_key = buf_detach(&b, NULL);
 		s->pub.title_key = s->title_key;
-		set_completeness(s);
+		set_completeness(s, members);
 		s->pub.missing = s->missing;
 		if (!set->defer_patches)
 			load_patches(set, s);
 	}
+	free(members);
 }
 
 /* ---- versions ---- */
@@ -1627,19 +1971,17 @@ static bool comes_before(const struct sinfo *t, const struct sinfo *s)
 {
 	if (t == s)
 		return false;
-	if (version_less(&t->lead_node->ps, &s->lead_node->ps))
+	if (version_less(&t->lead_ps, &s->lead_ps))
 		return true;
-	return same_version(&t->lead_node->ps, &s->lead_node->ps) &&
-	       t->first_order < s->first_order;
+	return same_version(&t->lead_ps, &s->lead_ps) && t->first_order < s->first_order;
 }
 
 /* Of two candidates, the higher version, then the later. */
 static const struct sinfo *better(const struct sinfo *best, const struct sinfo *t)
 {
-	if (!best || version_less(&best->lead_node->ps, &t->lead_node->ps))
+	if (!best || version_less(&best->lead_ps, &t->lead_ps))
 		return t;
-	if (same_version(&best->lead_node->ps, &t->lead_node->ps) &&
-	    t->first_order > best->first_order)
+	if (same_version(&best->lead_ps, &t->lead_ps) && t->first_order > best->first_order)
 		return t;
 	return best;
 }
@@ -1675,9 +2017,9 @@ static int compare_versions(const void *a, const void *b)
 {
 	const struct sinfo *x = *(struct sinfo *const *)a, *y = *(struct sinfo *const *)b;
 
-	if (version_less(&x->lead_node->ps, &y->lead_node->ps))
+	if (version_less(&x->lead_ps, &y->lead_ps))
 		return -1;
-	if (version_less(&y->lead_node->ps, &x->lead_node->ps))
+	if (version_less(&y->lead_ps, &x->lead_ps))
 		return 1;
 	return x->first_order < y->first_order ? -1 : x->first_order > y->first_order;
 }
@@ -1708,9 +2050,9 @@ static void best_in_lists(struct strmap *m, bool change_id)
 
 static const struct sinfo *series_of_id(const struct series_set *set, const char *id)
 {
-	struct node *n = node_of_id(set, id);
+	struct node n;
 
-	return n && n->kind == NODE_PATCH ? n->series : NULL;
+	return node_of_id(set, id, &n) != NO_NODE && n.kind == NODE_PATCH ? n.series : NULL;
 }
 
 static void link_versions(struct series_set *set)
@@ -1731,7 +2073,7 @@ static void link_versions(struct series_set *set)
 	best_in_lists(&by_change, true);
 	for (i = 0; i < set->nseries; i++) {
 		struct sinfo *s = set->series[i];
-		struct node *lead = s->lead_node;
+		struct node lead = node_get(set, s->lead);
 		const struct sinfo *best = s->by_title;
 		enum series_link_kind how = SERIES_LINK_SAME_TITLE;
 
@@ -1740,29 +2082,34 @@ static void link_versions(struct series_set *set)
 			how = SERIES_LINK_CHANGE_ID;
 		}
 		if (!best) {
-			const char *ref = node_field(lead, FIELD_REFS);
+			const char *ref =
+			    text_field(&lead, node_text(set, &lead, &set->scratch->p), FIELD_REFS);
 
 			how = SERIES_LINK_REPLY;
-			for (k = 0; k < lead->nrefs; k++, ref = skip_string(ref)) {
+			for (k = 0; k < lead.nrefs; k++, ref = skip_string(ref)) {
 				const struct sinfo *t = series_of_id(set, ref);
 
 				if (t && comes_before(t, s))
 					best = better(best, t);
 			}
 		}
-		for (int strong = 1; !best && strong >= 0; strong--) {
-			how = SERIES_LINK_LINK;
-			const struct node_extra *x = node_extra(lead);
+		if (!best) {
+			struct node_extra x;
 
-			for (k = 0; k < x->nlinks; k++) {
-				const struct sinfo *t;
+			extra_read(set, &lead, EXTRA_HAS_LINKS, &x);
+			for (int strong = 1; !best && strong >= 0; strong--) {
+				how = SERIES_LINK_LINK;
+				for (k = 0; k < x.nlinks; k++) {
+					const struct sinfo *t;
 
-				if (x->links[k].strong != (strong == 1))
-					continue;
-				t = series_of_id(set, x->links[k].id);
-				if (t && comes_before(t, s))
-					best = better(best, t);
+					if (x.links[k].strong != (strong == 1))
+						continue;
+					t = series_of_id(set, x.links[k].id);
+					if (t && comes_before(t, s))
+						best = better(best, t);
+				}
 			}
+			extra_release(&x);
 		}
 		if (best) {
 			s->pub.previous = &best->pub;
@@ -1787,31 +2134,40 @@ size_t series_earlier_versions(const struct series_info *s, const struct series_
 
 /* ---- replies, trailers, notices ---- */
 
-static struct node *resolve_target(const struct series_set *set, struct node *n, int depth)
+/* The number of the node `no` answers (a patch or pull request), or NO_NODE. */
+static uint32_t resolve_target(const struct series_set *set, uint32_t no, int depth)
 {
+	struct node n = node_get(set, no);
+	uint32_t target = NO_NODE;
 	const char *ref;
 	size_t r;
 
-	if (n->resolve_state == 2)
-		return n->target;
-	if (n->resolve_state == 1 || depth > MAX_RESOLVE_DEPTH)
-		return NULL;
-	n->resolve_state = 1;
-	ref = node_field(n, FIELD_REFS);
-	for (r = 0; r < n->nrefs; r++, ref = skip_string(ref)) {
-		struct node *q = node_of_id(set, ref);
+	if (n.resolve_state == 2)
+		return n.target ? n.target - 1 : NO_NODE;
+	if (n.resolve_state == 1 || depth > MAX_RESOLVE_DEPTH)
+		return NO_NODE;
+	n.resolve_state = 1;
+	node_put(set, no, &n);
+	/* its own buffer: the References are read through the recursion */
+	ref = text_field(&n, node_text(set, &n, &set->scratch->resolve[depth]), FIELD_REFS);
+	for (r = 0; r < n.nrefs; r++, ref = skip_string(ref)) {
+		struct node q;
+		uint32_t q_no = node_of_id(set, ref, &q);
 
-		if (!q || q == n)
+		if (q_no == NO_NODE || q_no == no)
 			continue;
-		if (q->kind == NODE_PATCH || q->kind == NODE_PULL) {
-			n->target = q;
+		if (q.kind == NODE_PATCH || q.kind == NODE_PULL) {
+			target = q_no;
 			break;
 		}
-		if ((n->target = resolve_target(set, q, depth + 1)))
+		if ((target = resolve_target(set, q_no, depth + 1)) != NO_NODE)
 			break;
 	}
-	n->resolve_state = 2;
-	return n->target;
+	n = node_get(set, no); /* as the recursion left it */
+	n.target = target != NO_NODE ? target + 1 : 0;
+	n.resolve_state = 2;
+	node_put(set, no, &n);
+	return target;
 }
 
 /* The message is for the whole series: a cover letter or a single patch. */
@@ -1820,25 +2176,115 @@ static bool is_whole_series(const struct node *t)
 	return !t->ps.has_index || t->ps.index == 0;
 }
 
-/* `seen`: the trailers of every series so far (one map for the set, not a
- * table in each series: most series have one trailer, or none). */
+/*
+ * The trailers kept so far, of every series (one table for the set, not
+ * one in each series: most series have one trailer, or none), so that a
+ * trailer given twice (the same kind, person, patch and source) is kept
+ * once: (series, hash, place in its trailers) slots, the strings compared
+ * in the trailers themselves.
+ */
+struct trailer_slot {
+	const struct sinfo *s; /* NULL: an empty slot */
+	uint32_t hash;
+	uint32_t at; /* in s->trailers */
+};
+
+struct trailer_set {
+	struct trailer_slot *slots;
+	size_t nslots, size; /* nslots: a power of two */
+};
+
+/* ASCII A-Z as a-z (text_append_lower()'s case folding), then equal. */
+static bool same_lower(const char *a, const char *b)
+{
+	for (;; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+
+		if (x >= 'A' && x <= 'Z')
+			x += 'a' - 'A';
+		if (y >= 'A' && y <= 'Z')
+			y += 'a' - 'A';
+		if (x != y)
+			return false;
+		if (!x)
+			return true;
+	}
+}
+
+static uint32_t trailer_hash(const struct sinfo *s, int kind, bool in_patch,
+			     const struct series_patch *patch, const char *addr)
+{
+	uint64_t h = ((uintptr_t)s ^ ((uintptr_t)patch * UINT64_C(0x9e3779b97f4a7c15))) +
+		     (uint64_t)kind * 2 + in_patch;
+
+	for (; *addr; addr++) { /* FNV-1a over the lower-cased address */
+		unsigned char c = (unsigned char)*addr;
+
+		h ^= c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return (uint32_t)(h ^ h >> 32);
+}
+
+static void trailer_set_grow(struct trailer_set *ts)
+{
+	size_t i, nslots = ts->nslots ? ts->nslots * 2 : 256;
+	struct trailer_slot *slots = xcalloc(nslots, sizeof(*slots));
+
+	for (i = 0; i < ts->nslots; i++) {
+		size_t j;
+
+		if (!ts->slots[i].s)
+			continue;
+		for (j = ts->slots[i].hash & (nslots - 1); slots[j].s; j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = ts->slots[i];
+	}
+	free(ts->slots);
+	ts->slots = slots;
+	ts->nslots = nslots;
+}
+
+/*
+ * Whether `s` has the trailer (kind, in_patch, patch, addr) already; when
+ * not, it is recorded as the next of s->trailers.
+ */
+static bool trailer_seen(struct trailer_set *ts, const struct sinfo *s, int kind, bool in_patch,
+			 const struct series_patch *patch, const char *addr)
+{
+	uint32_t hash = trailer_hash(s, kind, in_patch, patch, addr);
+	size_t i;
+
+	if ((ts->size + 1) * 4 > ts->nslots * 3)
+		trailer_set_grow(ts);
+	for (i = hash & (ts->nslots - 1); ts->slots[i].s; i = (i + 1) & (ts->nslots - 1)) {
+		const struct trailer_slot *slot = &ts->slots[i];
+		const struct series_trailer *t;
+
+		if (slot->s != s || slot->hash != hash)
+			continue;
+		t = &s->trailers[slot->at];
+		if ((int)t->kind == kind && t->in_patch == in_patch && t->patch == patch &&
+		    same_lower(t->addr, addr))
+			return true;
+	}
+	ts->slots[i].s = s;
+	ts->slots[i].hash = hash;
+	ts->slots[i].at = (uint32_t)s->ntrailers;
+	ts->size++;
+	return false;
+}
+
 /* `given`: the key and sender of the message that gives it (given_block()). */
-static void add_trailer(struct strmap *seen, struct sinfo *s, const struct trailer_rec *tr,
+static void add_trailer(struct trailer_set *seen, struct sinfo *s, const struct trailer_rec *tr,
 			const char *const given[2], const struct series_patch *patch, bool in_patch)
 {
 	struct series_trailer *t;
-	struct buf key = BUF_INIT;
-	int inserted;
 
 	if (s->ntrailers >= SERIES_MAX_TRAILERS)
 		return; /* bounded: hostile threads */
 	/* the same kind, person, patch and source once */
-	buf_addf(&key, "%p\x1f%d\x1f%d\x1f%p\x1f", (const void *)s, (int)tr->kind, in_patch,
-		 (const void *)patch);
-	text_append_lower(&key, tr->addr, strlen(tr->addr));
-	strmap_put(seen, key.data, &inserted);
-	buf_release(&key);
-	if (!inserted)
+	if (trailer_seen(seen, s, (int)tr->kind, in_patch, patch, tr->addr))
 		return;
 	grow((void **)&s->trailers, &s->trailers_alloc, s->ntrailers + 1, sizeof(*s->trailers));
 	t = &s->trailers[s->ntrailers++];
@@ -1934,19 +2380,22 @@ static size_t find_item_patch(const struct series_set *set, const struct sinfo *
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (s->members[mid]->ps.index < it->index)
+			if (s->patches[mid].index < it->index) /* the member's ps.index */
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < s->nmembers && s->members[lo]->ps.index == it->index &&
-		    s->members[lo]->ps.has_index)
+		if (lo < s->nmembers && s->patches[lo].index == it->index &&
+		    node_get(set, s->members[lo]).ps.has_index)
 			return lo;
 	}
 	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
-	for (j = 0; j < s->nmembers && j < 1024; j++)
-		if (!strcasecmp(node_title(set, s->members[j]), it->title))
+	for (j = 0; j < s->nmembers && j < 1024; j++) {
+		struct node p = node_get(set, s->members[j]);
+
+		if (!strcasecmp(node_title(set, &p), it->title))
 			return j;
+	}
 	if (s->pub.total == 0 && it->total <= 1)
 		return 0; /* a single patch */
 	return (size_t)-1;
@@ -1977,7 +2426,8 @@ static void add_entry(struct series_set *set, struct strmap *seen, enum series_a
 	a->patches = xstrdup(patches);
 	a->pub.kind = kind;
 	a->pub.subject = a->subject;
-	a->pub.verb = verb;
+	a->verb = xstrdup(verb);
+	a->pub.verb = a->verb;
 	a->pub.who = a->who;
 	a->pub.where = a->where;
 	a->pub.commit = a->commit;
@@ -2006,9 +2456,8 @@ static enum series_applied_kind entry_kind(enum applied_kind k)
 }
 
 static void add_notice_entries(struct series_set *set, struct strmap *seen, const struct node *n,
-			       const struct node *target)
+			       const struct notice_rec *nr, const struct node *target)
 {
-	const struct notice_rec *nr = node_extra(n)->notice;
 	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
 	enum series_applied_kind kind = entry_kind(nr->kind);
 	struct buf base_copy = BUF_INIT, who_copy = BUF_INIT;
@@ -2043,9 +2492,11 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 		    member != (size_t)-1 ? &s->patches[member] : NULL;
 		struct buf subject = BUF_INIT;
 
-		if (patch)
-			buf_addstr(&subject, cold_field(set, s->members[member], FIELD_SUBJECT));
-		else
+		if (patch) {
+			struct node p = node_get(set, s->members[member]);
+
+			buf_addstr(&subject, cold_field(set, &p, FIELD_SUBJECT));
+		} else
 			make_item_subject(&subject, base, it);
 		if (patch && s && s->pub.total == 0)
 			patch = NULL; /* the single patch: the whole series */
@@ -2057,72 +2508,99 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 	buf_release(&who_copy);
 }
 
-/* The key and sender of `n`, copied for the trailers it gives (kept with
- * the set's results). */
-static void given_block(struct series_set *set, const struct node *n, const char *given[2])
+/*
+ * The key and sender of `n` and the names and addresses of the trailers it
+ * gives (x), copied into one block kept with the set's results: given[0]
+ * and given[1], and out[k] for x->trailers[k], point into it.
+ */
+static void given_block(struct series_set *set, const struct node *n, const struct node_extra *x,
+			const char *given[2], struct trailer_rec *out)
 {
-	static const enum node_field fields[2] = {FIELD_KEY, FIELD_SENDER};
+	size_t at[2 + 2 * TRAILER_MAX], k, count = 2 + 2 * x->ntrailers;
+	struct buf b = BUF_INIT;
+	char *block;
 
+	for (k = 0; k < count; k++) {
+		const char *str = k == 0       ? cold_field(set, n, FIELD_KEY)
+				  : k == 1     ? cold_field(set, n, FIELD_SENDER)
+				  : k % 2 == 0 ? x->trailers[k / 2 - 1].name
+					       : x->trailers[k / 2 - 1].addr;
+
+		at[k] = b.len;
+		buf_add(&b, str, strlen(str) + 1);
+	}
+	block = buf_detach(&b, NULL);
 	grow((void **)&set->given, &set->given_alloc, set->ngiven + 1, sizeof(*set->given));
-	set->given[set->ngiven++] = copy_cold(set, n, fields, 2, given);
+	set->given[set->ngiven++] = block;
+	given[0] = block + at[0];
+	given[1] = block + at[1];
+	for (k = 0; k < x->ntrailers; k++) {
+		out[k].kind = x->trailers[k].kind;
+		out[k].name = block + at[2 + 2 * k];
+		out[k].addr = block + at[3 + 2 * k];
+	}
 }
 
 static void attach_replies(struct series_set *set)
 {
-	struct strmap seen, trailers_seen;
+	struct strmap seen;
+	struct trailer_set trailers_seen = {NULL, 0, 0};
 	const char *given[2];
 	size_t i, k;
 
 	strmap_init(&seen);
-	strmap_init(&trailers_seen);
 	for (i = 0; i < set->nall; i++) {
-		struct node *n = set->all[i];
-		struct node *target;
+		uint32_t no = all_at(set, i), target_no;
+		struct node node = node_get(set, no), target_node;
+		const struct node *n = &node, *target = NULL;
+		struct trailer_rec copied[TRAILER_MAX];
+		struct node_extra x;
 
-		if (n->earlier)
+		if (n->earlier ||
+		    (n->kind != NODE_PATCH && n->kind != NODE_PULL && n->kind != NODE_REPLY))
 			continue;
+		extra_read(set, n, EXTRA_HAS_ANSWERS, &x);
 		if (n->kind == NODE_PATCH) {
 			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
 
-			if (node_extra(n)->ntrailers)
-				given_block(set, n, given);
-			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(&trailers_seen, n->series, &node_extra(n)->trailers[k],
-					    given, patch, true);
-			continue;
-		}
-		if (n->kind == NODE_PULL) {
+			if (x.ntrailers)
+				given_block(set, n, &x, given, copied);
+			for (k = 0; k < x.ntrailers; k++)
+				add_trailer(&trailers_seen, n->series, &copied[k], given, patch,
+					    true);
+		} else if (n->kind == NODE_PULL) {
 			static const enum node_field fields[2] = {FIELD_SUBJECT, FIELD_SENDER};
 			const char *pull[2];
 			char *block = copy_cold(set, n, fields, 2, pull);
 
 			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, pull[0], "", pull[1],
-				  node_extra(n)->pull_source ? node_extra(n)->pull_source : "", "",
-				  "", n, NULL, NULL, NULL);
+				  x.pull_source ? x.pull_source : "", "", "", n, NULL, NULL, NULL);
 			free(block);
-			continue;
-		}
-		if (n->kind != NODE_REPLY)
-			continue;
-		target = resolve_target(set, n, 0);
-		if (target && target->kind == NODE_PATCH) {
-			struct sinfo *s = target->series;
-			const struct series_patch *patch =
-			    is_whole_series(target) ? NULL : target->patch;
+		} else {
+			if ((target_no = resolve_target(set, no, 0)) != NO_NODE) {
+				target_node = node_get(set, target_no);
+				target = &target_node;
+			}
+			if (target && target->kind == NODE_PATCH) {
+				struct sinfo *s = target->series;
+				const struct series_patch *patch =
+				    is_whole_series(target) ? NULL : target->patch;
 
-			s->pub.replies++;
-			target->patch->replies++;
-			if (node_extra(n)->ntrailers)
-				given_block(set, n, given);
-			for (k = 0; k < node_extra(n)->ntrailers; k++)
-				add_trailer(&trailers_seen, s, &node_extra(n)->trailers[k], given,
-					    patch, false);
+				s->pub.replies++;
+				target->patch->replies++;
+				if (x.ntrailers)
+					given_block(set, n, &x, given, copied);
+				for (k = 0; k < x.ntrailers; k++)
+					add_trailer(&trailers_seen, s, &copied[k], given, patch,
+						    false);
+			}
+			if (x.notice)
+				add_notice_entries(set, &seen, n, x.notice, target);
 		}
-		if (node_extra(n)->notice)
-			add_notice_entries(set, &seen, n, target);
+		extra_release(&x);
 	}
 	strmap_release(&seen, NULL);
-	strmap_release(&trailers_seen, NULL);
+	free(trailers_seen.slots);
 
 	/* the notices of each series (the entries no longer move) */
 	for (i = 0; i < set->napplied; i++) {
@@ -2153,14 +2631,16 @@ static void find_unknown(struct series_set *set)
 
 	strmap_init(&seen);
 	for (i = 0; i < set->nall; i++) {
-		const struct node *n = set->all[i];
+		const struct node node = node_get(set, all_at(set, i)), *n = &node;
 		const char *ids[2 + MSGID_MAX_LINKS];
+		struct node_extra x;
 		size_t k, nids = 0;
 
 		if (n->earlier)
 			continue;
 		if (n->nrefs) {
-			const char *ref = node_field(n, FIELD_REFS);
+			const char *ref =
+			    text_field(n, node_text(set, n, &set->scratch->p), FIELD_REFS);
 
 			ids[nids++] = ref;
 			for (k = 1; k < n->nrefs; k++)
@@ -2168,10 +2648,13 @@ static void find_unknown(struct series_set *set)
 			ids[nids++] = ref;
 		}
 		/* a lead's links to earlier postings: an earlier version */
-		for (k = 0; k < node_extra(n)->nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
-			ids[nids++] = node_extra(n)->links[k].id;
+		extra_read(set, n, EXTRA_HAS_LINKS, &x);
+		for (k = 0; k < x.nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
+			ids[nids++] = x.links[k].id;
 		for (k = 0; k < nids; k++) {
-			if (node_of_id(set, ids[k]))
+			struct node held;
+
+			if (node_of_id(set, ids[k], &held) != NO_NODE)
 				continue;
 			strmap_put(&seen, ids[k], &inserted);
 			if (!inserted)
@@ -2180,6 +2663,7 @@ static void find_unknown(struct series_set *set)
 			     sizeof(*set->unknown));
 			set->unknown[set->nunknown++] = xstrdup(ids[k]);
 		}
+		extra_release(&x);
 	}
 	strmap_release(&seen, NULL);
 }
@@ -2196,25 +2680,32 @@ static int compare_listed(const void *a, const void *b)
 void series_set_finish(struct series_set *set)
 {
 	size_t i, n = 0;
+	bool in_order = true;
 
 	clear_results(set);
-	set->all = xmalloc((set->nnodes ? set->nnodes : 1) * sizeof(*set->all));
+	set->all_in_order = false; /* while set->all is made */
 	for (int pass = 0; pass < 2; pass++)
 		for (i = 0; i < set->nnodes; i++) {
-			struct node *node = set->nodes[i];
+			struct node node = node_get(set, (uint32_t)i);
 
-			if (node->dead || node->earlier != (pass == 0))
+			if (node.dead || node.earlier != (pass == 0))
 				continue;
-			node->order = node->uf = n;
-			node->grouped = false;
-			node->virtual_root = false;
-			node->series = NULL;
-			node->patch = NULL;
-			node->resolve_state = 0;
-			node->target = NULL;
-			set->all[n++] = node;
+			node.order = (uint32_t)n;
+			node.grouped = false;
+			node.virtual_root = false;
+			node.series = NULL;
+			node.patch = NULL;
+			node.resolve_state = 0;
+			node.target = 0;
+			node_put(set, (uint32_t)i, &node);
+			u32_put(set->all, n, (uint32_t)i);
+			u32_put(set->uf, n, (uint32_t)n);
+			in_order = in_order && n == i;
+			n++;
 		}
 	set->nall = n;
+	set->all_in_order = in_order; /* then every pass over set->all takes the
+					 nodes by number */
 
 	group_by_references(set);
 	group_by_time(set);
@@ -2273,12 +2764,16 @@ const struct series_info *series_set_get(const struct series_set *set, size_t i)
 
 const struct series_info *series_set_find_key(const struct series_set *set, const char *key)
 {
-	const struct node *n = node_index_get(set, &set->keys, key);
+	uint32_t no = node_index_get(set, &set->keys, key);
+	struct node n;
 
 	/* the index holds the window's copy of a message, never a dead one */
-	if (!n || n->kind != NODE_PATCH || !n->series || !n->series->pub.in_window)
+	if (no == NO_NODE)
 		return NULL;
-	return &n->series->pub;
+	n = node_get(set, no);
+	if (n.kind != NODE_PATCH || !n.series || !n.series->pub.in_window)
+		return NULL;
+	return &n.series->pub;
 }
 
 size_t series_set_applied_count(const struct series_set *set)

@@ -35,13 +35,17 @@
  * series_set_load()).
  *
  * Memory.  The set keeps every message added until it is freed (the
- * decisions need them all): in the heap, a fixed part of 88 bytes and the
- * strings every decision reads (Message-ID, sender address, References),
- * found through tables of (hash, number) pairs; the rest of its strings
- * (key, subject, title, sender, author) and the leads' shown bodies are in
- * a spool (util/spool.h), outside the heap, read back for the messages
- * that need them (leads, cover letters, notices, trailers).  What it holds
- * in the heap still grows with the window: about 150 bytes a message.
+ * decisions need them all), outside the heap: a record of fixed size and
+ * the strings every decision reads (Message-ID, sender address,
+ * References) in temporary files read through caches of bounded size
+ * (util/pagefile.h), the rest of its strings (key, subject, title, sender,
+ * author) and the leads' shown bodies in a spool (util/spool.h), read back
+ * for the messages that need them (leads, cover letters, notices,
+ * trailers), with what only some messages have (a lead's change-id and
+ * links, trailers, notices); the indexes of the nodes (tables of (hash,
+ * number) pairs) are in temporary files too.  What still grows with the
+ * window in the heap: the results (a series_info and its patches for
+ * every series, the trailers, the notices).
  */
 
 #include <stdbool.h>
@@ -91,11 +95,12 @@ struct series_set *series_set_new(void);
 void series_set_free(struct series_set *set);
 
 /*
- * The patches' own strings (series_patch key, subject, title, author) are
- * kept outside the heap and read back by series_set_finish() for every
- * patch.  After this call they are read back only by series_set_load():
- * until then those five are NULL.  For a caller that may print no more
- * than the series' names, notices and trailers (the text digest).
+ * The patches' own strings (series_patch key, subject, title, author,
+ * Message-ID) are kept outside the heap and read back by
+ * series_set_finish() for every patch.  After this call they are read back
+ * only by series_set_load(): until then those six are NULL (but for the
+ * lead's Message-ID).  For a caller that may print no more than the
+ * series' names, notices and trailers (the text digest).
  */
 void series_set_defer_patches(struct series_set *set);
 /* Reads back the patches' strings that series_set_defer_patches() left. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/buf.h"
+#include "util/pagefile.h"
 #include "util/spool.h"
 #include "util/strmap.h"
 
@@ -13,9 +14,9 @@
  * identity -> key of the first message it was seen in, for every patch of
  * the window: the pairs ("identity\0key\0") go to a spool, outside the
  * heap; the table keeps a 32-bit hash of each identity and where its pair
- * is (16 bytes a slot).  A hash found is checked against the identity read
- * back, so a collision changes nothing; only a patch seen again (or a
- * collision) reads the spool.
+ * is (16 bytes a slot), in a pagefile: outside the heap too.  A hash found
+ * is checked against the identity read back, so a collision changes
+ * nothing; only a patch seen again (or a collision) reads the spool.
  */
 struct identity_slot {
 	uint64_t off; /* the pair in the spool */
@@ -23,29 +24,49 @@ struct identity_slot {
 	uint32_t hash;
 };
 
+/* The table's cache: read at random, so small pages (util/pagefile.h). */
+#define SLOTS_PAGE  (4 * 1024)
+#define SLOTS_PAGES 512 /* 2 MiB */
+
 struct memstate {
 	struct store store;
 	struct spool *pairs;
-	struct identity_slot *slots;
-	size_t nslots, size; /* nslots: a power of two */
-	struct buf pair;     /* one pair read back */
+	struct pagefile *slots; /* nslots struct identity_slot */
+	size_t nslots, size;	/* nslots: a power of two */
+	struct buf pair;	/* one pair read back */
 };
 
+static struct identity_slot slot_get(struct pagefile *slots, size_t i)
+{
+	struct identity_slot slot;
+
+	pagefile_read(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
+	return slot;
+}
+
+static void slot_put(struct pagefile *slots, size_t i, const struct identity_slot *slot)
+{
+	pagefile_write(slots, (uint64_t)i * sizeof(*slot), slot, sizeof(*slot));
+}
+
+/* Twice the slots: a new table, the old one's slots put in it in order. */
 static void grow_slots(struct memstate *m)
 {
 	size_t i, nslots = m->nslots ? m->nslots * 2 : 1024;
-	struct identity_slot *slots = xcalloc(nslots, sizeof(*slots));
+	struct pagefile *slots = pagefile_new(SLOTS_PAGE, SLOTS_PAGES);
 
 	for (i = 0; i < m->nslots; i++) {
+		struct identity_slot slot = slot_get(m->slots, i);
 		size_t j;
 
-		if (!m->slots[i].len)
+		if (!slot.len)
 			continue;
-		for (j = m->slots[i].hash & (nslots - 1); slots[j].len; j = (j + 1) & (nslots - 1))
+		for (j = slot.hash & (nslots - 1); slot_get(slots, j).len;
+		     j = (j + 1) & (nslots - 1))
 			;
-		slots[j] = m->slots[i];
+		slot_put(slots, j, &slot);
 	}
-	free(m->slots);
+	pagefile_free(m->slots);
 	m->slots = slots;
 	m->nslots = nslots;
 }
@@ -60,11 +81,12 @@ static const char *read_pair(struct memstate *m, const struct identity_slot *slo
 	return m->pair.data;
 }
 
-/* Adds the pair (identity, key) at the empty slot `slot`. */
-static void add_pair(struct memstate *m, struct identity_slot *slot, uint32_t hash,
-		     const char *identity, const char *key)
+/* Adds the pair (identity, key) at the empty slot number `at`. */
+static void add_pair(struct memstate *m, size_t at, uint32_t hash, const char *identity,
+		     const char *key)
 {
 	size_t ilen = strlen(identity), klen = strlen(key);
+	struct identity_slot slot;
 	struct spool_text t;
 
 	buf_reset(&m->pair);
@@ -75,9 +97,10 @@ static void add_pair(struct memstate *m, struct identity_slot *slot, uint32_t ha
 		fprintf(stderr, "mldigest: patch identity too long (%zu bytes)\n", t.len);
 		abort();
 	}
-	slot->hash = hash;
-	slot->off = t.off;
-	slot->len = (uint32_t)t.len;
+	slot.hash = hash;
+	slot.off = t.off;
+	slot.len = (uint32_t)t.len;
+	slot_put(m->slots, at, &slot);
 	m->size++;
 }
 
@@ -90,18 +113,21 @@ static int memstate_record_patch(struct store *s, const char *identity,
 
 	if ((m->size + 1) * 4 > m->nslots * 3)
 		grow_slots(m);
-	for (i = hash & (m->nslots - 1); m->slots[i].len; i = (i + 1) & (m->nslots - 1)) {
+	for (i = hash & (m->nslots - 1);; i = (i + 1) & (m->nslots - 1)) {
+		struct identity_slot slot = slot_get(m->slots, i);
 		const char *pair;
 
-		if (m->slots[i].hash != hash)
+		if (!slot.len)
+			break;
+		if (slot.hash != hash)
 			continue;
-		pair = read_pair(m, &m->slots[i]);
+		pair = read_pair(m, &slot);
 		if (strcmp(pair, identity))
 			continue; /* a collision */
 		*first_elsewhere = strcmp(pair + strlen(pair) + 1, msg->key) != 0;
 		return 0;
 	}
-	add_pair(m, &m->slots[i], hash, identity, msg->key);
+	add_pair(m, i, hash, identity, msg->key);
 	*first_elsewhere = false;
 	return 0;
 }
@@ -111,7 +137,7 @@ static void memstate_free(struct store *s)
 	struct memstate *m = (struct memstate *)s;
 
 	spool_free(m->pairs);
-	free(m->slots);
+	pagefile_free(m->slots);
 	buf_release(&m->pair);
 	free(m);
 }

@@ -2,12 +2,13 @@
 #include "util/spool.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util/tempfile.h"
 
 /* The tail is written to the file when it reaches this many bytes. */
 #define SPOOL_FLUSH (64 * 1024)
@@ -25,29 +26,11 @@ struct spool {
 	struct buf tail;
 };
 
-static int open_temporary(void)
-{
-	const char *dir = getenv("TMPDIR");
-	struct buf path = BUF_INIT;
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	buf_addf(&path, "%s/mldigest-spool-XXXXXX", dir);
-	fd = mkstemp(path.data);
-	if (fd >= 0) {
-		unlink(path.data); /* gone with the process, whatever happens */
-		fcntl(fd, F_SETFD, FD_CLOEXEC);
-	}
-	buf_release(&path);
-	return fd;
-}
-
 struct spool *spool_new(void)
 {
 	struct spool *s = xcalloc(1, sizeof(*s));
 
-	s->fd = open_temporary();
+	s->fd = tempfile_open("mldigest-spool");
 	buf_init(&s->tail);
 	return s;
 }

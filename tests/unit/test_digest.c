@@ -57,13 +57,25 @@ static void add(struct fixture *f, struct digest_message m)
 	assert_int_equal(digest_add_message(&f->d, f->store, &m), 0);
 }
 
+/* Entry i, read back from where the digest keeps it. */
+static struct digest_entry entry(const struct fixture *f, size_t i)
+{
+	struct digest_entry e;
+
+	digest_entry_get(&f->d, i, &e);
+	return e;
+}
+
 /* Field `field` of entry i's strings, read back from where the digest keeps them. */
 #define assert_entry(f, i, field, want)                                                            \
 	do {                                                                                       \
 		struct buf scratch_ = BUF_INIT;                                                    \
 		struct digest_entry_text t_;                                                       \
                                                                                                    \
-		digest_entry_read(&(f)->d, &(f)->d.entries[i], &scratch_, &t_);                    \
+		struct digest_entry e_;                                                            \
+                                                                                                   \
+		digest_entry_get(&(f)->d, i, &e_);                                                 \
+		digest_entry_read(&(f)->d, &e_, &scratch_, &t_);                                   \
 		assert_string_equal(t_.field, want);                                               \
 		buf_release(&scratch_);                                                            \
 	} while (0)
@@ -104,20 +116,22 @@ static void test_duplicates(void **state)
 	add(f, mail("c4", "[PATCH v5 1/7] Make it optional", "O", "o@r.com", "b\n"));
 	add(f, mail("c5", "[PATCH RESEND v5 1/6] Make it optional", "O", "o@r.com", "b\n"));
 	assert_int_equal(f->d.nentries, 5);
-	assert_int_equal(f->d.entries[0].kind, DIGEST_NEW);
-	assert_int_equal(f->d.entries[1].kind, DIGEST_DUPLICATE);
-	assert_int_equal(f->d.entries[1].body.len, 0); /* a duplicate keeps no body */
-	assert_int_equal(f->d.entries[2].kind, DIGEST_NEW);
-	assert_int_equal(f->d.entries[3].kind, DIGEST_NEW);
-	assert_int_equal(f->d.entries[4].kind, DIGEST_DUPLICATE); /* RESEND: same identity */
+	assert_int_equal(entry(f, 0).kind, DIGEST_NEW);
+	assert_int_equal(entry(f, 1).kind, DIGEST_DUPLICATE);
+	assert_int_equal(entry(f, 1).body.len, 0); /* a duplicate keeps no body */
+	assert_int_equal(entry(f, 2).kind, DIGEST_NEW);
+	assert_int_equal(entry(f, 3).kind, DIGEST_NEW);
+	assert_int_equal(entry(f, 4).kind, DIGEST_DUPLICATE); /* RESEND: same identity */
+	assert_entry(f, 4, key, "c5"); /* the key is kept with the strings */
 }
 
 /* The shown body of entry i, read back from where the digest keeps it. */
 static void assert_body(const struct fixture *f, size_t i, const char *want)
 {
 	struct buf b = BUF_INIT;
+	struct digest_entry e = entry(f, i);
 
-	digest_append_body(&b, &f->d, &f->d.entries[i]);
+	digest_append_body(&b, &f->d, &e);
 	assert_string_equal(b.data, want);
 	buf_release(&b);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "unit.h"
 
+#include <stdio.h>
+
 #include "state/store.h"
 
 static struct store_message msg(const char *key)
@@ -31,10 +33,47 @@ static void test_first_elsewhere(void **state)
 	store_free(s);
 }
 
+/* Many identities: the table grows (from 1024 slots) and its slots leave
+ * memory (a pagefile); each is still found, with the key it was first
+ * seen in. */
+static void test_many(void **state)
+{
+	struct store *s = memstate_new();
+	char id[32], key[32], other[32];
+	bool dup;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 20000; i++) {
+		struct store_message m;
+
+		snprintf(id, sizeof(id), "id-%d", i);
+		snprintf(key, sizeof(key), "k%d", i);
+		m = msg(key);
+		assert_int_equal(store_record_patch(s, id, &m, &dup), 0);
+		assert_false(dup);
+	}
+	for (i = 20000; i-- > 0;) {
+		struct store_message m;
+
+		snprintf(id, sizeof(id), "id-%d", i);
+		snprintf(key, sizeof(key), "k%d", i);
+		snprintf(other, sizeof(other), "k%d", i + 1);
+		m = msg(key);
+		assert_int_equal(store_record_patch(s, id, &m, &dup), 0);
+		assert_false(dup); /* the same message again */
+		m = msg(other);
+		assert_int_equal(store_record_patch(s, id, &m, &dup), 0);
+		assert_true(dup);
+	}
+	store_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_first_elsewhere),
+	    cmocka_unit_test(test_first_elsewhere),
+	    cmocka_unit_test(test_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -295,6 +295,48 @@ static void test_review_on_cover(void **state)
 	series_set_free(set);
 }
 
+/*
+ * A trailer given again is kept once: the same kind, person (the address,
+ * ASCII case aside), patch and source; another kind, or the same one for
+ * another patch, is another trailer.
+ */
+static void test_trailer_once(void **state)
+{
+	/* clang-format off */
+	static const struct msg more[] = {
+		{"again1", "again1@kaod.org", "20190617071619.19360-1-sjitindarsingh@gmail.com",
+		 "<20190617071619.19360-1-sjitindarsingh@gmail.com>", 1560762400,
+		 "Re: [PATCH 0/2] Fix handling of h_set_dawr", "C Le Goater", "clg@kaod.org",
+		 "Reviewed-by: CLG <CLG@KAOD.org>\n" /* the same, in other case: dropped */
+		 "Acked-by: CLG <clg@kaod.org>\n", NULL, NULL},
+		{"again2", "again2@kaod.org", "20190617071619.19360-2-sjitindarsingh@gmail.com",
+		 "<20190617071619.19360-1-sjitindarsingh@gmail.com> "
+		 "<20190617071619.19360-2-sjitindarsingh@gmail.com>", 1560762401,
+		 "Re: [PATCH 1/2] KVM: PPC: Book3S HV: Fix r3 corruption in h_set_dabr()",
+		 "C Le Goater", "clg@kaod.org",
+		 "Reviewed-by: CLG <clg@kaod.org>\n", NULL, NULL}, /* patch 1/2's own */
+	};
+	/* clang-format on */
+	struct series_set *set = series_set_new();
+	const struct series_info *s;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(dawr); i++)
+		add_msg(set, &dawr[i], false);
+	for (i = 0; i < ARRAY_SIZE(more); i++)
+		add_msg(set, &more[i], false);
+	series_set_finish(set);
+	s = series_set_get(set, 0);
+	assert_int_equal(s->ntrailers, 5);
+	assert_int_equal(s->trailers[3].kind, SERIES_ACKED_BY);
+	assert_string_equal(s->trailers[3].given_in, "again1");
+	assert_int_equal(s->trailers[4].kind, SERIES_REVIEWED_BY);
+	assert_non_null(s->trailers[4].patch);
+	assert_int_equal(s->trailers[4].patch->index, 1);
+	series_set_free(set);
+}
+
 /* ------------------------------------------------------------------ */
 /* Versions. */
 
@@ -1414,6 +1456,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_out_of_order),
 	    cmocka_unit_test(test_review_on_cover),
+	    cmocka_unit_test(test_trailer_once),
 	    cmocka_unit_test(test_version_reply),
 	    cmocka_unit_test(test_version_link),
 	    cmocka_unit_test(test_version_resend),

@@ -76,6 +76,7 @@
  */
 #include "series/series.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1040,20 +1041,12 @@ static uint32_t node_index_get(const struct series_set *set, const struct node_i
 /* Twice the slots: a new table, the old one's slots put in it in order. */
 static void node_index_grow(struct node_index *ix)
 {
-	size_t i, nslots = ix->nslots ? ix->nslots * 2 : 1024;
+	size_t nslots = ix->nslots ? ix->nslots * 2 : 1024;
 	struct pagefile *slots = pagefile_new(INDEX_PAGE, INDEX_PAGES);
 
-	for (i = 0; i < ix->nslots; i++) {
-		struct node_slot slot = slot_get(ix->slots, i);
-		size_t j;
-
-		if (!slot.node)
-			continue;
-		for (j = slot.hash & (nslots - 1); slot_get(slots, j).node;
-		     j = (j + 1) & (nslots - 1))
-			;
-		slot_put(slots, j, slot);
-	}
+	if (ix->slots)
+		pagefile_rehash(slots, nslots, ix->slots, ix->nslots, sizeof(struct node_slot),
+				offsetof(struct node_slot, hash));
 	pagefile_free(ix->slots);
 	ix->slots = slots;
 	ix->nslots = nslots;

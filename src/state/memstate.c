@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "state/store.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,20 +53,12 @@ static void slot_put(struct pagefile *slots, size_t i, const struct identity_slo
 /* Twice the slots: a new table, the old one's slots put in it in order. */
 static void grow_slots(struct memstate *m)
 {
-	size_t i, nslots = m->nslots ? m->nslots * 2 : 1024;
+	size_t nslots = m->nslots ? m->nslots * 2 : 1024;
 	struct pagefile *slots = pagefile_new(SLOTS_PAGE, SLOTS_PAGES);
 
-	for (i = 0; i < m->nslots; i++) {
-		struct identity_slot slot = slot_get(m->slots, i);
-		size_t j;
-
-		if (!slot.len)
-			continue;
-		for (j = slot.hash & (nslots - 1); slot_get(slots, j).len;
-		     j = (j + 1) & (nslots - 1))
-			;
-		slot_put(slots, j, &slot);
-	}
+	if (m->slots)
+		pagefile_rehash(slots, nslots, m->slots, m->nslots, sizeof(struct identity_slot),
+				offsetof(struct identity_slot, hash));
 	pagefile_free(m->slots);
 	m->slots = slots;
 	m->nslots = nslots;

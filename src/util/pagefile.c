@@ -324,3 +324,29 @@ void pagefile_write(struct pagefile *pf, uint64_t off, const void *data, size_t 
 		len -= n;
 	}
 }
+
+void pagefile_rehash(struct pagefile *to, size_t to_slots, struct pagefile *from, size_t from_slots,
+		     size_t slot_size, size_t hash_at)
+{
+	static const unsigned char empty[PAGEFILE_SLOT_MAX];
+	unsigned char slot[PAGEFILE_SLOT_MAX], there[PAGEFILE_SLOT_MAX];
+	size_t i, j;
+	uint32_t hash;
+
+	if (slot_size > PAGEFILE_SLOT_MAX || hash_at + sizeof(hash) > slot_size) {
+		fprintf(stderr, "mldigest: pagefile_rehash: bad slot size %zu\n", slot_size);
+		abort(); /* a programmer's error */
+	}
+	for (i = 0; i < from_slots; i++) {
+		pagefile_read(from, (uint64_t)i * slot_size, slot, slot_size);
+		if (!memcmp(slot, empty, slot_size))
+			continue;
+		memcpy(&hash, slot + hash_at, sizeof(hash));
+		for (j = hash & (to_slots - 1);; j = (j + 1) & (to_slots - 1)) {
+			pagefile_read(to, (uint64_t)j * slot_size, there, slot_size);
+			if (!memcmp(there, empty, slot_size))
+				break;
+		}
+		pagefile_write(to, (uint64_t)j * slot_size, slot, slot_size);
+	}
+}

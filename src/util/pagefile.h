@@ -44,4 +44,16 @@ uint64_t pagefile_size(const struct pagefile *pf);
 /* Bytes of pages held in memory: what the pagefile costs the heap. */
 size_t pagefile_memory(const struct pagefile *pf);
 
+/*
+ * For open-addressing tables kept in pagefiles (slot i at i * slot_size;
+ * an empty slot is all zeros, as bytes never written read; a slot's hash
+ * is the uint32_t at hash_at): puts every slot of the table `from`, of
+ * from_slots slots, into the empty table `to`, of to_slots (a power of
+ * two, more than the slots in use), each at its hash's place or the first
+ * empty one after it.  slot_size is at most PAGEFILE_SLOT_MAX.
+ */
+#define PAGEFILE_SLOT_MAX 64
+void pagefile_rehash(struct pagefile *to, size_t to_slots, struct pagefile *from, size_t from_slots,
+		     size_t slot_size, size_t hash_at);
+
 #endif

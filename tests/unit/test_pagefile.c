@@ -2,6 +2,7 @@
 #include "unit.h"
 
 #include <signal.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,71 @@ static void test_disk_full(void **state)
 	signal(SIGXFSZ, SIG_DFL);
 }
 
+/* A slot of the tables pagefile_rehash() moves: a key, and its hash. */
+struct test_slot {
+	uint64_t key; /* 0: empty */
+	uint32_t hash;
+	uint32_t pad;
+};
+
+/* The place of `key` in a table of n slots, or n when it is not there. */
+static size_t find_slot(struct pagefile *pf, size_t n, uint64_t key, uint32_t hash)
+{
+	struct test_slot slot;
+	size_t i;
+
+	for (i = hash & (n - 1);; i = (i + 1) & (n - 1)) {
+		pagefile_read(pf, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
+		if (!slot.key)
+			return n;
+		if (slot.key == key)
+			return i;
+	}
+}
+
+/* Every slot of a table is found by probing in one twice its size, and
+ * only those: hashes that collide and probes that wrap around the end. */
+static void test_rehash(void **state)
+{
+	struct pagefile *from = pagefile_new(512, 2), *to = pagefile_new(512, 2);
+	size_t n = 256, i;
+	uint64_t key;
+
+	(void)state;
+	for (key = 1; key <= 150; key++) {
+		/* few distinct hashes, some at the table's end */
+		struct test_slot slot = {key, (uint32_t)(key % 7 == 0 ? n - 1 : key % 40), 0};
+
+		i = find_slot(from, n, key, slot.hash);
+		assert_int_equal(i, n);
+		for (i = slot.hash & (n - 1);; i = (i + 1) & (n - 1)) {
+			struct test_slot there;
+
+			pagefile_read(from, (uint64_t)i * sizeof(there), &there, sizeof(there));
+			if (!there.key)
+				break;
+		}
+		pagefile_write(from, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
+	}
+	pagefile_rehash(to, 2 * n, from, n, sizeof(struct test_slot),
+			offsetof(struct test_slot, hash));
+	for (key = 1; key <= 150; key++) {
+		uint32_t hash = (uint32_t)(key % 7 == 0 ? n - 1 : key % 40);
+
+		assert_true(find_slot(to, 2 * n, key, hash) < 2 * n);
+	}
+	assert_int_equal(find_slot(to, 2 * n, 151, 3), 2 * n);
+	for (i = n; i < 2 * n; i++) { /* what wrapped in the old table is past n now */
+		struct test_slot there;
+
+		pagefile_read(to, (uint64_t)i * sizeof(there), &there, sizeof(there));
+		if (there.key)
+			assert_true(there.hash >= 40 || there.hash == n - 1);
+	}
+	pagefile_free(from);
+	pagefile_free(to);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +214,7 @@ int main(void)
 	    cmocka_unit_test(test_records),
 	    cmocka_unit_test(test_no_file),
 	    cmocka_unit_test(test_disk_full),
+	    cmocka_unit_test(test_rehash),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

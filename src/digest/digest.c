@@ -39,7 +39,6 @@ void digest_init(struct digest *d)
 void digest_entry_get(const struct digest *d, size_t i, struct digest_entry *out)
 {
 	pagefile_read(d->entries, (uint64_t)i * sizeof(*out), out, sizeof(*out));
-	out->key = NULL;
 }
 
 static void entry_put(struct digest *d, size_t i, const struct digest_entry *e)

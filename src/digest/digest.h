@@ -69,8 +69,6 @@ struct digest_entry {
 	struct spool_text text; /* its strings (struct digest_entry_text) */
 	struct spool_text body; /* the shown body (digest_append_body); empty for
 				   a duplicate */
-	const char *key;  /* NULL from digest_entry_get() (the key is among its
-			     strings): for a reader that keeps entries to fill */
 	const struct series_info *series; /* its series (digest_finish); NULL
 					     when it was not grouped */
 };

@@ -97,7 +97,7 @@ struct model {
 	const struct render_options *o;
 	struct buf scratch;
 	struct buf entry_text;	      /* one entry's strings (digest_entry_read) */
-	struct digest_entry *entries; /* the digest's, read back, each with its key */
+	struct digest_entry *entries; /* the digest's, read back */
 	char *keys;		      /* their keys, one after the other */
 	struct strmap by_key;	      /* entry key -> its digest_entry */
 	struct strmap by_series;      /* "%p" of a series_info -> struct model_group */
@@ -129,9 +129,6 @@ static void model_index(struct model *m)
 		buf_add(&keys, t.key, strlen(t.key) + 1);
 	}
 	m->keys = buf_detach(&keys, NULL);
-	for (i = 0; i < m->d->nentries; i++)
-		m->entries[i].key = m->keys + at[i];
-	free(at);
 	strmap_init_borrowed(&m->by_key); /* the keys: m->keys holds them */
 	strmap_init(&m->by_series);
 	for (i = 0; i < m->d->nentries; i++) {
@@ -141,7 +138,7 @@ static void model_index(struct model *m)
 		char key[32];
 		int inserted;
 
-		slot = strmap_put(&m->by_key, e->key, &inserted);
+		slot = strmap_put(&m->by_key, m->keys + at[i], &inserted);
 		if (inserted)
 			slot->value = (void *)e;
 		if (!e->series)
@@ -154,6 +151,7 @@ static void model_index(struct model *m)
 		g->entries = xrealloc(g->entries, (g->n + 1) * sizeof(*g->entries));
 		g->entries[g->n++] = e;
 	}
+	free(at);
 }
 
 static void group_free(void *p)
@@ -620,7 +618,7 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 		key_string(m, "sender", t.sender);
 		key_string_or_null(m, "message_id", t.message_id);
 		key_url(m, t.message_id);
-		key_string(m, "key", e->key);
+		key_string(m, "key", t.key);
 		m->p->end(m->p);
 	}
 	m->p->end(m->p);
@@ -645,12 +643,13 @@ static void model_series(struct model *m)
 	m->p->end(m->p);
 }
 
-/* Whether the series of `e` carries its body (lead_body or first_patch_body). */
-static bool body_in_series(const struct model *m, const struct digest_entry *e)
+/* Whether the series of `e`, of key `key`, carries its body (lead_body or
+ * first_patch_body). */
+static bool body_in_series(const struct model *m, const struct digest_entry *e, const char *key)
 {
 	if (!e->series)
 		return false;
-	if (e->series->lead && !strcmp(e->series->lead->key, e->key))
+	if (e->series->lead && !strcmp(e->series->lead->key, key))
 		return true;
 	return first_patch_entry(m, e->series) == e;
 }
@@ -677,10 +676,10 @@ static void model_entries(struct model *m)
 		key_string_or_null(m, "message_id", t.message_id);
 		key_url(m, t.message_id);
 		key_string_or_null(m, "commit", t.commit);
-		key_string(m, "key", e->key);
+		key_string(m, "key", t.key);
 		key_string_or_null(m, "series", e->series ? e->series->root_id : NULL);
 		/* the body once: in its series when the series shows it */
-		shown = e->kind == DIGEST_NEW && !body_in_series(m, e);
+		shown = e->kind == DIGEST_NEW && !body_in_series(m, e, t.key);
 		buf_reset(&body);
 		if (shown)
 			digest_append_body(&body, m->d, e);

@@ -1044,9 +1044,8 @@ static void node_index_grow(struct node_index *ix)
 	size_t nslots = ix->nslots ? ix->nslots * 2 : 1024;
 	struct pagefile *slots = pagefile_new(INDEX_PAGE, INDEX_PAGES);
 
-	if (ix->slots)
-		pagefile_rehash(slots, nslots, ix->slots, ix->nslots, sizeof(struct node_slot),
-				offsetof(struct node_slot, hash));
+	pagefile_rehash(slots, nslots, ix->slots, ix->nslots, sizeof(struct node_slot),
+			offsetof(struct node_slot, hash));
 	pagefile_free(ix->slots);
 	ix->slots = slots;
 	ix->nslots = nslots;

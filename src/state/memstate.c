@@ -56,9 +56,8 @@ static void grow_slots(struct memstate *m)
 	size_t nslots = m->nslots ? m->nslots * 2 : 1024;
 	struct pagefile *slots = pagefile_new(SLOTS_PAGE, SLOTS_PAGES);
 
-	if (m->slots)
-		pagefile_rehash(slots, nslots, m->slots, m->nslots, sizeof(struct identity_slot),
-				offsetof(struct identity_slot, hash));
+	pagefile_rehash(slots, nslots, m->slots, m->nslots, sizeof(struct identity_slot),
+			offsetof(struct identity_slot, hash));
 	pagefile_free(m->slots);
 	m->slots = slots;
 	m->nslots = nslots;

@@ -48,7 +48,7 @@ size_t pagefile_memory(const struct pagefile *pf);
  * For open-addressing tables kept in pagefiles (slot i at i * slot_size;
  * an empty slot is all zeros, as bytes never written read; a slot's hash
  * is the uint32_t at hash_at): puts every slot of the table `from`, of
- * from_slots slots, into the empty table `to`, of to_slots (a power of
+ * from_slots slots (NULL when 0), into the empty table `to`, of to_slots (a power of
  * two, more than the slots in use), each at its hash's place or the first
  * empty one after it.  slot_size is at most PAGEFILE_SLOT_MAX.
  */

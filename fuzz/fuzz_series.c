@@ -306,6 +306,19 @@ static bool series_holds(const struct series_info *s, const struct series_patch 
 	return p >= s->patches && p < s->patches + s->npatches;
 }
 
+/* Whether the message of `key` is one of s->patches. */
+static bool series_holds_key(const struct series_info *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->npatches; i++)
+		if (!strcmp(s->patches[i].key, key))
+			return true;
+	return false;
+}
+
+static void check_applied(const struct series_applied *a);
+
 static void check_series(const struct series_info *s)
 {
 	const struct series_info *chain[SERIES_MAX_CHAIN + 1];
@@ -359,9 +372,15 @@ static void check_series(const struct series_info *s)
 			   "a trailer for a patch of another series", NULL, 0, 0);
 		check_printable("trailer kind", series_trailer_name(t->kind));
 	}
-	for (i = 0; i < s->napplied; i++)
-		FUZZ_CHECK(s->applied[i] && s->applied[i]->series == s,
+	for (i = 0; i < s->napplied; i++) {
+		const struct series_applied *a = &s->applied[i];
+
+		check_applied(a);
+		FUZZ_CHECK(!strcmp(a->series_root, s->root_id),
 			   "an applied notice of another series", NULL, 0, 0);
+		FUZZ_CHECK(!*a->patch_key || series_holds_key(s, a->patch_key),
+			   "an applied patch outside its series", NULL, 0, 0);
+	}
 
 	buf_reset(&out);
 	series_append_completeness(&out, s);
@@ -391,8 +410,10 @@ static void check_applied(const struct series_applied *a)
 	check_printable("applied patches", a->patches);
 	check_printable("applied notice_key", a->notice_key);
 	check_printable("applied target_key", a->target_key);
-	FUZZ_CHECK(!a->patch || (a->series && series_holds(a->series, a->patch)),
-		   "an applied patch outside its series", NULL, 0, 0);
+	check_printable("applied series_root", a->series_root);
+	check_printable("applied patch_key", a->patch_key);
+	FUZZ_CHECK(!*a->patch_key || *a->series_root, "an applied patch without its series", NULL,
+		   0, 0);
 	series_append_applied(&out, a);
 	check_buf("series_append_applied", &out);
 	buf_release(&out);

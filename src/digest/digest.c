@@ -191,6 +191,7 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	struct buf b = BUF_INIT, pool = BUF_INIT;
 
 	memset(e, 0, sizeof(*e));
+	e->series = SERIES_NONE; /* until digest_finish() */
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
 	/* a digest keeps every lead: its strings go to the spool, in the order
 	 * of struct digest_entry_text, until they are printed */
@@ -393,11 +394,12 @@ static int add_from_store(struct earlier *e, struct store *store)
 	}
 	n = series_set_count(set);
 	for (i = 0; i < n && !error; i++) {
-		const struct series_info *s = series_set_get(set, i);
+		struct series_names s;
 
-		error = store_find_thread(store, STORE_BY_TITLE_KEY, s->title_key, add_earlier, e);
-		if (!error && *s->change_id)
-			error = store_find_thread(store, STORE_BY_CHANGE_ID, s->change_id,
+		series_set_names(set, i, &s);
+		error = store_find_thread(store, STORE_BY_TITLE_KEY, s.title_key, add_earlier, e);
+		if (!error && *s.change_id)
+			error = store_find_thread(store, STORE_BY_CHANGE_ID, s.change_id,
 						  add_earlier, e);
 	}
 	return error;
@@ -418,31 +420,33 @@ static int record_outcome(struct digest *d, struct store *store)
 	int error = 0;
 
 	for (i = 0; i < n && !error; i++) {
-		const struct series_info *s = series_set_get(d->series, i);
-		struct store_version v = {
-			.root_id = s->root_id,
-			.title_key = s->title_key,
-			.version_major = (int)s->version_major,
-			.version_minor = (int)s->version_minor,
-			.total = (int)s->total,
-			.received = (int)s->received,
-			.previous_root = s->previous ? s->previous->root_id : "",
-			.link = link_names[s->previous_link],
-		};
+		struct series_names s;
+		struct store_version v;
 
+		series_set_names(d->series, i, &s);
+		v = (struct store_version){
+		    .root_id = s.root_id,
+		    .title_key = s.title_key,
+		    .version_major = (int)s.version_major,
+		    .version_minor = (int)s.version_minor,
+		    .total = (int)s.total,
+		    .received = (int)s.received,
+		    .previous_root = s.previous_root,
+		    .link = link_names[s.previous_link],
+		};
 		error = store_record_version(store, &v);
 	}
 	n = series_set_applied_count(d->series);
 	for (i = 0; i < n && !error; i++) {
 		const struct series_applied *a = series_set_applied(d->series, i);
 		struct store_applied sa = {
-			.notice_key = a->notice_key,
-			.series_root = a->series ? a->series->root_id : "",
-			.subject = a->subject,
-			.verb = a->verb,
-			.who = a->who,
-			.where = a->where,
-			.commit = a->commit,
+		    .notice_key = a->notice_key,
+		    .series_root = a->series_root,
+		    .subject = a->subject,
+		    .verb = a->verb,
+		    .who = a->who,
+		    .where = a->where,
+		    .commit = a->commit,
 		};
 
 		error = store_record_applied(store, &sa);

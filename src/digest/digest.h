@@ -69,8 +69,8 @@ struct digest_entry {
 	struct spool_text text; /* its strings (struct digest_entry_text) */
 	struct spool_text body; /* the shown body (digest_append_body); empty for
 				   a duplicate */
-	const struct series_info *series; /* its series (digest_finish); NULL
-					     when it was not grouped */
+	size_t series;		/* its series' place (series_set_get(), after
+				   digest_finish); SERIES_NONE when it was not grouped */
 };
 
 /* The strings of an entry, as digest_entry_read() gives them. */

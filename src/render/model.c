@@ -100,14 +100,8 @@ struct model {
 	struct digest_entry *entries; /* the digest's, read back */
 	char *keys;		      /* their keys, one after the other */
 	struct strmap by_key;	      /* entry key -> its digest_entry */
-	struct strmap by_series;      /* "%p" of a series_info -> struct model_group */
+	struct model_group *groups;   /* by the series' place (series_set_get) */
 };
-
-/* The map key of a series: its address (the set owns it for the whole render). */
-static void series_key(char out[32], const struct series_info *s)
-{
-	snprintf(out, 32, "%p", (const void *)s);
-}
 
 /*
  * Reads the entries back (the digest keeps them outside the heap; the model
@@ -116,7 +110,7 @@ static void series_key(char out[32], const struct series_info *s)
  */
 static void model_index(struct model *m)
 {
-	size_t i, *at = xmalloc((m->d->nentries ? m->d->nentries : 1) * sizeof(*at));
+	size_t i, nseries, *at = xmalloc((m->d->nentries ? m->d->nentries : 1) * sizeof(*at));
 	struct buf keys = BUF_INIT;
 
 	m->entries = xcalloc(m->d->nentries ? m->d->nentries : 1, sizeof(*m->entries));
@@ -130,47 +124,24 @@ static void model_index(struct model *m)
 	}
 	m->keys = buf_detach(&keys, NULL);
 	strmap_init_borrowed(&m->by_key); /* the keys: m->keys holds them */
-	strmap_init(&m->by_series);
+	nseries = series_set_count(m->d->series);
+	m->groups = xcalloc(nseries ? nseries : 1, sizeof(*m->groups));
 	for (i = 0; i < m->d->nentries; i++) {
 		const struct digest_entry *e = &m->entries[i];
 		struct strmap_entry *slot;
 		struct model_group *g;
-		char key[32];
 		int inserted;
 
 		slot = strmap_put(&m->by_key, m->keys + at[i], &inserted);
 		if (inserted)
 			slot->value = (void *)e;
-		if (!e->series)
+		if (e->series == SERIES_NONE)
 			continue;
-		series_key(key, e->series);
-		slot = strmap_put(&m->by_series, key, &inserted);
-		if (inserted)
-			slot->value = xcalloc(1, sizeof(struct model_group));
-		g = slot->value;
+		g = &m->groups[e->series];
 		g->entries = xrealloc(g->entries, (g->n + 1) * sizeof(*g->entries));
 		g->entries[g->n++] = e;
 	}
 	free(at);
-}
-
-static void group_free(void *p)
-{
-	struct model_group *g = p;
-
-	free(g->entries);
-	free(g);
-}
-
-static const struct model_group *group_of(const struct model *m, const struct series_info *s)
-{
-	static const struct model_group none;
-	const struct model_group *g;
-	char key[32];
-
-	series_key(key, s);
-	g = strmap_get(&m->by_series, key);
-	return g ? g : &none;
 }
 
 static void key_string(struct model *m, const char *key, const char *value)
@@ -326,14 +297,14 @@ static void model_applied_one(struct model *m, const struct series_applied *a, b
 	key_string_or_null(m, "commit", a->commit);
 	key_string_or_null(m, "patches", a->patches);
 	m->p->map_key(m->p, "patch");
-	if (a->patch)
-		m->p->integer(m->p, a->patch->index);
+	if (*a->patch_key)
+		m->p->integer(m->p, a->patch_index);
 	else
 		m->p->null(m->p);
 	if (full) {
 		key_string(m, "notice_key", a->notice_key);
 		key_string_or_null(m, "target_key", a->target_key);
-		key_string_or_null(m, "series", a->series ? a->series->root_id : NULL);
+		key_string_or_null(m, "series", a->series_root);
 	}
 	buf_reset(&m->scratch);
 	series_append_applied(&m->scratch, a);
@@ -549,9 +520,10 @@ static const struct digest_entry *first_patch_entry(const struct model *m,
 	return NULL;
 }
 
-static void model_series_one(struct model *m, const struct series_info *s, size_t number)
+static void model_series_one(struct model *m, size_t place, size_t number)
 {
-	const struct model_group *group = group_of(m, s);
+	const struct series_info *s = series_set_get(m->d->series, place);
+	const struct model_group *group = &m->groups[place];
 	const struct digest_entry *first = first_patch_entry(m, s);
 	size_t i, fresh = 0, duplicates = 0;
 	struct buf b = BUF_INIT, first_body = BUF_INIT, lead_body = BUF_INIT;
@@ -602,7 +574,7 @@ static void model_series_one(struct model *m, const struct series_info *s, size_
 	m->p->map_key(m->p, "applied");
 	m->p->begin_list(m->p);
 	for (i = 0; i < s->napplied; i++)
-		model_applied_one(m, s->applied[i], false);
+		model_applied_one(m, &s->applied[i], false);
 	m->p->end(m->p);
 	m->p->map_key(m->p, "duplicates");
 	m->p->begin_list(m->p);
@@ -634,12 +606,9 @@ static void model_series(struct model *m)
 
 	m->p->map_key(m->p, "series");
 	m->p->begin_list(m->p);
-	for (i = 0; i < n; i++) {
-		const struct series_info *s = series_set_get(m->d->series, i);
-
-		if (s->in_window)
-			model_series_one(m, s, ++number);
-	}
+	for (i = 0; i < n; i++)
+		if (series_set_get(m->d->series, i)->in_window)
+			model_series_one(m, i, ++number);
 	m->p->end(m->p);
 }
 
@@ -647,11 +616,14 @@ static void model_series(struct model *m)
  * first_patch_body). */
 static bool body_in_series(const struct model *m, const struct digest_entry *e, const char *key)
 {
-	if (!e->series)
+	const struct series_info *s;
+
+	if (e->series == SERIES_NONE)
 		return false;
-	if (e->series->lead && !strcmp(e->series->lead->key, key))
+	s = series_set_get(m->d->series, e->series);
+	if (s->lead && !strcmp(s->lead->key, key))
 		return true;
-	return first_patch_entry(m, e->series) == e;
+	return first_patch_entry(m, s) == e;
 }
 
 static void model_entries(struct model *m)
@@ -677,7 +649,10 @@ static void model_entries(struct model *m)
 		key_url(m, t.message_id);
 		key_string_or_null(m, "commit", t.commit);
 		key_string(m, "key", t.key);
-		key_string_or_null(m, "series", e->series ? e->series->root_id : NULL);
+		key_string_or_null(m, "series",
+				   e->series != SERIES_NONE
+				       ? series_set_get(m->d->series, e->series)->root_id
+				       : NULL);
 		/* the body once: in its series when the series shows it */
 		shown = e->kind == DIGEST_NEW && !body_in_series(m, e, t.key);
 		buf_reset(&body);
@@ -718,7 +693,9 @@ void render_model(struct printer *p, const struct digest *d, const struct render
 	buf_release(&m.scratch);
 	buf_release(&m.entry_text);
 	strmap_release(&m.by_key, NULL);
-	strmap_release(&m.by_series, group_free);
+	for (size_t i = 0; i < series_set_count(d->series); i++)
+		free(m.groups[i].entries);
+	free(m.groups);
 	free(m.entries);
 	free(m.keys);
 }

@@ -120,8 +120,6 @@ struct notice_rec {
 	size_t nitems;
 };
 
-struct sinfo;
-
 /* What the decisions read of a patch subject (patch/subject.h); its spans
  * and tags are not kept. */
 struct node_subject {
@@ -223,8 +221,10 @@ struct node {
 	uint32_t order;
 	union {
 		struct {
-			struct sinfo *series;
-			struct series_patch *patch;
+			uint32_t series;  /* its series number plus one; 0: none */
+			uint32_t member;  /* its place among the series' members */
+			uint32_t replies; /* replies of the window answering it */
+			bool duplicate;	  /* its index was received before in the series */
 		};
 		uint32_t target; /* its node number plus one; 0: none */
 	};
@@ -245,51 +245,119 @@ struct node {
 /* No node: what node numbers (uint32_t) are when there is none. */
 #define NO_NODE UINT32_MAX
 
+/* No series, trailer or notice: what their numbers are when there is none. */
+#define NO_SERIES UINT32_MAX
+#define NO_REC	  UINT32_MAX
+
+/*
+ * The results of series_set_finish() are records of fixed size in
+ * pagefiles, read and written back as copies, their strings in the set's
+ * results spool (one block a record, the strings one after the other):
+ * a series (srec, by series number, in order of creation), a trailer
+ * (trec) and a notice (arec), each chained to the next of its series.
+ * series_set_get() reads a series back into a struct sinfo.
+ */
+enum srec_field {
+	SF_ROOT_ID,
+	SF_MESSAGE_ID, /* the lead's */
+	SF_TITLE,
+	SF_AUTHOR_NAME,
+	SF_AUTHOR_ADDR,
+	SF_SENDER,
+	SF_TITLE_KEY,
+	SF_CHANGE_ID,
+	SF_MISSING,
+	SF_NFIELDS
+};
+
+struct srec {
+	struct spool_text strings;   /* enum srec_field */
+	struct spool_text lead_body; /* in set->bodies */
+	uint64_t members_at;	     /* its members' node numbers, sorted, from here
+					in set->members */
+	struct node_subject lead_ps;
+	uint32_t nmembers;
+	uint32_t lead; /* its node number */
+	uint32_t first_order;
+	uint32_t first_window_order;	  /* NO_ORDER: none (not in the window) */
+	uint32_t virtual_ref;		  /* a node whose first Reference is its root_id
+					     (rule 3), NO_NODE */
+	uint32_t title_hash, change_hash; /* of SF_TITLE_KEY and SF_CHANGE_ID */
+	uint32_t by_title;		  /* the best earlier version of the same title */
+	uint32_t by_change;		  /* ... of the same change-id */
+	uint32_t previous;
+	uint32_t listed_at; /* its place in set->listed; NO_SERIES */
+	uint32_t received, replies;
+	uint32_t ntrailers, first_trailer, last_trailer;
+	uint32_t napplied, first_applied, last_applied;
+	uint8_t previous_link; /* enum series_link_kind */
+	bool has_change_id;
+};
+
+enum trec_field { TF_NAME, TF_ADDR, TF_GIVEN_IN, TF_GIVEN_BY, TF_NFIELDS };
+
+struct trec {
+	struct spool_text strings; /* enum trec_field */
+	uint32_t series;
+	uint32_t member; /* the patch's place in its series; NO_REC: the whole series */
+	uint32_t next;	 /* the next trailer of the series; NO_REC */
+	uint8_t kind;	 /* enum series_trailer_kind */
+	bool in_patch;
+};
+
+enum arec_field {
+	AF_SUBJECT,
+	AF_VERB,
+	AF_WHO,
+	AF_WHERE,
+	AF_COMMIT,
+	AF_PATCHES,
+	AF_NOTICE_KEY,
+	AF_TARGET_KEY,
+	AF_NFIELDS
+};
+
+struct arec {
+	struct spool_text strings; /* enum arec_field */
+	uint32_t series;	   /* NO_SERIES */
+	uint32_t member;	   /* NO_REC: the whole series */
+	uint32_t next;		   /* the next notice of the series; NO_REC */
+	uint8_t kind;		   /* enum series_applied_kind */
+};
+
+/* A series read back (series_set_get), kept until the results go. */
 struct sinfo {
 	struct series_info pub;
 	const struct spool *bodies; /* where pub.lead_body is */
-	uint32_t lead;		    /* its node number */
-	struct node_subject lead_ps;
-	uint32_t *members; /* node numbers */
-	size_t nmembers, members_alloc;
+	uint32_t no;		    /* its series number */
 	struct series_patch *patches;
 	struct series_trailer *trailers;
-	size_t ntrailers, trailers_alloc;
-	const struct series_applied **applied;
-	size_t napplied, applied_alloc;
-	char *missing;
-	char *title_key;
-	char *lead_strings;  /* the lead's strings pub points at (copied: the
-				nodes keep them in the spool) */
+	struct series_applied *applied;
+	char *strings;	     /* pub's, the trailers' and the notices' */
 	char *patch_strings; /* the patches' (load_patches), NULL until then */
-	char *id_strings;    /* the lead's Message-ID and root_id (copied) */
-	char *change_id;     /* the lead's (copied) */
-	char *virtual_ref;
-	size_t first_order;
-	size_t first_window_order;
-	const struct sinfo *by_title;  /* the best earlier version of the same title */
-	const struct sinfo *by_change; /* ... of the same change-id */
-};
-
-struct applied_rec {
-	struct series_applied pub;
-	char *subject, *verb, *who, *where, *commit, *patches, *notice_key, *target_key;
 };
 
 /*
- * An index of the nodes by one of their strings (the key, the Message-ID):
- * open addressing over (hash, node number) pairs, 8 bytes a slot, in a
- * pagefile; the strings read back from the nodes themselves.
+ * A table of numbers (of nodes, trailers, notices, unknown ids) by a
+ * string of theirs: open addressing over (hash, number) pairs, 8 bytes a
+ * slot, in a pagefile; the strings read back from what is numbered to
+ * compare (a ptable_match).
  */
-struct node_slot {
+struct ptable_slot {
 	uint32_t hash;
-	uint32_t node; /* its node number, plus one; 0: empty */
+	uint32_t value; /* the number, plus one; 0: an empty slot */
 };
 
-struct node_index {
-	struct pagefile *slots; /* nslots struct node_slot, outside the heap */
+struct ptable {
+	struct pagefile *slots; /* nslots struct ptable_slot, outside the heap */
 	size_t nslots;		/* a power of two */
 	size_t size;
+	size_t max_pages; /* of its cache */
+};
+
+/* The nodes by one of their strings (the key, the Message-ID). */
+struct node_index {
+	struct ptable table;
 	enum node_field field;
 };
 
@@ -300,6 +368,18 @@ struct cold_cache {
 	bool valid;
 };
 
+/*
+ * What the set reads back for its callers, changed through a const set as
+ * a cache is: the series series_set_get() gave (kept until the results
+ * go), and what series_set_names(), series_set_applied() and
+ * series_set_unknown_id() gave last.
+ */
+struct kept {
+	struct sinfo **series; /* by series number; NULL until one is asked */
+	struct buf names_text, applied_text, unknown_text;
+	struct series_applied applied;
+};
+
 /* Where the strings of nodes are read back to: one buffer for each node a
  * decision looks at together with others. */
 struct scratch {
@@ -307,6 +387,8 @@ struct scratch {
 	struct buf index;     /* the node an index compares with */
 	struct buf extra;     /* a node's extra data (extra_read) */
 	struct buf hot, cold; /* pack_node()'s: reused, not grown for every node */
+	struct buf rec;	      /* a result's strings, as they are kept */
+	struct buf match;     /* a result's strings read back to compare */
 	struct buf resolve[MAX_RESOLVE_DEPTH + 2]; /* resolve_target()'s, by depth */
 };
 
@@ -321,22 +403,26 @@ struct series_set {
 	struct scratch *scratch;
 	bool defer_patches; /* series_set_defer_patches() */
 
-	/* results of series_set_finish() */
+	/* results of series_set_finish(), outside the heap */
 	struct pagefile *all; /* node numbers (uint32_t) in the decisions' order:
 				 earlier, then window */
 	struct pagefile *uf;  /* the union-find parent (uint32_t) of each, by order */
 	bool all_in_order;    /* set->all[i] is i: set->all is not read */
 	size_t nall;
-	struct sinfo **series; /* every series, in order of creation */
-	size_t nseries;
-	struct sinfo **listed; /* in the window, in order of first window message */
-	size_t nlisted;
-	char **given; /* the key and sender of each message giving trailers */
-	size_t ngiven, given_alloc;
-	struct applied_rec *applied;
-	size_t napplied, applied_alloc;
-	char **unknown;
-	size_t nunknown;
+	struct spool *results;	     /* the strings of the records below */
+	struct pagefile *srecs;	     /* nseries struct srec, by series number */
+	struct pagefile *members;    /* the series' members' node numbers (uint32_t) */
+	struct pagefile *listed;     /* nlisted series numbers (uint32_t): those in the
+					window, in order of first window message */
+	struct pagefile *trecs;	     /* ntrailers struct trec */
+	struct ptable trailer_index; /* trailers already given (trailer_seen) */
+	struct pagefile *arecs;	     /* napplied struct arec */
+	struct ptable applied_index; /* notices' entries already made (add_entry) */
+	struct pagefile *unknown;    /* nunknown struct spool_text (in results) */
+	struct ptable unknown_index;
+	size_t nseries, nlisted, ntrailers, napplied, nunknown;
+	struct kept *kept; /* what is read back for the callers */
+	bool loaded;	   /* series_set_load() was called */
 };
 
 /* ---- small helpers ---- */
@@ -973,105 +1059,136 @@ static void pack_node(struct series_set *set, struct draft *d)
 	node_put(set, (uint32_t)set->nnodes, &n);
 }
 
-/* ---- the indexes of the nodes ---- */
+/* ---- tables of numbers by a string (ptable), the indexes of the nodes ---- */
 
-static void node_index_init(struct node_index *ix, enum node_field field)
+/* Whether number `value` of a table is what `want` describes. */
+typedef bool (*ptable_match)(const struct series_set *set, uint32_t value, const void *want);
+
+static void ptable_init(struct ptable *t, size_t max_pages)
 {
-	memset(ix, 0, sizeof(*ix));
-	ix->field = field;
+	memset(t, 0, sizeof(*t));
+	t->max_pages = max_pages;
 }
 
-static void node_index_release(struct node_index *ix)
+static void ptable_release(struct ptable *t)
 {
-	pagefile_free(ix->slots);
-	ix->slots = NULL;
-	ix->nslots = ix->size = 0;
+	pagefile_free(t->slots);
+	ptable_init(t, t->max_pages);
 }
 
-static struct node_slot slot_get(struct pagefile *slots, size_t i)
+static struct ptable_slot slot_get(struct pagefile *slots, size_t i)
 {
-	struct node_slot slot;
+	struct ptable_slot slot;
 
 	pagefile_read(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
 	return slot;
 }
 
-static void slot_put(struct pagefile *slots, size_t i, struct node_slot slot)
+static void slot_put(struct pagefile *slots, size_t i, struct ptable_slot slot)
 {
 	pagefile_write(slots, (uint64_t)i * sizeof(slot), &slot, sizeof(slot));
 }
 
-/* Whether node `no` has the string `s` in the field `ix` indexes by. */
-static bool index_matches(const struct series_set *set, const struct node_index *ix, uint32_t no,
-			  const char *s)
-{
-	struct node n = node_get(set, no);
-
-	if (ix->field >= FIELD_KEY)
-		return !strcmp(cold_field(set, &n, ix->field), s);
-	return !strcmp(text_field(&n, node_text(set, &n, &set->scratch->index), ix->field), s);
-}
-
-/* The place of the slot of `s` (of hash `hash`) in `ix`: its own, else
+/* The place of the slot of `want` (of hash `hash`) in `t`: its own, else
  * the empty one where it would go; *out is a copy. */
-static size_t node_index_find(const struct series_set *set, const struct node_index *ix,
-			      const char *s, uint32_t hash, struct node_slot *out)
+static size_t ptable_find(const struct series_set *set, const struct ptable *t, uint32_t hash,
+			  ptable_match match, const void *want, struct ptable_slot *out)
 {
-	size_t i = hash & (ix->nslots - 1);
+	size_t i = hash & (t->nslots - 1);
 
-	for (;; i = (i + 1) & (ix->nslots - 1)) {
-		*out = slot_get(ix->slots, i);
-		if (!out->node || (out->hash == hash && index_matches(set, ix, out->node - 1, s)))
+	for (;; i = (i + 1) & (t->nslots - 1)) {
+		*out = slot_get(t->slots, i);
+		if (!out->value || (out->hash == hash && match(set, out->value - 1, want)))
 			return i;
 	}
+}
+
+/* The number of `want`, or NO_NODE. */
+static uint32_t ptable_get(const struct series_set *set, const struct ptable *t, uint32_t hash,
+			   ptable_match match, const void *want)
+{
+	struct ptable_slot slot;
+
+	if (!t->nslots)
+		return NO_NODE;
+	ptable_find(set, t, hash, match, want, &slot);
+	return slot.value ? slot.value - 1 : NO_NODE;
+}
+
+/* Twice the slots: a new table, the old one's slots put in it in order. */
+static void ptable_grow(struct ptable *t)
+{
+	size_t nslots = t->nslots ? t->nslots * 2 : 1024;
+	struct pagefile *slots = pagefile_new(INDEX_PAGE, t->max_pages);
+
+	pagefile_rehash(slots, nslots, t->slots, t->nslots, sizeof(struct ptable_slot),
+			offsetof(struct ptable_slot, hash));
+	pagefile_free(t->slots);
+	t->slots = slots;
+	t->nslots = nslots;
+}
+
+/*
+ * The place of the slot of `want`; inserted (numbering `value`) when
+ * missing, *inserted says which; *out is a copy.
+ */
+static size_t ptable_put(struct series_set *set, struct ptable *t, uint32_t hash,
+			 ptable_match match, const void *want, uint32_t value, bool *inserted,
+			 struct ptable_slot *out)
+{
+	size_t at;
+
+	if ((t->size + 1) * 4 > t->nslots * 3)
+		ptable_grow(t);
+	at = ptable_find(set, t, hash, match, want, out);
+	*inserted = !out->value;
+	if (*inserted) {
+		out->hash = hash;
+		out->value = value + 1;
+		slot_put(t->slots, at, *out);
+		t->size++;
+	}
+	return at;
+}
+
+/* What a node index looks for: the string `s` in the field it indexes by. */
+struct node_want {
+	enum node_field field;
+	const char *s;
+};
+
+static bool node_matches(const struct series_set *set, uint32_t no, const void *want)
+{
+	const struct node_want *w = want;
+	struct node n = node_get(set, no);
+
+	if (w->field >= FIELD_KEY)
+		return !strcmp(cold_field(set, &n, w->field), w->s);
+	return !strcmp(text_field(&n, node_text(set, &n, &set->scratch->index), w->field), w->s);
+}
+
+static void node_index_init(struct node_index *ix, enum node_field field)
+{
+	ptable_init(&ix->table, INDEX_PAGES);
+	ix->field = field;
 }
 
 /* The number of the node whose string is `s`, or NO_NODE. */
 static uint32_t node_index_get(const struct series_set *set, const struct node_index *ix,
 			       const char *s)
 {
-	struct node_slot slot;
+	const struct node_want want = {ix->field, s};
 
-	if (!ix->nslots)
-		return NO_NODE;
-	node_index_find(set, ix, s, strmap_hash(s), &slot);
-	return slot.node ? slot.node - 1 : NO_NODE;
+	return ptable_get(set, &ix->table, strmap_hash(s), node_matches, &want);
 }
 
-/* Twice the slots: a new table, the old one's slots put in it in order. */
-static void node_index_grow(struct node_index *ix)
-{
-	size_t nslots = ix->nslots ? ix->nslots * 2 : 1024;
-	struct pagefile *slots = pagefile_new(INDEX_PAGE, INDEX_PAGES);
-
-	pagefile_rehash(slots, nslots, ix->slots, ix->nslots, sizeof(struct node_slot),
-			offsetof(struct node_slot, hash));
-	pagefile_free(ix->slots);
-	ix->slots = slots;
-	ix->nslots = nslots;
-}
-
-/*
- * The place of the slot of `s`, which node `no` holds; inserted (pointing
- * at that node) when missing, *inserted says which; *out is a copy.
- */
+/* ptable_put() of the node `no`, whose string is `s`. */
 static size_t node_index_put(struct series_set *set, struct node_index *ix, const char *s,
-			     uint32_t no, bool *inserted, struct node_slot *out)
+			     uint32_t no, bool *inserted, struct ptable_slot *out)
 {
-	uint32_t hash = strmap_hash(s);
-	size_t at;
+	const struct node_want want = {ix->field, s};
 
-	if ((ix->size + 1) * 4 > ix->nslots * 3)
-		node_index_grow(ix);
-	at = node_index_find(set, ix, s, hash, out);
-	*inserted = !out->node;
-	if (*inserted) {
-		out->hash = hash;
-		out->node = no + 1;
-		slot_put(ix->slots, at, *out);
-		ix->size++;
-	}
-	return at;
+	return ptable_put(set, &ix->table, strmap_hash(s), node_matches, &want, no, inserted, out);
 }
 
 /* Puts the draft `d` in the set (which owns it from then on), or frees it
@@ -1079,7 +1196,7 @@ static size_t node_index_put(struct series_set *set, struct node_index *ix, cons
 static void insert_node(struct series_set *set, struct draft *d)
 {
 	uint32_t old = node_index_get(set, &set->keys, d->key), no;
-	struct node_slot slot;
+	struct ptable_slot slot;
 	bool inserted;
 	size_t at;
 
@@ -1101,16 +1218,16 @@ static void insert_node(struct series_set *set, struct draft *d)
 	no = (uint32_t)set->nnodes++;
 	/* the draft's key: the others' are read back from the spool to compare */
 	at = node_index_put(set, &set->keys, d->key, no, &inserted, &slot);
-	slot.node = no + 1;
-	slot_put(set->keys.slots, at, slot);
+	slot.value = no + 1;
+	slot_put(set->keys.table.slots, at, slot);
 	if (*d->message_id) { /* as the node keeps it */
 		struct node held;
 
 		at = node_index_put(set, &set->ids, d->message_id, no, &inserted, &slot);
-		held = node_get(set, slot.node - 1);
+		held = node_get(set, slot.value - 1);
 		if (inserted || (held.earlier && !d->earlier) || held.dead) {
-			slot.node = no + 1;
-			slot_put(set->ids.slots, at, slot);
+			slot.value = no + 1;
+			slot_put(set->ids.table.slots, at, slot);
 		}
 	}
 	draft_free(d);
@@ -1266,52 +1383,54 @@ void series_add_prepared(struct series_set *set, struct series_prepared *p, cons
 
 static void sinfo_free(struct sinfo *s)
 {
-	free(s->members);
+	if (!s)
+		return;
 	free(s->patches);
 	free(s->trailers);
 	free(s->applied);
-	free(s->missing);
-	free(s->title_key);
-	free(s->lead_strings);
+	free(s->strings);
 	free(s->patch_strings);
-	free(s->id_strings);
-	free(s->change_id);
-	free(s->virtual_ref);
 	free(s);
 }
 
-static void clear_results(struct series_set *set)
+/* Page sizes and counts of the results' caches: bounded, as the nodes'. */
+#define RESULTS_PAGE	    (4 * 1024)
+#define RESULTS_PAGES	    64 /* 256 KiB each */
+#define RESULTS_INDEX_PAGES 64
+
+/* Frees the results of series_set_finish(), and makes them anew, empty. */
+static void clear_results(struct series_set *set, bool again)
 {
 	size_t i;
 
-	for (i = 0; i < set->nseries; i++)
-		sinfo_free(set->series[i]);
-	free(set->series);
-	free(set->listed);
-	for (i = 0; i < set->napplied; i++) {
-		free(set->applied[i].subject);
-		free(set->applied[i].verb);
-		free(set->applied[i].who);
-		free(set->applied[i].where);
-		free(set->applied[i].commit);
-		free(set->applied[i].patches);
-		free(set->applied[i].notice_key);
-		free(set->applied[i].target_key);
-	}
-	for (i = 0; i < set->ngiven; i++)
-		free(set->given[i]);
-	free(set->given);
-	set->given = NULL;
-	set->ngiven = set->given_alloc = 0;
-	free(set->applied);
-	for (i = 0; i < set->nunknown; i++)
-		free(set->unknown[i]);
-	free(set->unknown);
-	set->series = set->listed = NULL;
-	set->applied = NULL;
-	set->unknown = NULL;
-	set->nseries = set->nlisted = set->napplied = set->applied_alloc = set->nunknown = 0;
+	if (set->kept->series)
+		for (i = 0; i < set->nseries; i++)
+			sinfo_free(set->kept->series[i]);
+	free(set->kept->series);
+	set->kept->series = NULL;
+	spool_free(set->results);
+	pagefile_free(set->srecs);
+	pagefile_free(set->members);
+	pagefile_free(set->listed);
+	pagefile_free(set->trecs);
+	pagefile_free(set->arecs);
+	pagefile_free(set->unknown);
+	ptable_release(&set->trailer_index);
+	ptable_release(&set->applied_index);
+	ptable_release(&set->unknown_index);
+	set->results = NULL;
+	set->srecs = set->members = set->listed = set->trecs = set->arecs = set->unknown = NULL;
+	set->nseries = set->nlisted = set->ntrailers = set->napplied = set->nunknown = 0;
 	set->nall = 0;
+	if (!again)
+		return;
+	set->results = spool_new();
+	set->srecs = pagefile_new(RECORDS_PAGE, RESULTS_PAGES / 4);
+	set->members = pagefile_new(ORDER_PAGE, ORDER_PAGES);
+	set->listed = pagefile_new(RESULTS_PAGE, RESULTS_PAGES);
+	set->trecs = pagefile_new(RESULTS_PAGE, RESULTS_PAGES);
+	set->arecs = pagefile_new(RESULTS_PAGE, RESULTS_PAGES);
+	set->unknown = pagefile_new(RESULTS_PAGE, RESULTS_PAGES);
 }
 
 struct series_set *series_set_new(void)
@@ -1320,6 +1439,9 @@ struct series_set *series_set_new(void)
 
 	node_index_init(&set->keys, FIELD_KEY);
 	node_index_init(&set->ids, FIELD_MESSAGE_ID);
+	ptable_init(&set->trailer_index, RESULTS_INDEX_PAGES);
+	ptable_init(&set->applied_index, RESULTS_INDEX_PAGES);
+	ptable_init(&set->unknown_index, RESULTS_INDEX_PAGES);
 	set->records = pagefile_new(RECORDS_PAGE, RECORDS_PAGES);
 	set->texts = pagefile_new(TEXTS_PAGE, TEXTS_PAGES);
 	set->all = pagefile_new(ORDER_PAGE, ORDER_PAGES);
@@ -1327,6 +1449,10 @@ struct series_set *series_set_new(void)
 	set->bodies = spool_new();
 	set->cold = xcalloc(1, sizeof(*set->cold));
 	buf_init(&set->cold->text);
+	set->kept = xcalloc(1, sizeof(*set->kept));
+	buf_init(&set->kept->names_text);
+	buf_init(&set->kept->applied_text);
+	buf_init(&set->kept->unknown_text);
 	set->scratch = xmalloc(sizeof(*set->scratch));
 	buf_init(&set->scratch->p);
 	buf_init(&set->scratch->q);
@@ -1334,6 +1460,8 @@ struct series_set *series_set_new(void)
 	buf_init(&set->scratch->extra);
 	buf_init(&set->scratch->hot);
 	buf_init(&set->scratch->cold);
+	buf_init(&set->scratch->rec);
+	buf_init(&set->scratch->match);
 	for (size_t i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
 		buf_init(&set->scratch->resolve[i]);
 	return set;
@@ -1345,22 +1473,28 @@ void series_set_free(struct series_set *set)
 
 	if (!set)
 		return;
-	clear_results(set);
+	clear_results(set, false);
 	pagefile_free(set->records);
 	pagefile_free(set->texts);
 	pagefile_free(set->all);
 	pagefile_free(set->uf);
-	node_index_release(&set->keys);
-	node_index_release(&set->ids);
+	ptable_release(&set->keys.table);
+	ptable_release(&set->ids.table);
 	spool_free(set->bodies);
 	buf_release(&set->cold->text);
 	free(set->cold);
+	buf_release(&set->kept->names_text);
+	buf_release(&set->kept->applied_text);
+	buf_release(&set->kept->unknown_text);
+	free(set->kept);
 	buf_release(&set->scratch->p);
 	buf_release(&set->scratch->q);
 	buf_release(&set->scratch->index);
 	buf_release(&set->scratch->extra);
 	buf_release(&set->scratch->hot);
 	buf_release(&set->scratch->cold);
+	buf_release(&set->scratch->rec);
+	buf_release(&set->scratch->match);
 	for (i = 0; i < MAX_RESOLVE_DEPTH + 2; i++)
 		buf_release(&set->scratch->resolve[i]);
 	free(set->scratch);
@@ -1719,6 +1853,102 @@ static void group_resent_covers(struct series_set *set)
 	pagefile_free(size);
 }
 
+/* ---- the series (build_series) ---- */
+
+/* No place in the decisions' order: a series without a window message. */
+#define NO_ORDER UINT32_MAX
+
+/* The series of number `no` (a copy: srec_put() writes it back). */
+static struct srec srec_get(const struct series_set *set, uint32_t no)
+{
+	struct srec s;
+
+	pagefile_read(set->srecs, (uint64_t)no * sizeof(s), &s, sizeof(s));
+	return s;
+}
+
+static void srec_put(const struct series_set *set, uint32_t no, const struct srec *s)
+{
+	pagefile_write(set->srecs, (uint64_t)no * sizeof(*s), s, sizeof(*s));
+}
+
+static struct trec trec_get(const struct series_set *set, uint32_t no)
+{
+	struct trec t;
+
+	pagefile_read(set->trecs, (uint64_t)no * sizeof(t), &t, sizeof(t));
+	return t;
+}
+
+static void trec_put(const struct series_set *set, uint32_t no, const struct trec *t)
+{
+	pagefile_write(set->trecs, (uint64_t)no * sizeof(*t), t, sizeof(*t));
+}
+
+static struct arec arec_get(const struct series_set *set, uint32_t no)
+{
+	struct arec a;
+
+	pagefile_read(set->arecs, (uint64_t)no * sizeof(a), &a, sizeof(a));
+	return a;
+}
+
+static void arec_put(const struct series_set *set, uint32_t no, const struct arec *a)
+{
+	pagefile_write(set->arecs, (uint64_t)no * sizeof(*a), a, sizeof(*a));
+}
+
+/* The node number of member j (in index order) of the series `s`. */
+static uint32_t member_at(const struct series_set *set, const struct srec *s, size_t j)
+{
+	return u32_get(set->members, s->members_at + j);
+}
+
+/* The n of i/n of a series (series_info.total). */
+static unsigned series_total(const struct srec *s)
+{
+	return s->lead_ps.has_index ? s->lead_ps.total : 0;
+}
+
+/* Keeps the strings of `b` (one after the other, each NUL-terminated) in
+ * the results spool. */
+static struct spool_text put_strings(const struct series_set *set, const struct buf *b)
+{
+	return spool_add(set->results, b->data, b->len);
+}
+
+/*
+ * Appends the `count` strings at `t` (put_strings) to `b` and puts their
+ * places in it in at[]: pointers are made once `b` no longer moves.
+ */
+static void append_strings(const struct series_set *set, struct buf *b, struct spool_text t,
+			   size_t *at, size_t count)
+{
+	size_t start = b->len, k;
+	const char *s, *end;
+
+	spool_append(b, set->results, t);
+	s = b->data + start;
+	end = b->data + b->len;
+	for (k = 0; k < count; k++) {
+		at[k] = s < end ? (size_t)(s - b->data) : b->len; /* b->data[b->len]: "" */
+		if (s < end)
+			s = skip_string(s);
+	}
+}
+
+/* The `count` strings at `t` read back into `b` (reset first): out[k]. */
+static void read_strings(const struct series_set *set, struct spool_text t, struct buf *b,
+			 const char **out, size_t count)
+{
+	size_t at[SF_NFIELDS], k; /* the most fields a record has */
+
+	buf_reset(b);
+	append_strings(set, b, t, at, count);
+	for (k = 0; k < count; k++)
+		out[k] = b->data + at[k];
+}
+
 /* A member of a series while it is sorted (build_series). */
 struct member {
 	unsigned index;
@@ -1736,32 +1966,29 @@ static int compare_members(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-static void set_completeness(struct sinfo *s, const struct member *members)
+/* Sets s->received and appends the missing indexes ("2, 5-7") to `out`. */
+static void set_completeness(struct srec *s, const struct member *members, struct buf *out)
 {
-	unsigned total = s->pub.total, *missing, nmissing = 0, i;
+	unsigned total = series_total(s), *missing, nmissing = 0, i;
 	unsigned char *seen;
-	struct buf b = BUF_INIT;
 
-	s->pub.received = 0;
-	if (!total || total > SERIES_MAX_TOTAL) {
-		s->missing = xstrdup("");
+	s->received = 0;
+	if (!total || total > SERIES_MAX_TOTAL)
 		return;
-	}
 	seen = xcalloc(total + 1, 1);
 	for (i = 0; i < s->nmembers; i++) {
 		unsigned idx = members[i].index;
 
 		if (members[i].has_index && idx >= 1 && idx <= total && !seen[idx]) {
 			seen[idx] = 1;
-			s->pub.received++;
+			s->received++;
 		}
 	}
 	missing = xmalloc((total + 1) * sizeof(*missing));
 	for (i = 1; i <= total; i++)
 		if (!seen[i])
 			missing[nmissing++] = i;
-	series_append_ranges(&b, missing, nmissing);
-	s->missing = buf_detach(&b, NULL);
+	series_append_ranges(out, missing, nmissing);
 	free(missing);
 	free(seen);
 }
@@ -1790,168 +2017,153 @@ static char *copy_cold(const struct series_set *set, const struct node *n,
 	return block;
 }
 
-#define LEAD_NFIELDS 5
-static const enum node_field lead_fields[LEAD_NFIELDS] = {FIELD_KEY, FIELD_TITLE, FIELD_AUTHOR_NAME,
-							  FIELD_AUTHOR_ADDR, FIELD_SENDER};
-
-/* The strings of the patches of `s` (series_patch), read back from the spool
- * and the set's texts; the lead's Message-ID is there already. */
-static void load_patches(const struct series_set *set, struct sinfo *s)
+/* Appends the string `s` and its NUL to `b`. */
+static void add_string(struct buf *b, const char *s)
 {
-	static const enum node_field fields[] = {FIELD_KEY,	    FIELD_SUBJECT,
-						 FIELD_TITLE,	    FIELD_AUTHOR_NAME,
-						 FIELD_AUTHOR_ADDR, FIELD_MESSAGE_ID};
-	size_t nfields = sizeof(fields) / sizeof(fields[0]), j, k;
-	size_t *at;
-	struct buf b = BUF_INIT;
+	buf_add(b, s, strlen(s) + 1);
+}
 
-	if (s->patch_strings)
-		return;
-	at = xmalloc(s->nmembers * nfields * sizeof(*at));
-	for (j = 0; j < s->nmembers; j++) {
-		const struct node p = node_get(set, s->members[j]);
+/*
+ * The strings of series `s` (enum srec_field) from its lead, kept in the
+ * results spool; sets its hashes (link_versions).
+ */
+static void series_strings(struct series_set *set, struct srec *s, const struct member *members)
+{
+	struct buf *b = &set->scratch->rec;
+	struct buf missing = BUF_INIT, title_key = BUF_INIT;
+	const struct node lead = node_get(set, s->lead);
+	bool cover = lead.ps.has_index && lead.ps.index == 0;
+	const char *id =
+	    text_field(&lead, node_text(set, &lead, &set->scratch->p), FIELD_MESSAGE_ID);
+	struct node_extra x;
+	size_t title_at, addr_at;
 
-		for (k = 0; k < nfields; k++) {
-			const char *str;
+	buf_reset(b);
+	if (cover || s->virtual_ref == NO_NODE) {
+		add_string(b, *id ? id : node_key(set, &lead));
+	} else {
+		const struct node v = node_get(set, s->virtual_ref);
 
-			if (fields[k] == FIELD_MESSAGE_ID)
-				str = node_text(set, &p, &set->scratch->q);
-			else if (fields[k] == FIELD_TITLE)
-				str = node_title(set, &p);
-			else
-				str = cold_field(set, &p, fields[k]);
-			at[j * nfields + k] = b.len;
-			buf_add(&b, str, strlen(str) + 1);
-		}
+		add_string(b, text_field(&v, node_text(set, &v, &set->scratch->q), FIELD_REFS));
 	}
-	s->patch_strings = buf_detach(&b, NULL);
-	for (j = 0; j < s->nmembers; j++) {
-		struct series_patch *sp = &s->patches[j];
-		char *base = s->patch_strings;
-
-		sp->key = base + at[j * nfields];
-		sp->subject = base + at[j * nfields + 1];
-		sp->title = base + at[j * nfields + 2];
-		sp->author_name = base + at[j * nfields + 3];
-		sp->author_addr = base + at[j * nfields + 4];
-		if (j) /* the lead's points at s->id_strings, from build_series() on */
-			sp->message_id = base + at[j * nfields + 5];
-	}
-	free(at);
+	add_string(b, id);
+	title_at = b->len;
+	add_string(b, node_title(set, &lead));
+	add_string(b, cold_field(set, &lead, FIELD_AUTHOR_NAME));
+	addr_at = b->len;
+	add_string(b, cold_field(set, &lead, FIELD_AUTHOR_ADDR));
+	add_string(b, cold_field(set, &lead, FIELD_SENDER));
+	series_append_title_key(&title_key, b->data + addr_at, b->data + title_at);
+	add_string(b, title_key.data);
+	s->title_hash = strmap_hash(title_key.data);
+	extra_read(set, &lead, EXTRA_HAS_CHANGE_ID, &x);
+	add_string(b, x.change_id ? x.change_id : "");
+	s->has_change_id = x.change_id && *x.change_id;
+	s->change_hash = s->has_change_id ? strmap_hash(x.change_id) : 0;
+	extra_release(&x);
+	set_completeness(s, members, &missing);
+	add_string(b, missing.len ? missing.data : "");
+	s->strings = put_strings(set, b);
+	buf_release(&missing);
+	buf_release(&title_key);
 }
 
 static void build_series(struct series_set *set)
 {
-	/* the series of each group, by the place of its root */
+	/* the series number plus one of each group, by the place of its root */
 	struct pagefile *of_root = pagefile_new(ORDER_PAGE, ORDER_PAGES);
 	struct member *members = NULL;
-	size_t i, j, alloc = 0, members_alloc = 0;
+	size_t i, j, members_alloc = 0;
+	uint64_t at = 0;
+	uint32_t no;
 
+	/* a series for each group, numbered in order of its first patch */
 	for (i = 0; i < set->nall; i++) {
-		uint32_t no = all_at(set, i);
-		struct node p = node_get(set, no);
+		uint32_t one;
+		struct node p;
+		struct srec s;
 		size_t root;
-		struct sinfo *s;
 
+		no = all_at(set, i);
+		p = node_get(set, no);
 		if (p.kind != NODE_PATCH)
 			continue;
 		root = uf_find(set, i);
-		pagefile_read(of_root, (uint64_t)root * sizeof(s), &s, sizeof(s));
-		if (!s) { /* zeros where never written: a null pointer here */
-			s = xcalloc(1, sizeof(*s));
-			pagefile_write(of_root, (uint64_t)root * sizeof(s), &s, sizeof(s));
-			s->first_order = i;
-			s->first_window_order = (size_t)-1;
-			grow((void **)&set->series, &alloc, set->nseries + 1, sizeof(*set->series));
-			set->series[set->nseries++] = s;
+		if (!(one = u32_get(of_root, root))) { /* zeros where never written */
+			memset(&s, 0, sizeof(s));
+			s.first_order = (uint32_t)i;
+			s.first_window_order = NO_ORDER;
+			s.virtual_ref = NO_NODE;
+			s.by_title = s.by_change = s.previous = s.listed_at = NO_SERIES;
+			s.first_trailer = s.last_trailer = NO_REC;
+			s.first_applied = s.last_applied = NO_REC;
+			one = (uint32_t)++set->nseries;
+			u32_put(of_root, root, one);
+		} else {
+			s = srec_get(set, one - 1);
 		}
-		grow((void **)&s->members, &s->members_alloc, s->nmembers + 1, sizeof(*s->members));
-		s->members[s->nmembers++] = no;
-		p.series = s;
+		s.nmembers++;
+		if (!p.earlier && s.first_window_order == NO_ORDER)
+			s.first_window_order = (uint32_t)i;
+		if (p.virtual_root && s.virtual_ref == NO_NODE)
+			s.virtual_ref = no;
+		srec_put(set, one - 1, &s);
+		p.series = one;
 		node_put(set, no, &p);
-		if (!p.earlier && s->first_window_order == (size_t)-1)
-			s->first_window_order = i;
-		if (p.virtual_root && !s->virtual_ref)
-			s->virtual_ref = xstrdup(
-			    text_field(&p, node_text(set, &p, &set->scratch->p), FIELD_REFS));
 	}
 	pagefile_free(of_root);
 
-	for (i = 0; i < set->nseries; i++) {
-		struct sinfo *s = set->series[i];
-		struct node lead;
-		struct node_extra x;
-		const char *lead_strings[LEAD_NFIELDS], *id;
-		struct buf b = BUF_INIT;
-		size_t root_at;
+	/* the members of each series together in set->members */
+	for (no = 0; no < set->nseries; no++) {
+		struct srec s = srec_get(set, no);
 
-		grow((void **)&members, &members_alloc, s->nmembers, sizeof(*members));
-		for (j = 0; j < s->nmembers; j++) {
-			struct node p = node_get(set, s->members[j]);
+		s.members_at = at;
+		at += s.nmembers;
+		s.nmembers = 0; /* counted again as they are put */
+		srec_put(set, no, &s);
+	}
+	for (i = 0; i < set->nall; i++) {
+		uint32_t p_no = all_at(set, i);
+		struct node p = node_get(set, p_no);
+		struct srec s;
+
+		if (p.kind != NODE_PATCH)
+			continue;
+		s = srec_get(set, p.series - 1);
+		u32_put(set->members, s.members_at + s.nmembers++, p_no);
+		srec_put(set, p.series - 1, &s);
+	}
+
+	for (no = 0; no < set->nseries; no++) {
+		struct srec s = srec_get(set, no);
+
+		/* by index then arrival: index 0 (cover or single) first, else
+		 * the lowest, the lead */
+		grow((void **)&members, &members_alloc, s.nmembers, sizeof(*members));
+		for (j = 0; j < s.nmembers; j++) {
+			uint32_t p_no = member_at(set, &s, j);
+			struct node p = node_get(set, p_no);
 
 			members[j].index = p.ps.index;
 			members[j].order = p.order;
-			members[j].no = s->members[j];
+			members[j].no = p_no;
 			members[j].has_index = p.ps.has_index;
 		}
-		qsort(members, s->nmembers, sizeof(*members), compare_members);
-		s->patches = xcalloc(s->nmembers, sizeof(*s->patches));
-		for (j = 0; j < s->nmembers; j++) {
+		qsort(members, s.nmembers, sizeof(*members), compare_members);
+		for (j = 0; j < s.nmembers; j++) {
 			struct node p = node_get(set, members[j].no);
-			struct series_patch *sp = &s->patches[j];
 
-			s->members[j] = members[j].no;
-			sp->index = p.ps.index;
-			sp->date = p.date; /* the strings: load_patches() */
-			sp->earlier = p.earlier;
-			sp->duplicate = j > 0 && members[j - 1].index == p.ps.index;
-			p.patch = sp;
+			u32_put(set->members, s.members_at + j, members[j].no);
+			p.member = (uint32_t)j;
+			p.duplicate = j > 0 && members[j - 1].index == p.ps.index;
+			p.replies = 0;
 			node_put(set, members[j].no, &p);
 		}
-		/* index 0 (cover or single) first, else the lowest */
-		s->lead = s->members[0];
-		lead = node_get(set, s->lead);
-		s->lead_ps = lead.ps;
-		s->pub.patches = s->patches;
-		s->pub.npatches = s->nmembers;
-		s->pub.lead = &s->patches[0];
-		s->pub.cover = lead.ps.has_index && lead.ps.index == 0 ? &s->patches[0] : NULL;
-		s->lead_strings = copy_cold(set, &lead, lead_fields, LEAD_NFIELDS, lead_strings);
-		s->pub.title = lead_strings[1];
-		s->pub.author_name = lead_strings[2];
-		s->pub.author_addr = lead_strings[3];
-		s->pub.sender = lead_strings[4];
-		s->pub.version_major = lead.ps.version_major;
-		s->pub.version_minor = lead.ps.version_minor;
-		s->pub.rfc = lead.ps.rfc;
-		s->pub.resend = lead.ps.resend;
-		s->pub.total = lead.ps.has_index ? lead.ps.total : 0;
-		s->pub.in_window = s->first_window_order != (size_t)-1;
-		extra_read(set, &lead, EXTRA_HAS_CHANGE_ID, &x);
-		s->pub.lead_body = lead.lead_text;
-		s->bodies = set->bodies;
-		s->change_id = xstrdup(x.change_id ? x.change_id : "");
-		s->pub.change_id = s->change_id;
-		extra_release(&x);
-		/* the lead's Message-ID and the root id, copied: the nodes keep
-		 * theirs outside the heap */
-		id = text_field(&lead, node_text(set, &lead, &set->scratch->p), FIELD_MESSAGE_ID);
-		buf_add(&b, id, strlen(id) + 1);
-		root_at = b.len;
-		if (s->pub.cover || !s->virtual_ref)
-			buf_addstr(&b, *id ? id : lead_strings[0]);
-		else
-			buf_addstr(&b, s->virtual_ref);
-		s->id_strings = buf_detach(&b, NULL);
-		s->patches[0].message_id = s->id_strings;
-		s->pub.root_id = s->id_strings + root_at;
-		series_append_title_key(&b, s->pub.author_addr, s->pub.title);
-		s->title_key = buf_detach(&b, NULL);
-		s->pub.title_key = s->title_key;
-		set_completeness(s, members);
-		s->pub.missing = s->missing;
-		if (!set->defer_patches)
-			load_patches(set, s);
+		s.lead = members[0].no;
+		s.lead_ps = node_get(set, s.lead).ps;
+		s.lead_body = node_get(set, s.lead).lead_text;
+		series_strings(set, &s, members);
+		srec_put(set, no, &s);
 	}
 	free(members);
 }
@@ -1959,157 +2171,220 @@ static void build_series(struct series_set *set)
 /* ---- versions ---- */
 
 /* T comes before S: a lower version, or the same one seen first. */
-static bool comes_before(const struct sinfo *t, const struct sinfo *s)
+static bool comes_before(const struct series_set *set, uint32_t t_no, uint32_t s_no)
 {
-	if (t == s)
+	struct srec t, s;
+
+	if (t_no == s_no)
 		return false;
-	if (version_less(&t->lead_ps, &s->lead_ps))
+	t = srec_get(set, t_no);
+	s = srec_get(set, s_no);
+	if (version_less(&t.lead_ps, &s.lead_ps))
 		return true;
-	return same_version(&t->lead_ps, &s->lead_ps) && t->first_order < s->first_order;
+	return same_version(&t.lead_ps, &s.lead_ps) && t.first_order < s.first_order;
 }
 
 /* Of two candidates, the higher version, then the later. */
-static const struct sinfo *better(const struct sinfo *best, const struct sinfo *t)
+static uint32_t better(const struct series_set *set, uint32_t best_no, uint32_t t_no)
 {
-	if (!best || version_less(&best->lead_ps, &t->lead_ps))
-		return t;
-	if (same_version(&best->lead_ps, &t->lead_ps) && t->first_order > best->first_order)
-		return t;
-	return best;
+	struct srec best, t;
+
+	if (best_no == NO_SERIES)
+		return t_no;
+	best = srec_get(set, best_no);
+	t = srec_get(set, t_no);
+	if (version_less(&best.lead_ps, &t.lead_ps))
+		return t_no;
+	if (same_version(&best.lead_ps, &t.lead_ps) && t.first_order > best.first_order)
+		return t_no;
+	return best_no;
 }
 
-struct series_list {
-	struct sinfo **v;
-	size_t n, alloc;
+/* A series among those of one title (or change-id) while they are sorted
+ * (best_earlier). */
+struct version_key {
+	uint32_t hash;
+	uint32_t no;
+	unsigned version_major, version_minor;
+	uint32_t first_order;
+	const char *text; /* the title key (change-id), read for a run of equal hashes */
 };
 
-static void list_free(void *p)
+static int compare_version_keys(const struct version_key *x, const struct version_key *y)
 {
-	struct series_list *l = p;
-
-	free(l->v);
-	free(l);
-}
-
-static void index_series(struct strmap *m, const char *key, struct sinfo *s)
-{
-	struct strmap_entry *e;
-	struct series_list *l;
-	int inserted;
-
-	e = strmap_put(m, key, &inserted);
-	if (inserted)
-		e->value = xcalloc(1, sizeof(struct series_list));
-	l = e->value;
-	grow((void **)&l->v, &l->alloc, l->n + 1, sizeof(*l->v));
-	l->v[l->n++] = s;
-}
-
-static int compare_versions(const void *a, const void *b)
-{
-	const struct sinfo *x = *(struct sinfo *const *)a, *y = *(struct sinfo *const *)b;
-
-	if (version_less(&x->lead_ps, &y->lead_ps))
-		return -1;
-	if (version_less(&y->lead_ps, &x->lead_ps))
-		return 1;
+	if (x->version_major != y->version_major)
+		return x->version_major < y->version_major ? -1 : 1;
+	if (x->version_minor != y->version_minor)
+		return x->version_minor < y->version_minor ? -1 : 1;
 	return x->first_order < y->first_order ? -1 : x->first_order > y->first_order;
 }
 
-/*
- * Sorted by (version, first seen), the series before S in a list is the
- * best that comes before it: sets it for every series of every list, so
- * a thousand re-sends of one title cost n log n, not n squared.
- */
-static void best_in_lists(struct strmap *m, bool change_id)
+/* By hash, then version, then first seen. */
+static int compare_by_hash(const void *a, const void *b)
 {
-	size_t i, j;
+	const struct version_key *x = a, *y = b;
 
-	for (i = 0; i < m->nslots; i++) {
-		struct series_list *l = m->slots[i].value;
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return compare_version_keys(x, y);
+}
 
-		if (!m->slots[i].key)
-			continue;
-		qsort(l->v, l->n, sizeof(*l->v), compare_versions);
-		for (j = 1; j < l->n; j++) {
-			if (change_id)
-				l->v[j]->by_change = l->v[j - 1];
-			else
-				l->v[j]->by_title = l->v[j - 1];
-		}
+/* By text, then version, then first seen. */
+static int compare_by_text(const void *a, const void *b)
+{
+	const struct version_key *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+
+	return c ? c : compare_version_keys(x, y);
+}
+
+/* Sets the by_title (by_change) of each series of v[0..n), all of the same
+ * text, sorted: the one before it. */
+static void chain_versions(struct series_set *set, const struct version_key *v, size_t n,
+			   bool change_id)
+{
+	size_t j;
+
+	for (j = 1; j < n; j++) {
+		struct srec s = srec_get(set, v[j].no);
+
+		if (change_id)
+			s.by_change = v[j - 1].no;
+		else
+			s.by_title = v[j - 1].no;
+		srec_put(set, v[j].no, &s);
 	}
 }
 
-static const struct sinfo *series_of_id(const struct series_set *set, const char *id)
+/*
+ * For every series of the same title key (or change-id), the best earlier
+ * one: sorted by (text, version, first seen), the series before it.  The
+ * series are sorted by the hash of the text; only a run of equal hashes
+ * has its texts read back, to tell texts that share a hash apart.  So a
+ * thousand re-sends of one title cost n log n, not n squared.
+ */
+static void best_earlier(struct series_set *set, bool change_id)
+{
+	struct version_key *v = xmalloc((set->nseries ? set->nseries : 1) * sizeof(*v));
+	size_t n = 0, i, j, k;
+	uint32_t no;
+
+	for (no = 0; no < set->nseries; no++) {
+		struct srec s = srec_get(set, no);
+
+		if (change_id && !s.has_change_id)
+			continue;
+		v[n].hash = change_id ? s.change_hash : s.title_hash;
+		v[n].no = no;
+		v[n].version_major = s.lead_ps.version_major;
+		v[n].version_minor = s.lead_ps.version_minor;
+		v[n].first_order = s.first_order;
+		v[n].text = NULL;
+		n++;
+	}
+	qsort(v, n, sizeof(*v), compare_by_hash);
+	for (i = 0; i < n; i = j) {
+		struct buf texts = BUF_INIT;
+		size_t *at;
+		bool same = true;
+
+		for (j = i + 1; j < n && v[j].hash == v[i].hash; j++)
+			;
+		if (j - i < 2)
+			continue;
+		at = xmalloc((j - i) * sizeof(*at));
+		for (k = i; k < j; k++) {
+			const char *f[SF_NFIELDS];
+
+			read_strings(set, srec_get(set, v[k].no).strings, &set->scratch->rec, f,
+				     SF_NFIELDS);
+			at[k - i] = texts.len;
+			add_string(&texts, f[change_id ? SF_CHANGE_ID : SF_TITLE_KEY]);
+		}
+		for (k = i; k < j; k++) {
+			v[k].text = texts.data + at[k - i];
+			same = same && !strcmp(v[k].text, v[i].text);
+		}
+		if (same) {
+			chain_versions(set, v + i, j - i, change_id);
+		} else {
+			size_t a, b;
+
+			qsort(v + i, j - i, sizeof(*v), compare_by_text);
+			for (a = i; a < j; a = b) {
+				for (b = a + 1; b < j && !strcmp(v[b].text, v[a].text); b++)
+					;
+				chain_versions(set, v + a, b - a, change_id);
+			}
+		}
+		free(at);
+		buf_release(&texts);
+	}
+	free(v);
+}
+
+/* The series (number) of the message `id`, or NO_SERIES. */
+static uint32_t series_of_id(const struct series_set *set, const char *id)
 {
 	struct node n;
 
-	return node_of_id(set, id, &n) != NO_NODE && n.kind == NODE_PATCH ? n.series : NULL;
+	return node_of_id(set, id, &n) != NO_NODE && n.kind == NODE_PATCH && n.series ? n.series - 1
+										      : NO_SERIES;
 }
 
 static void link_versions(struct series_set *set)
 {
-	struct strmap by_title, by_change;
-	size_t i, k;
+	uint32_t no;
+	size_t k;
 
-	strmap_init(&by_title);
-	strmap_init(&by_change);
-	for (i = 0; i < set->nseries; i++) {
-		struct sinfo *s = set->series[i];
-
-		index_series(&by_title, s->title_key, s);
-		if (*s->pub.change_id)
-			index_series(&by_change, s->pub.change_id, s);
-	}
-	best_in_lists(&by_title, false);
-	best_in_lists(&by_change, true);
-	for (i = 0; i < set->nseries; i++) {
-		struct sinfo *s = set->series[i];
-		struct node lead = node_get(set, s->lead);
-		const struct sinfo *best = s->by_title;
+	best_earlier(set, false);
+	best_earlier(set, true);
+	for (no = 0; no < set->nseries; no++) {
+		struct srec s = srec_get(set, no);
+		struct node lead = node_get(set, s.lead);
+		uint32_t best = s.by_title;
 		enum series_link_kind how = SERIES_LINK_SAME_TITLE;
 
-		if (!best && s->by_change) {
-			best = s->by_change;
+		if (best == NO_SERIES && s.by_change != NO_SERIES) {
+			best = s.by_change;
 			how = SERIES_LINK_CHANGE_ID;
 		}
-		if (!best) {
+		if (best == NO_SERIES) {
 			const char *ref =
 			    text_field(&lead, node_text(set, &lead, &set->scratch->p), FIELD_REFS);
 
 			how = SERIES_LINK_REPLY;
 			for (k = 0; k < lead.nrefs; k++, ref = skip_string(ref)) {
-				const struct sinfo *t = series_of_id(set, ref);
+				uint32_t t = series_of_id(set, ref);
 
-				if (t && comes_before(t, s))
-					best = better(best, t);
+				if (t != NO_SERIES && comes_before(set, t, no))
+					best = better(set, best, t);
 			}
 		}
-		if (!best) {
+		if (best == NO_SERIES) {
 			struct node_extra x;
 
 			extra_read(set, &lead, EXTRA_HAS_LINKS, &x);
-			for (int strong = 1; !best && strong >= 0; strong--) {
+			for (int strong = 1; best == NO_SERIES && strong >= 0; strong--) {
 				how = SERIES_LINK_LINK;
 				for (k = 0; k < x.nlinks; k++) {
-					const struct sinfo *t;
+					uint32_t t;
 
 					if (x.links[k].strong != (strong == 1))
 						continue;
 					t = series_of_id(set, x.links[k].id);
-					if (t && comes_before(t, s))
-						best = better(best, t);
+					if (t != NO_SERIES && comes_before(set, t, no))
+						best = better(set, best, t);
 				}
 			}
 			extra_release(&x);
 		}
-		if (best) {
-			s->pub.previous = &best->pub;
-			s->pub.previous_link = how;
+		if (best != NO_SERIES) {
+			s.previous = best;
+			s.previous_link = (uint8_t)how;
+			srec_put(set, no, &s);
 		}
 	}
-	strmap_release(&by_title, list_free);
-	strmap_release(&by_change, list_free);
 }
 
 size_t series_earlier_versions(const struct series_info *s, const struct series_info **out,
@@ -2168,24 +2443,6 @@ static bool is_whole_series(const struct node *t)
 	return !t->ps.has_index || t->ps.index == 0;
 }
 
-/*
- * The trailers kept so far, of every series (one table for the set, not
- * one in each series: most series have one trailer, or none), so that a
- * trailer given twice (the same kind, person, patch and source) is kept
- * once: (series, hash, place in its trailers) slots, the strings compared
- * in the trailers themselves.
- */
-struct trailer_slot {
-	const struct sinfo *s; /* NULL: an empty slot */
-	uint32_t hash;
-	uint32_t at; /* in s->trailers */
-};
-
-struct trailer_set {
-	struct trailer_slot *slots;
-	size_t nslots, size; /* nslots: a power of two */
-};
-
 /* ASCII A-Z as a-z (text_append_lower()'s case folding), then equal. */
 static bool same_lower(const char *a, const char *b)
 {
@@ -2203,90 +2460,93 @@ static bool same_lower(const char *a, const char *b)
 	}
 }
 
-static uint32_t trailer_hash(const struct sinfo *s, int kind, bool in_patch,
-			     const struct series_patch *patch, const char *addr)
-{
-	uint64_t h = ((uintptr_t)s ^ ((uintptr_t)patch * UINT64_C(0x9e3779b97f4a7c15))) +
-		     (uint64_t)kind * 2 + in_patch;
+/* What a trailer is, to find it given before (trailer_seen). */
+struct trailer_want {
+	uint32_t series, member;
+	int kind;
+	bool in_patch;
+	const char *addr;
+};
 
-	for (; *addr; addr++) { /* FNV-1a over the lower-cased address */
+static bool trailer_matches(const struct series_set *set, uint32_t no, const void *want)
+{
+	const struct trailer_want *w = want;
+	struct trec t = trec_get(set, no);
+	const char *f[TF_NFIELDS];
+
+	if (t.series != w->series || t.member != w->member || t.kind != w->kind ||
+	    t.in_patch != w->in_patch)
+		return false;
+	read_strings(set, t.strings, &set->scratch->match, f, TF_NFIELDS);
+	return same_lower(f[TF_ADDR], w->addr);
+}
+
+/*
+ * Whether the series has the trailer `w` already; when not, it is
+ * recorded as the next trailer to be made (set->ntrailers).  One table for
+ * the set, not one in each series: most series have one trailer, or none.
+ */
+static bool trailer_seen(struct series_set *set, const struct trailer_want *w)
+{
+	uint64_t h = (w->series * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)w->member << 20) ^
+		     ((uint64_t)w->kind * 2 + w->in_patch);
+	struct ptable_slot slot;
+	const char *addr;
+	bool inserted;
+
+	for (addr = w->addr; *addr; addr++) { /* FNV-1a over the lower-cased address */
 		unsigned char c = (unsigned char)*addr;
 
 		h ^= c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 		h *= UINT64_C(0x100000001b3);
 	}
-	return (uint32_t)(h ^ h >> 32);
-}
-
-static void trailer_set_grow(struct trailer_set *ts)
-{
-	size_t i, nslots = ts->nslots ? ts->nslots * 2 : 256;
-	struct trailer_slot *slots = xcalloc(nslots, sizeof(*slots));
-
-	for (i = 0; i < ts->nslots; i++) {
-		size_t j;
-
-		if (!ts->slots[i].s)
-			continue;
-		for (j = ts->slots[i].hash & (nslots - 1); slots[j].s; j = (j + 1) & (nslots - 1))
-			;
-		slots[j] = ts->slots[i];
-	}
-	free(ts->slots);
-	ts->slots = slots;
-	ts->nslots = nslots;
+	ptable_put(set, &set->trailer_index, (uint32_t)(h ^ h >> 32), trailer_matches, w,
+		   (uint32_t)set->ntrailers, &inserted, &slot);
+	return !inserted;
 }
 
 /*
- * Whether `s` has the trailer (kind, in_patch, patch, addr) already; when
- * not, it is recorded as the next of s->trailers.
+ * A trailer `tr` given by the message `giver` for member `member` of
+ * series `no` (NO_REC: the whole series), kept once (the same kind,
+ * person, patch and source) at the end of the series' trailers.
  */
-static bool trailer_seen(struct trailer_set *ts, const struct sinfo *s, int kind, bool in_patch,
-			 const struct series_patch *patch, const char *addr)
+static void add_trailer(struct series_set *set, uint32_t no, const struct trailer_rec *tr,
+			const struct node *giver, uint32_t member, bool in_patch)
 {
-	uint32_t hash = trailer_hash(s, kind, in_patch, patch, addr);
-	size_t i;
+	struct srec s = srec_get(set, no);
+	const struct trailer_want w = {no, member, (int)tr->kind, in_patch, tr->addr};
+	struct buf *b = &set->scratch->rec;
+	struct trec t;
+	uint32_t t_no;
 
-	if ((ts->size + 1) * 4 > ts->nslots * 3)
-		trailer_set_grow(ts);
-	for (i = hash & (ts->nslots - 1); ts->slots[i].s; i = (i + 1) & (ts->nslots - 1)) {
-		const struct trailer_slot *slot = &ts->slots[i];
-		const struct series_trailer *t;
-
-		if (slot->s != s || slot->hash != hash)
-			continue;
-		t = &s->trailers[slot->at];
-		if ((int)t->kind == kind && t->in_patch == in_patch && t->patch == patch &&
-		    same_lower(t->addr, addr))
-			return true;
-	}
-	ts->slots[i].s = s;
-	ts->slots[i].hash = hash;
-	ts->slots[i].at = (uint32_t)s->ntrailers;
-	ts->size++;
-	return false;
-}
-
-/* `given`: the key and sender of the message that gives it (given_block()). */
-static void add_trailer(struct trailer_set *seen, struct sinfo *s, const struct trailer_rec *tr,
-			const char *const given[2], const struct series_patch *patch, bool in_patch)
-{
-	struct series_trailer *t;
-
-	if (s->ntrailers >= SERIES_MAX_TRAILERS)
+	if (s.ntrailers >= SERIES_MAX_TRAILERS)
 		return; /* bounded: hostile threads */
-	/* the same kind, person, patch and source once */
-	if (trailer_seen(seen, s, (int)tr->kind, in_patch, patch, tr->addr))
+	if (trailer_seen(set, &w))
 		return;
-	grow((void **)&s->trailers, &s->trailers_alloc, s->ntrailers + 1, sizeof(*s->trailers));
-	t = &s->trailers[s->ntrailers++];
-	t->kind = (enum series_trailer_kind)tr->kind;
-	t->name = tr->name;
-	t->addr = tr->addr;
-	t->patch = patch;
-	t->given_in = given[0];
-	t->given_by = given[1];
-	t->in_patch = in_patch;
+	buf_reset(b);
+	add_string(b, tr->name);
+	add_string(b, tr->addr);
+	add_string(b, cold_field(set, giver, FIELD_KEY));
+	add_string(b, cold_field(set, giver, FIELD_SENDER));
+	t.strings = put_strings(set, b);
+	t.series = no;
+	t.member = member;
+	t.next = NO_REC;
+	t.kind = (uint8_t)tr->kind;
+	t.in_patch = in_patch;
+	t_no = (uint32_t)set->ntrailers++;
+	trec_put(set, t_no, &t);
+	if (s.last_trailer != NO_REC) {
+		struct trec last = trec_get(set, s.last_trailer);
+
+		last.next = t_no;
+		trec_put(set, s.last_trailer, &last);
+	} else {
+		s.first_trailer = t_no;
+	}
+	s.last_trailer = t_no;
+	s.ntrailers++;
+	srec_put(set, no, &s);
 }
 
 /* The subject without its reply prefixes ("Re: Re: [PATCH] x" -> "[PATCH] x"). */
@@ -2357,80 +2617,117 @@ static void make_item_subject(struct buf *out, const char *base, const struct it
 	buf_addstr(out, it->title);
 }
 
-/* The member of `s` a notice's item names: its place in s->members, or
- * (size_t)-1. */
-static size_t find_item_patch(const struct series_set *set, const struct sinfo *s,
-			      const struct item_rec *it)
+/* The member of series `no` a notice's item names: its place among the
+ * series' members, or NO_REC. */
+static uint32_t find_item_patch(const struct series_set *set, uint32_t no,
+				const struct item_rec *it)
 {
+	struct srec s;
 	size_t j, lo = 0, hi;
 
-	if (!s)
-		return (size_t)-1;
-	if (it->total && it->total == s->pub.total) {
+	if (no == NO_SERIES)
+		return NO_REC;
+	s = srec_get(set, no);
+	if (it->total && it->total == series_total(&s)) {
 		/* members are sorted by index: the first with it->index */
-		hi = s->nmembers;
+		hi = s.nmembers;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 
-			if (s->patches[mid].index < it->index) /* the member's ps.index */
+			if (node_get(set, member_at(set, &s, mid)).ps.index < it->index)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < s->nmembers && s->patches[lo].index == it->index &&
-		    node_get(set, s->members[lo]).ps.has_index)
-			return lo;
+		if (lo < s.nmembers) {
+			struct node p = node_get(set, member_at(set, &s, lo));
+
+			if (p.ps.index == it->index && p.ps.has_index)
+				return (uint32_t)lo;
+		}
 	}
 	/* by title (bounded: a notice lists at most APPLIED_MAX_ITEMS) */
-	for (j = 0; j < s->nmembers && j < 1024; j++) {
-		struct node p = node_get(set, s->members[j]);
+	for (j = 0; j < s.nmembers && j < 1024; j++) {
+		struct node p = node_get(set, member_at(set, &s, j));
 
 		if (!strcasecmp(node_title(set, &p), it->title))
-			return j;
+			return (uint32_t)j;
 	}
-	if (s->pub.total == 0 && it->total <= 1)
+	if (series_total(&s) == 0 && it->total <= 1)
 		return 0; /* a single patch */
-	return (size_t)-1;
+	return NO_REC;
 }
 
-static void add_entry(struct series_set *set, struct strmap *seen, enum series_applied_kind kind,
-		      const char *subject, const char *verb, const char *who, const char *where,
-		      const char *commit, const char *patches, const struct node *notice,
-		      const struct node *target, const struct sinfo *s,
-		      const struct series_patch *patch)
-{
-	struct buf key = BUF_INIT;
-	struct applied_rec *a;
-	int inserted;
+/* What an entry of the applied list says, to find it said before. */
+struct applied_want {
+	const char *subject, *who, *where, *patches;
+};
 
-	buf_addf(&key, "%s\x1f%s\x1f%s\x1f%s", subject, who, where, patches);
-	strmap_put(seen, key.data, &inserted);
-	buf_release(&key);
+static bool applied_matches(const struct series_set *set, uint32_t no, const void *want)
+{
+	const struct applied_want *w = want;
+	const char *f[AF_NFIELDS];
+
+	read_strings(set, arec_get(set, no).strings, &set->scratch->match, f, AF_NFIELDS);
+	return !strcmp(f[AF_SUBJECT], w->subject) && !strcmp(f[AF_WHO], w->who) &&
+	       !strcmp(f[AF_WHERE], w->where) && !strcmp(f[AF_PATCHES], w->patches);
+}
+
+/*
+ * An entry of the applied list, unless one says the same (subject, who,
+ * where, patches): for member `member` (NO_REC: the whole) of series `no`
+ * (NO_SERIES: none), from the notice `notice` answering `target`.  The
+ * strings are not the cold strings of a node (those are read here).
+ */
+static void add_entry(struct series_set *set, enum series_applied_kind kind, const char *subject,
+		      const char *verb, const char *who, const char *where, const char *commit,
+		      const char *patches, const struct node *notice, const struct node *target,
+		      uint32_t no, uint32_t member)
+{
+	const struct applied_want w = {subject, who, where, patches};
+	struct buf *b = &set->scratch->rec;
+	struct ptable_slot slot;
+	struct arec a;
+	uint32_t a_no;
+	bool inserted;
+
+	buf_reset(b);
+	buf_addf(b, "%s\x1f%s\x1f%s\x1f%s", subject, who, where, patches);
+	ptable_put(set, &set->applied_index, strmap_hash(b->data), applied_matches, &w,
+		   (uint32_t)set->napplied, &inserted, &slot);
 	if (!inserted)
 		return;
-	grow((void **)&set->applied, &set->applied_alloc, set->napplied + 1, sizeof(*set->applied));
-	a = &set->applied[set->napplied++];
-	memset(a, 0, sizeof(*a));
-	a->subject = xstrdup(subject);
-	a->who = xstrdup(who);
-	a->where = xstrdup(where);
-	a->commit = xstrdup(commit);
-	a->patches = xstrdup(patches);
-	a->pub.kind = kind;
-	a->pub.subject = a->subject;
-	a->verb = xstrdup(verb);
-	a->pub.verb = a->verb;
-	a->pub.who = a->who;
-	a->pub.where = a->where;
-	a->pub.commit = a->commit;
-	a->pub.patches = a->patches;
-	/* the strings above are copied first: these read back other nodes' */
-	a->notice_key = xstrdup(node_key(set, notice));
-	a->target_key = xstrdup(target ? node_key(set, target) : "");
-	a->pub.notice_key = a->notice_key;
-	a->pub.target_key = a->target_key;
-	a->pub.series = s ? &s->pub : NULL;
-	a->pub.patch = patch;
+	buf_reset(b);
+	add_string(b, subject);
+	add_string(b, verb);
+	add_string(b, who);
+	add_string(b, where);
+	add_string(b, commit);
+	add_string(b, patches);
+	add_string(b, node_key(set, notice));
+	add_string(b, target ? node_key(set, target) : "");
+	a.strings = put_strings(set, b);
+	a.series = no;
+	a.member = member;
+	a.next = NO_REC;
+	a.kind = (uint8_t)kind;
+	a_no = (uint32_t)set->napplied++;
+	arec_put(set, a_no, &a);
+	if (no != NO_SERIES) { /* the notices of each series, in order */
+		struct srec s = srec_get(set, no);
+
+		if (s.last_applied != NO_REC) {
+			struct arec last = arec_get(set, s.last_applied);
+
+			last.next = a_no;
+			arec_put(set, s.last_applied, &last);
+		} else {
+			s.first_applied = a_no;
+		}
+		s.last_applied = a_no;
+		s.napplied++;
+		srec_put(set, no, &s);
+	}
 }
 
 static enum series_applied_kind entry_kind(enum applied_kind k)
@@ -2447,10 +2744,10 @@ static enum series_applied_kind entry_kind(enum applied_kind k)
 	}
 }
 
-static void add_notice_entries(struct series_set *set, struct strmap *seen, const struct node *n,
+static void add_notice_entries(struct series_set *set, const struct node *n,
 			       const struct notice_rec *nr, const struct node *target)
 {
-	const struct sinfo *s = target && target->kind == NODE_PATCH ? target->series : NULL;
+	uint32_t no = target && target->kind == NODE_PATCH ? target->series - 1 : NO_SERIES;
 	enum series_applied_kind kind = entry_kind(nr->kind);
 	struct buf base_copy = BUF_INIT, who_copy = BUF_INIT;
 	const char *base, *who;
@@ -2464,88 +2761,50 @@ static void add_notice_entries(struct series_set *set, struct strmap *seen, cons
 	who = who_copy.data;
 
 	if (!nr->nitems || (nr->nitems == 1 && target && !target->ps.has_index)) {
-		const struct series_patch *patch = NULL;
+		uint32_t member = NO_REC;
 		const char *commit = nr->commit;
 
 		if (target && target->kind == NODE_PATCH && !is_whole_series(target))
-			patch = target->patch;
+			member = target->member;
 		if (nr->nitems && !*commit)
 			commit = nr->items[0].commit;
-		add_entry(set, seen, kind, base, nr->verb, who, nr->where, commit, nr->patches, n,
-			  target, s, patch);
+		add_entry(set, kind, base, nr->verb, who, nr->where, commit, nr->patches, n, target,
+			  no, member);
 		buf_release(&base_copy);
 		buf_release(&who_copy);
 		return;
 	}
 	for (k = 0; k < nr->nitems; k++) {
 		const struct item_rec *it = &nr->items[k];
-		size_t member = find_item_patch(set, s, it);
-		const struct series_patch *patch =
-		    member != (size_t)-1 ? &s->patches[member] : NULL;
+		uint32_t member = find_item_patch(set, no, it);
 		struct buf subject = BUF_INIT;
 
-		if (patch) {
-			struct node p = node_get(set, s->members[member]);
+		if (member != NO_REC) {
+			struct srec s = srec_get(set, no);
+			struct node p = node_get(set, member_at(set, &s, member));
 
 			buf_addstr(&subject, cold_field(set, &p, FIELD_SUBJECT));
-		} else
+			if (series_total(&s) == 0)
+				member = NO_REC; /* the single patch: the whole series */
+		} else {
 			make_item_subject(&subject, base, it);
-		if (patch && s && s->pub.total == 0)
-			patch = NULL; /* the single patch: the whole series */
-		add_entry(set, seen, kind, subject.data, nr->verb, who, nr->where, it->commit, "",
-			  n, target, s, patch);
+		}
+		add_entry(set, kind, subject.data, nr->verb, who, nr->where, it->commit, "", n,
+			  target, no, member);
 		buf_release(&subject);
 	}
 	buf_release(&base_copy);
 	buf_release(&who_copy);
 }
 
-/*
- * The key and sender of `n` and the names and addresses of the trailers it
- * gives (x), copied into one block kept with the set's results: given[0]
- * and given[1], and out[k] for x->trailers[k], point into it.
- */
-static void given_block(struct series_set *set, const struct node *n, const struct node_extra *x,
-			const char *given[2], struct trailer_rec *out)
-{
-	size_t at[2 + 2 * TRAILER_MAX], k, count = 2 + 2 * x->ntrailers;
-	struct buf b = BUF_INIT;
-	char *block;
-
-	for (k = 0; k < count; k++) {
-		const char *str = k == 0       ? cold_field(set, n, FIELD_KEY)
-				  : k == 1     ? cold_field(set, n, FIELD_SENDER)
-				  : k % 2 == 0 ? x->trailers[k / 2 - 1].name
-					       : x->trailers[k / 2 - 1].addr;
-
-		at[k] = b.len;
-		buf_add(&b, str, strlen(str) + 1);
-	}
-	block = buf_detach(&b, NULL);
-	grow((void **)&set->given, &set->given_alloc, set->ngiven + 1, sizeof(*set->given));
-	set->given[set->ngiven++] = block;
-	given[0] = block + at[0];
-	given[1] = block + at[1];
-	for (k = 0; k < x->ntrailers; k++) {
-		out[k].kind = x->trailers[k].kind;
-		out[k].name = block + at[2 + 2 * k];
-		out[k].addr = block + at[3 + 2 * k];
-	}
-}
-
 static void attach_replies(struct series_set *set)
 {
-	struct strmap seen;
-	struct trailer_set trailers_seen = {NULL, 0, 0};
-	const char *given[2];
 	size_t i, k;
 
-	strmap_init(&seen);
 	for (i = 0; i < set->nall; i++) {
-		uint32_t no = all_at(set, i), target_no;
+		uint32_t no = all_at(set, i), target_no = NO_NODE;
 		struct node node = node_get(set, no), target_node;
 		const struct node *n = &node, *target = NULL;
-		struct trailer_rec copied[TRAILER_MAX];
 		struct node_extra x;
 
 		if (n->earlier ||
@@ -2553,20 +2812,18 @@ static void attach_replies(struct series_set *set)
 			continue;
 		extra_read(set, n, EXTRA_HAS_ANSWERS, &x);
 		if (n->kind == NODE_PATCH) {
-			const struct series_patch *patch = is_whole_series(n) ? NULL : n->patch;
+			uint32_t member = is_whole_series(n) ? NO_REC : n->member;
 
-			if (x.ntrailers)
-				given_block(set, n, &x, given, copied);
 			for (k = 0; k < x.ntrailers; k++)
-				add_trailer(&trailers_seen, n->series, &copied[k], given, patch,
-					    true);
+				add_trailer(set, n->series - 1, &x.trailers[k], n, member, true);
 		} else if (n->kind == NODE_PULL) {
 			static const enum node_field fields[2] = {FIELD_SUBJECT, FIELD_SENDER};
 			const char *pull[2];
 			char *block = copy_cold(set, n, fields, 2, pull);
 
-			add_entry(set, &seen, SERIES_APPLIED_PULL_REQUEST, pull[0], "", pull[1],
-				  x.pull_source ? x.pull_source : "", "", "", n, NULL, NULL, NULL);
+			add_entry(set, SERIES_APPLIED_PULL_REQUEST, pull[0], "", pull[1],
+				  x.pull_source ? x.pull_source : "", "", "", n, NULL, NO_SERIES,
+				  NO_REC);
 			free(block);
 		} else {
 			if ((target_no = resolve_target(set, no, 0)) != NO_NODE) {
@@ -2574,54 +2831,39 @@ static void attach_replies(struct series_set *set)
 				target = &target_node;
 			}
 			if (target && target->kind == NODE_PATCH) {
-				struct sinfo *s = target->series;
-				const struct series_patch *patch =
-				    is_whole_series(target) ? NULL : target->patch;
+				uint32_t s_no = target->series - 1;
+				uint32_t member = is_whole_series(target) ? NO_REC : target->member;
+				struct srec s = srec_get(set, s_no);
 
-				s->pub.replies++;
-				target->patch->replies++;
-				if (x.ntrailers)
-					given_block(set, n, &x, given, copied);
+				s.replies++;
+				srec_put(set, s_no, &s);
+				target_node.replies++;
+				node_put(set, target_no, &target_node);
 				for (k = 0; k < x.ntrailers; k++)
-					add_trailer(&trailers_seen, s, &copied[k], given, patch,
-						    false);
+					add_trailer(set, s_no, &x.trailers[k], n, member, false);
 			}
 			if (x.notice)
-				add_notice_entries(set, &seen, n, x.notice, target);
+				add_notice_entries(set, n, x.notice, target);
 		}
 		extra_release(&x);
 	}
-	strmap_release(&seen, NULL);
-	free(trailers_seen.slots);
+}
 
-	/* the notices of each series (the entries no longer move) */
-	for (i = 0; i < set->napplied; i++) {
-		const struct series_info *si = set->applied[i].pub.series;
-		struct sinfo *s;
+/* Whether unknown id `no` is the string `want`. */
+static bool unknown_matches(const struct series_set *set, uint32_t no, const void *want)
+{
+	struct spool_text t;
 
-		if (!si)
-			continue;
-		s = (struct sinfo *)si; /* pub is the first member */
-		grow((void **)&s->applied, &s->applied_alloc, s->napplied + 1, sizeof(*s->applied));
-		s->applied[s->napplied++] = &set->applied[i].pub;
-	}
-	for (i = 0; i < set->nseries; i++) {
-		struct sinfo *s = set->series[i];
-
-		s->pub.trailers = s->trailers;
-		s->pub.ntrailers = s->ntrailers;
-		s->pub.applied = s->applied;
-		s->pub.napplied = s->napplied;
-	}
+	pagefile_read(set->unknown, (uint64_t)no * sizeof(t), &t, sizeof(t));
+	buf_reset(&set->scratch->match);
+	spool_append(&set->scratch->match, set->results, t);
+	return !strcmp(set->scratch->match.data, want);
 }
 
 static void find_unknown(struct series_set *set)
 {
-	struct strmap seen;
-	size_t i, alloc = 0;
-	int inserted;
+	size_t i;
 
-	strmap_init(&seen);
 	for (i = 0; i < set->nall; i++) {
 		const struct node node = node_get(set, all_at(set, i)), *n = &node;
 		const char *ids[2 + MSGID_MAX_LINKS];
@@ -2644,29 +2886,65 @@ static void find_unknown(struct series_set *set)
 		for (k = 0; k < x.nlinks && nids < 2 + MSGID_MAX_LINKS; k++)
 			ids[nids++] = x.links[k].id;
 		for (k = 0; k < nids; k++) {
+			struct ptable_slot slot;
+			struct spool_text t;
 			struct node held;
+			bool inserted;
 
 			if (node_of_id(set, ids[k], &held) != NO_NODE)
 				continue;
-			strmap_put(&seen, ids[k], &inserted);
+			ptable_put(set, &set->unknown_index, strmap_hash(ids[k]), unknown_matches,
+				   ids[k], (uint32_t)set->nunknown, &inserted, &slot);
 			if (!inserted)
 				continue;
-			grow((void **)&set->unknown, &alloc, set->nunknown + 1,
-			     sizeof(*set->unknown));
-			set->unknown[set->nunknown++] = xstrdup(ids[k]);
+			t = spool_add(set->results, ids[k], strlen(ids[k]) + 1);
+			pagefile_write(set->unknown, (uint64_t)set->nunknown * sizeof(t), &t,
+				       sizeof(t));
+			set->nunknown++;
 		}
 		extra_release(&x);
 	}
-	strmap_release(&seen, NULL);
 }
+
+/* A series of the window while they are put in order (list_series). */
+struct listed {
+	uint32_t first_window_order;
+	uint32_t no;
+};
 
 static int compare_listed(const void *a, const void *b)
 {
-	const struct sinfo *x = *(struct sinfo *const *)a, *y = *(struct sinfo *const *)b;
+	const struct listed *x = a, *y = b;
 
 	return x->first_window_order < y->first_window_order
 		   ? -1
 		   : x->first_window_order > y->first_window_order;
+}
+
+/* The series of the window, in order of their first window message. */
+static void list_series(struct series_set *set)
+{
+	struct listed *v = xmalloc((set->nseries ? set->nseries : 1) * sizeof(*v));
+	uint32_t no;
+	size_t i;
+
+	for (no = 0; no < set->nseries; no++) {
+		struct srec s = srec_get(set, no);
+
+		if (s.first_window_order != NO_ORDER) {
+			v[set->nlisted].first_window_order = s.first_window_order;
+			v[set->nlisted++].no = no;
+		}
+	}
+	qsort(v, set->nlisted, sizeof(*v), compare_listed);
+	for (i = 0; i < set->nlisted; i++) {
+		struct srec s = srec_get(set, v[i].no);
+
+		s.listed_at = (uint32_t)i;
+		srec_put(set, v[i].no, &s);
+		u32_put(set->listed, i, v[i].no);
+	}
+	free(v);
 }
 
 void series_set_finish(struct series_set *set)
@@ -2674,7 +2952,7 @@ void series_set_finish(struct series_set *set)
 	size_t i, n = 0;
 	bool in_order = true;
 
-	clear_results(set);
+	clear_results(set, true);
 	set->all_in_order = false; /* while set->all is made */
 	for (int pass = 0; pass < 2; pass++)
 		for (i = 0; i < set->nnodes; i++) {
@@ -2685,8 +2963,10 @@ void series_set_finish(struct series_set *set)
 			node.order = (uint32_t)n;
 			node.grouped = false;
 			node.virtual_root = false;
-			node.series = NULL;
-			node.patch = NULL;
+			node.series = 0;
+			node.member = 0;
+			node.replies = 0;
+			node.duplicate = false;
 			node.resolve_state = 0;
 			node.target = 0;
 			node_put(set, (uint32_t)i, &node);
@@ -2706,12 +2986,219 @@ void series_set_finish(struct series_set *set)
 	link_versions(set);
 	attach_replies(set);
 	find_unknown(set);
+	list_series(set);
+}
 
-	set->listed = xmalloc((set->nseries ? set->nseries : 1) * sizeof(*set->listed));
-	for (i = 0; i < set->nseries; i++)
-		if (set->series[i]->pub.in_window)
-			set->listed[set->nlisted++] = set->series[i];
-	qsort(set->listed, set->nlisted, sizeof(*set->listed), compare_listed);
+/* ---- reading the results back ---- */
+
+/* Where the strings of a notice read back are (read_applied): places in a
+ * buffer that may still move. */
+struct applied_at {
+	size_t s[AF_NFIELDS];
+	size_t series_root, patch_key; /* SIZE_MAX: "" */
+};
+
+/* Appends the strings of notice `no` to `b` (their places in *at) and
+ * fills *out but for its strings (applied_point). */
+static void read_applied(const struct series_set *set, uint32_t no, struct buf *b,
+			 struct series_applied *out, struct applied_at *at)
+{
+	struct arec a = arec_get(set, no);
+
+	memset(out, 0, sizeof(*out));
+	out->kind = (enum series_applied_kind)a.kind;
+	append_strings(set, b, a.strings, at->s, AF_NFIELDS);
+	at->series_root = at->patch_key = SIZE_MAX;
+	if (a.series != NO_SERIES) {
+		struct srec s = srec_get(set, a.series);
+		size_t f[SF_NFIELDS];
+
+		append_strings(set, b, s.strings, f, SF_NFIELDS);
+		at->series_root = f[SF_ROOT_ID];
+		if (a.member != NO_REC) {
+			struct node p = node_get(set, member_at(set, &s, a.member));
+
+			at->patch_key = b->len;
+			add_string(b, node_key(set, &p));
+			out->patch_index = p.ps.index;
+		}
+	}
+}
+
+/* Points the strings of *out at `base`, the buffer read_applied() filled. */
+static void applied_point(struct series_applied *out, const char *base, const struct applied_at *at)
+{
+	out->subject = base + at->s[AF_SUBJECT];
+	out->verb = base + at->s[AF_VERB];
+	out->who = base + at->s[AF_WHO];
+	out->where = base + at->s[AF_WHERE];
+	out->commit = base + at->s[AF_COMMIT];
+	out->patches = base + at->s[AF_PATCHES];
+	out->notice_key = base + at->s[AF_NOTICE_KEY];
+	out->target_key = base + at->s[AF_TARGET_KEY];
+	out->series_root = at->series_root != SIZE_MAX ? base + at->series_root : "";
+	out->patch_key = at->patch_key != SIZE_MAX ? base + at->patch_key : "";
+}
+
+/* The strings of the patches of `si` (series_patch), read back from the
+ * spool and the set's texts; the lead's Message-ID is there already. */
+static void load_patches(const struct series_set *set, struct sinfo *si)
+{
+	static const enum node_field fields[] = {FIELD_KEY,	    FIELD_SUBJECT,
+						 FIELD_TITLE,	    FIELD_AUTHOR_NAME,
+						 FIELD_AUTHOR_ADDR, FIELD_MESSAGE_ID};
+	const size_t nfields = sizeof(fields) / sizeof(fields[0]);
+	struct srec s = srec_get(set, si->no);
+	struct buf b = BUF_INIT;
+	size_t *at, j, k;
+
+	if (si->patch_strings)
+		return;
+	at = xmalloc((s.nmembers ? s.nmembers : 1) * nfields * sizeof(*at));
+	for (j = 0; j < s.nmembers; j++) {
+		const struct node p = node_get(set, member_at(set, &s, j));
+
+		for (k = 0; k < nfields; k++) {
+			const char *str;
+
+			if (fields[k] == FIELD_MESSAGE_ID)
+				str = node_text(set, &p, &set->scratch->q);
+			else if (fields[k] == FIELD_TITLE)
+				str = node_title(set, &p);
+			else
+				str = cold_field(set, &p, fields[k]);
+			at[j * nfields + k] = b.len;
+			add_string(&b, str);
+		}
+	}
+	si->patch_strings = buf_detach(&b, NULL);
+	for (j = 0; j < s.nmembers; j++) {
+		struct series_patch *sp = &si->patches[j];
+		char *base = si->patch_strings;
+
+		sp->key = base + at[j * nfields];
+		sp->subject = base + at[j * nfields + 1];
+		sp->title = base + at[j * nfields + 2];
+		sp->author_name = base + at[j * nfields + 3];
+		sp->author_addr = base + at[j * nfields + 4];
+		if (j) /* the lead's points at si->strings */
+			sp->message_id = base + at[j * nfields + 5];
+	}
+	free(at);
+}
+
+/* Series `no` read back, its earlier version already kept (sinfo_get). */
+static struct sinfo *sinfo_make(const struct series_set *set, uint32_t no)
+{
+	struct srec s = srec_get(set, no);
+	struct sinfo *si = xcalloc(1, sizeof(*si));
+	struct series_info *pub = &si->pub;
+	struct buf b = BUF_INIT;
+	size_t f[SF_NFIELDS], *tat, j;
+	struct applied_at *aat;
+	uint32_t r;
+
+	si->no = no;
+	si->bodies = set->bodies;
+	append_strings(set, &b, s.strings, f, SF_NFIELDS);
+	si->patches = xcalloc(s.nmembers ? s.nmembers : 1, sizeof(*si->patches));
+	for (j = 0; j < s.nmembers; j++) {
+		struct node p = node_get(set, member_at(set, &s, j));
+		struct series_patch *sp = &si->patches[j];
+
+		sp->index = p.ps.index;
+		sp->date = p.date;
+		sp->earlier = p.earlier;
+		sp->duplicate = p.duplicate;
+		sp->replies = p.replies;
+	}
+	si->trailers = xcalloc(s.ntrailers ? s.ntrailers : 1, sizeof(*si->trailers));
+	tat = xmalloc((s.ntrailers ? s.ntrailers : 1) * TF_NFIELDS * sizeof(*tat));
+	for (j = 0, r = s.first_trailer; j < s.ntrailers && r != NO_REC; j++) {
+		struct trec t = trec_get(set, r);
+		struct series_trailer *st = &si->trailers[j];
+
+		append_strings(set, &b, t.strings, &tat[j * TF_NFIELDS], TF_NFIELDS);
+		st->kind = (enum series_trailer_kind)t.kind;
+		st->patch = t.member != NO_REC ? &si->patches[t.member] : NULL;
+		st->in_patch = t.in_patch;
+		r = t.next;
+	}
+	si->applied = xcalloc(s.napplied ? s.napplied : 1, sizeof(*si->applied));
+	aat = xmalloc((s.napplied ? s.napplied : 1) * sizeof(*aat));
+	for (j = 0, r = s.first_applied; j < s.napplied && r != NO_REC; j++) {
+		read_applied(set, r, &b, &si->applied[j], &aat[j]);
+		r = arec_get(set, r).next;
+	}
+
+	si->strings = buf_detach(&b, NULL);
+	for (j = 0; j < s.ntrailers; j++) {
+		si->trailers[j].name = si->strings + tat[j * TF_NFIELDS + TF_NAME];
+		si->trailers[j].addr = si->strings + tat[j * TF_NFIELDS + TF_ADDR];
+		si->trailers[j].given_in = si->strings + tat[j * TF_NFIELDS + TF_GIVEN_IN];
+		si->trailers[j].given_by = si->strings + tat[j * TF_NFIELDS + TF_GIVEN_BY];
+	}
+	for (j = 0; j < s.napplied; j++)
+		applied_point(&si->applied[j], si->strings, &aat[j]);
+	free(tat);
+	free(aat);
+
+	pub->root_id = si->strings + f[SF_ROOT_ID];
+	pub->title = si->strings + f[SF_TITLE];
+	pub->title_key = si->strings + f[SF_TITLE_KEY];
+	pub->author_name = si->strings + f[SF_AUTHOR_NAME];
+	pub->author_addr = si->strings + f[SF_AUTHOR_ADDR];
+	pub->sender = si->strings + f[SF_SENDER];
+	pub->version_major = s.lead_ps.version_major;
+	pub->version_minor = s.lead_ps.version_minor;
+	pub->rfc = s.lead_ps.rfc;
+	pub->resend = s.lead_ps.resend;
+	pub->in_window = s.first_window_order != NO_ORDER;
+	pub->total = series_total(&s);
+	pub->received = s.received;
+	pub->missing = si->strings + f[SF_MISSING];
+	si->patches[0].message_id = si->strings + f[SF_MESSAGE_ID];
+	pub->lead = &si->patches[0];
+	pub->cover = s.lead_ps.has_index && s.lead_ps.index == 0 ? &si->patches[0] : NULL;
+	pub->lead_body = s.lead_body;
+	pub->change_id = si->strings + f[SF_CHANGE_ID];
+	pub->patches = si->patches;
+	pub->npatches = s.nmembers;
+	pub->replies = s.replies;
+	pub->trailers = si->trailers;
+	pub->ntrailers = s.ntrailers;
+	pub->previous = s.previous != NO_SERIES ? &set->kept->series[s.previous]->pub : NULL;
+	pub->previous_link = (enum series_link_kind)s.previous_link;
+	pub->applied = si->applied;
+	pub->napplied = s.napplied;
+	if (!set->defer_patches || set->loaded)
+		load_patches(set, si);
+	return si;
+}
+
+/*
+ * Series `no` read back, kept until the results go, and its earlier
+ * versions with it (made oldest first, so each finds the one before it
+ * kept; without recursion: a chain may be as long as the set).
+ */
+static struct sinfo *sinfo_get(const struct series_set *set, uint32_t no)
+{
+	struct kept *kept = set->kept;
+	uint32_t *chain = NULL, at;
+	size_t n = 0, alloc = 0;
+
+	if (!kept->series)
+		kept->series = xcalloc(set->nseries ? set->nseries : 1, sizeof(*kept->series));
+	if (kept->series[no])
+		return kept->series[no];
+	for (at = no; at != NO_SERIES && !kept->series[at]; at = srec_get(set, at).previous) {
+		grow((void **)&chain, &alloc, n + 1, sizeof(*chain));
+		chain[n++] = at;
+	}
+	while (n--)
+		kept->series[chain[n]] = sinfo_make(set, chain[n]);
+	free(chain);
+	return kept->series[no];
 }
 
 void series_set_defer_patches(struct series_set *set)
@@ -2723,8 +3210,11 @@ void series_set_load(struct series_set *set)
 {
 	size_t i;
 
-	for (i = 0; i < set->nseries; i++)
-		load_patches(set, set->series[i]);
+	set->loaded = true;
+	if (set->kept->series)
+		for (i = 0; i < set->nseries; i++)
+			if (set->kept->series[i])
+				load_patches(set, set->kept->series[i]);
 }
 
 size_t series_set_unknown_count(const struct series_set *set)
@@ -2734,7 +3224,12 @@ size_t series_set_unknown_count(const struct series_set *set)
 
 const char *series_set_unknown_id(const struct series_set *set, size_t i)
 {
-	return set->unknown[i];
+	struct spool_text t;
+
+	pagefile_read(set->unknown, (uint64_t)i * sizeof(t), &t, sizeof(t));
+	buf_reset(&set->kept->unknown_text);
+	spool_append(&set->kept->unknown_text, set->results, t);
+	return set->kept->unknown_text.data;
 }
 
 void series_append_lead_body(struct buf *out, const struct series_info *s)
@@ -2751,21 +3246,44 @@ size_t series_set_count(const struct series_set *set)
 
 const struct series_info *series_set_get(const struct series_set *set, size_t i)
 {
-	return &set->listed[i]->pub;
+	return &sinfo_get(set, u32_get(set->listed, i))->pub;
 }
 
-const struct series_info *series_set_find_key(const struct series_set *set, const char *key)
+void series_set_names(const struct series_set *set, size_t i, struct series_names *out)
+{
+	struct srec s = srec_get(set, u32_get(set->listed, i));
+	struct buf *b = &set->kept->names_text;
+	size_t f[SF_NFIELDS], previous[SF_NFIELDS];
+
+	buf_reset(b);
+	append_strings(set, b, s.strings, f, SF_NFIELDS);
+	if (s.previous != NO_SERIES)
+		append_strings(set, b, srec_get(set, s.previous).strings, previous, SF_NFIELDS);
+	out->root_id = b->data + f[SF_ROOT_ID];
+	out->title_key = b->data + f[SF_TITLE_KEY];
+	out->change_id = b->data + f[SF_CHANGE_ID];
+	out->previous_root = s.previous != NO_SERIES ? b->data + previous[SF_ROOT_ID] : "";
+	out->previous_link = (enum series_link_kind)s.previous_link;
+	out->version_major = s.lead_ps.version_major;
+	out->version_minor = s.lead_ps.version_minor;
+	out->total = series_total(&s);
+	out->received = s.received;
+}
+
+size_t series_set_find_key(const struct series_set *set, const char *key)
 {
 	uint32_t no = node_index_get(set, &set->keys, key);
 	struct node n;
+	struct srec s;
 
 	/* the index holds the window's copy of a message, never a dead one */
 	if (no == NO_NODE)
-		return NULL;
+		return SERIES_NONE;
 	n = node_get(set, no);
-	if (n.kind != NODE_PATCH || !n.series || !n.series->pub.in_window)
-		return NULL;
-	return &n.series->pub;
+	if (n.kind != NODE_PATCH || !n.series)
+		return SERIES_NONE;
+	s = srec_get(set, n.series - 1);
+	return s.listed_at != NO_SERIES ? s.listed_at : SERIES_NONE;
 }
 
 size_t series_set_applied_count(const struct series_set *set)
@@ -2775,7 +3293,13 @@ size_t series_set_applied_count(const struct series_set *set)
 
 const struct series_applied *series_set_applied(const struct series_set *set, size_t i)
 {
-	return &set->applied[i].pub;
+	struct kept *kept = set->kept;
+	struct applied_at at;
+
+	buf_reset(&kept->applied_text);
+	read_applied(set, (uint32_t)i, &kept->applied_text, &kept->applied, &at);
+	applied_point(&kept->applied, kept->applied_text.data, &at);
+	return &kept->applied;
 }
 
 const char *series_trailer_name(enum series_trailer_kind kind)

@@ -12,9 +12,9 @@
  *     for each message of the window, in archive order:
  *             series_add_message(set, &m);
  *     series_set_finish(set);
- *     -- optionally: ask the state about series_set_unknown_id(),
- *        series_info.title/author_addr/change_id, feed what it remembers
- *        with series_add_earlier(), and series_set_finish() again --
+ *     -- optionally: ask the state about series_set_unknown_id() and
+ *        series_set_names(), feed what it remembers with
+ *        series_add_earlier(), and series_set_finish() again --
  *     for (i = 0; i < series_set_count(set); i++)
  *             render(series_set_get(set, i));
  *     for (i = 0; i < series_set_applied_count(set); i++)
@@ -27,25 +27,30 @@
  * (patches often arrive before their cover letter).  The decisions are at
  * the top of series.c.
  *
- * Everything series_set_get() and series_set_applied() hand out is owned by
- * the set, valid until the next series_set_finish() or series_set_free()
- * (adding messages does not move it), and every string is printable
- * (terminal controls dropped, valid UTF-8) and never NULL (but for the
- * patches' strings of a set with series_set_defer_patches(), until
- * series_set_load()).
+ * What series_set_get() hands out is owned by the set, valid until the
+ * next series_set_finish() or series_set_free() (adding messages does not
+ * move it); what series_set_names(), series_set_applied() and
+ * series_set_unknown_id() hand out, until their next call.  Every string
+ * is printable (terminal controls dropped, valid UTF-8) and never NULL
+ * (but for the patches' strings of a set with series_set_defer_patches(),
+ * until series_set_load()).
  *
  * Memory.  The set keeps every message added until it is freed (the
- * decisions need them all), outside the heap: a record of fixed size and
- * the strings every decision reads (Message-ID, sender address,
- * References) in temporary files read through caches of bounded size
- * (util/pagefile.h), the rest of its strings (key, subject, title, sender,
- * author) and the leads' shown bodies in a spool (util/spool.h), read back
- * for the messages that need them (leads, cover letters, notices,
- * trailers), with what only some messages have (a lead's change-id and
- * links, trailers, notices); the indexes of the nodes (tables of (hash,
- * number) pairs) are in temporary files too.  What still grows with the
- * window in the heap: the results (a series_info and its patches for
- * every series, the trailers, the notices).
+ * decisions need them all), and its results, outside the heap: records of
+ * fixed size and the strings every decision reads (Message-ID, sender
+ * address, References) in temporary files read through caches of bounded
+ * size (util/pagefile.h), the rest of its strings (key, subject, title,
+ * sender, author), the leads' shown bodies and the results' strings in a
+ * spool (util/spool.h), read back for the messages that need them (leads,
+ * cover letters, notices, trailers); the indexes (tables of (hash,
+ * number) pairs) are in temporary files too.  The results (series,
+ * members, trailers, notices, unknown ids) are records in such files as
+ * well: series_set_names(), series_set_applied() and
+ * series_set_unknown_id() read one back at a time, so a caller that reads
+ * only those (the text digest, the state) holds none of them in the heap.
+ * series_set_get() reads a series back (its patches, trailers, notices and
+ * earlier versions) and keeps it until the set is finished again or freed:
+ * the heap grows with the series a caller asks for.
  */
 
 #include <stdbool.h>
@@ -159,7 +164,7 @@ void series_set_finish(struct series_set *set);
  * (after series_set_finish()): the In-Reply-To and the thread root of each
  * window message and the messages a lead links to (an earlier version's
  * cover letter), each once, in archive order.  The state may know them
- * (a cover letter from last week).  Borrowed.
+ * (a cover letter from last week).  Valid until the next call.
  */
 size_t series_set_unknown_count(const struct series_set *set);
 const char *series_set_unknown_id(const struct series_set *set, size_t i);
@@ -250,7 +255,7 @@ struct series_info {
 	size_t ntrailers;
 	const struct series_info *previous;	     /* the version before, NULL */
 	enum series_link_kind previous_link;	     /* how it was found */
-	const struct series_applied *const *applied; /* notices about it */
+	const struct series_applied *applied;	     /* notices about it */
 	size_t napplied;
 };
 
@@ -259,13 +264,34 @@ void series_append_lead_body(struct buf *out, const struct series_info *s);
 
 /* Series of the window, in archive order of their first window message. */
 size_t series_set_count(const struct series_set *set);
+/* Series i, read back on the first call and kept (see Memory above). */
 const struct series_info *series_set_get(const struct series_set *set, size_t i);
 
+/* No series: what series_set_find_key() gives when none holds the message. */
+#define SERIES_NONE ((size_t)-1)
+
 /*
- * The series of the window (one series_set_get() gives) that holds the
- * message of `key` (series_patch.key), or NULL.
+ * The place (for series_set_get()) of the series of the window that holds
+ * the message of `key` (series_patch.key), or SERIES_NONE.
  */
-const struct series_info *series_set_find_key(const struct series_set *set, const char *key);
+size_t series_set_find_key(const struct series_set *set, const char *key);
+
+/* What the state keeps of a series (series_info's fields of those names). */
+struct series_names {
+	const char *root_id;
+	const char *title_key;
+	const char *change_id;
+	const char *previous_root; /* the root_id of the version before; "" */
+	enum series_link_kind previous_link;
+	unsigned version_major, version_minor;
+	unsigned total, received;
+};
+
+/*
+ * The names of series i (as series_set_get()'s), read back without the
+ * rest of it: valid until the next call.
+ */
+void series_set_names(const struct series_set *set, size_t i, struct series_names *out);
 
 /*
  * The earlier versions of `s`, newest first, at most `max` (and at most
@@ -297,14 +323,18 @@ struct series_applied {
 	const char *patches;		  /* "2-8" when the notice names only some patches; "" */
 	const char *notice_key;		  /* the key of the notice (or the pull request) */
 	const char *target_key;		  /* the key of the message it answers; "" when unknown */
-	const struct series_info *series; /* NULL when not among the set's series */
-	const struct series_patch *patch; /* the patch; NULL for the whole series */
+	const char *series_root;	  /* the root_id of its series; "" when not among
+					     the set's series */
+	const char *patch_key;		  /* the key of the patch it is for; "" for the
+					     whole series (or none) */
+	unsigned patch_index;		  /* that patch's index (series_patch.index) */
 };
 
 /*
  * Applied notices and pull requests of the window, in archive order (a
  * notice listing several patches gives one entry each, in its order).
  * Entries saying the same thing (subject, who, where) twice are kept once.
+ * Entry i is read back: valid until the next series_set_applied().
  */
 size_t series_set_applied_count(const struct series_set *set);
 const struct series_applied *series_set_applied(const struct series_set *set, size_t i);

@@ -20,6 +20,7 @@
 #include "series/relay.h"
 #include "series/series.h"
 #include "util/buf.h"
+#include "util/strmap.h"
 
 struct msg {
 	const char *key;
@@ -445,6 +446,87 @@ static void test_version_reply(void **state)
 	series_set_free(set);
 }
 
+/*
+ * What series_set_names() and series_set_applied() read back is what
+ * series_set_get() hands out, for every series (earlier versions kept
+ * by the state among them) and notice.
+ */
+static void check_read_back(const struct series_set *set)
+{
+	size_t i, j;
+
+	for (i = 0; i < series_set_count(set); i++) {
+		const struct series_info *s = series_set_get(set, i);
+		struct series_names n;
+
+		series_set_names(set, i, &n);
+		assert_string_equal(n.root_id, s->root_id);
+		assert_string_equal(n.title_key, s->title_key);
+		assert_string_equal(n.change_id, s->change_id);
+		assert_string_equal(n.previous_root, s->previous ? s->previous->root_id : "");
+		assert_int_equal(n.previous_link, s->previous_link);
+		assert_int_equal(n.version_major, s->version_major);
+		assert_int_equal(n.version_minor, s->version_minor);
+		assert_int_equal(n.total, s->total);
+		assert_int_equal(n.received, s->received);
+		for (j = 0; j < s->npatches; j++)
+			assert_int_equal(series_set_find_key(set, s->patches[j].key), i);
+	}
+	for (i = 0; i < series_set_applied_count(set); i++) {
+		const struct series_applied *a = series_set_applied(set, i);
+		size_t at = *a->patch_key ? series_set_find_key(set, a->patch_key) : SERIES_NONE;
+
+		if (*a->patch_key) {
+			assert_true(at != SERIES_NONE);
+			assert_string_equal(series_set_get(set, at)->root_id, a->series_root);
+			assert_int_equal(
+			    patch_with_key(series_set_get(set, at), a->patch_key)->index,
+			    a->patch_index);
+		}
+	}
+}
+
+/* clang-format off */
+/* Derived: two titles of one author whose title keys ("a@example.org",
+ * 0x1f, the title lower-cased) have the same hash (strmap_hash, FNV-1a),
+ * each sent again as v2 a day later. */
+static const struct msg same_hash[] = {
+	{"sh1", "sh1@example.org", "", "", 1600000000, "[PATCH] Fix the thing ee5a",
+	 "A", "a@example.org", "", NULL, NULL},
+	{"sh2", "sh2@example.org", "", "", 1600086400, "[PATCH] fix the thing 83968",
+	 "A", "a@example.org", "", NULL, NULL},
+	{"sh3", "sh3@example.org", "", "", 1600172800, "[PATCH v2] Fix the thing ee5a",
+	 "A", "a@example.org", "", NULL, NULL},
+	{"sh4", "sh4@example.org", "", "", 1600259200, "[PATCH v2] fix the thing 83968",
+	 "A", "a@example.org", "", NULL, NULL},
+};
+/* clang-format on */
+
+static void test_version_same_hash(void **state)
+{
+	struct series_set *set = make_set(same_hash, ARRAY_SIZE(same_hash));
+	const struct series_info *a1, *b1, *a2, *b2;
+
+	(void)state;
+	assert_int_equal(strmap_hash(find_series(set, "sh1")->title_key),
+			 strmap_hash(find_series(set, "sh2")->title_key));
+	assert_string_not_equal(find_series(set, "sh1")->title_key,
+				find_series(set, "sh2")->title_key);
+	a1 = find_series(set, "sh1");
+	b1 = find_series(set, "sh2");
+	a2 = find_series(set, "sh3");
+	b2 = find_series(set, "sh4");
+	/* the same hash is not the same title: each v2 follows its own v1 */
+	assert_null(a1->previous);
+	assert_null(b1->previous);
+	assert_ptr_equal(a2->previous, a1);
+	assert_int_equal(a2->previous_link, SERIES_LINK_SAME_TITLE);
+	assert_ptr_equal(b2->previous, b1);
+	assert_int_equal(b2->previous_link, SERIES_LINK_SAME_TITLE);
+	check_read_back(set);
+	series_set_free(set);
+}
+
 static void test_version_link(void **state)
 {
 	struct series_set *set = make_set(nested, ARRAY_SIZE(nested));
@@ -465,6 +547,7 @@ static void test_version_link(void **state)
 	assert_ptr_equal(chain[0], v2);
 	assert_ptr_equal(chain[1], v1);
 	assert_int_equal(series_earlier_versions(v3, chain, 1), 1);
+	check_read_back(set);
 	series_set_free(set);
 
 	/* the state feeds the earlier versions: v3 alone in the window */
@@ -479,6 +562,7 @@ static void test_version_link(void **state)
 	assert_false(v3->previous->in_window);
 	assert_string_equal(v3->previous->lead->key, "460c1db61c85");
 	assert_string_equal(v3->previous->previous->lead->key, "c7411c0fd722");
+	check_read_back(set);
 	series_set_free(set);
 }
 
@@ -797,6 +881,7 @@ static void test_split_series(void **state)
 	s = series_set_get(set, 0);
 	assert_int_equal(s->npatches, 7);
 	assert_false(patch_with_key(s, "7b6a7ef286a8")->earlier);
+	check_read_back(set);
 	series_set_free(set);
 }
 
@@ -943,8 +1028,14 @@ static void test_applied_list(void **state)
 	assert_string_equal(
 	    a->subject,
 	    "[PATCH v2 2/3] KVM: PPC: Book3S HV: Add sanity check to copy_tofrom_guest");
-	assert_ptr_equal(a->series, s);
-	assert_ptr_equal(a->patch, patch_with_key(s, "f2e52a52db08"));
+	assert_string_equal(a->series_root, s->root_id);
+	assert_string_equal(a->patch_key, "f2e52a52db08");
+	assert_int_equal(a->patch_index, 2);
+	/* the series hands out the same notice, read back with it */
+	assert_int_equal(s->napplied, 3);
+	assert_string_equal(s->applied[1].subject, a->subject);
+	assert_string_equal(s->applied[1].patch_key, "f2e52a52db08");
+	assert_int_equal(patch_with_key(s, s->applied[1].patch_key)->index, 2);
 	assert_string_equal(
 	    a->commit, "https://git.kernel.org/powerpc/c/c232461c0c3b0aca637f0d7658a7f5d0bb393a4e");
 	assert_string_equal(a->notice_key, "137e13eb6e32");
@@ -962,6 +1053,7 @@ static void test_applied_list(void **state)
 	    "    applied by Michael Ellerman <patch-notifications@ellerman.id.au> to "
 	    "powerpc/next\n");
 	free(text);
+	check_read_back(set);
 	series_set_free(set);
 }
 
@@ -1061,12 +1153,13 @@ static void test_applied_entries(void **state)
 	free(text);
 	/* the notice on a single patch the set holds: the whole series */
 	a = series_set_applied(set, 2);
-	assert_non_null(a->series);
-	assert_null(a->patch);
+	assert_string_not_equal(a->series_root, "");
+	assert_string_equal(a->patch_key, "");
 	assert_string_equal(a->target_key, "e2f9fbd46d21");
-	assert_int_equal(a->series->napplied, 1);
+	assert_int_equal(series_set_get(set, series_set_find_key(set, "e2f9fbd46d21"))->napplied,
+			 1);
 	/* notices whose patch the set does not hold */
-	assert_null(series_set_applied(set, 0)->series);
+	assert_string_equal(series_set_applied(set, 0)->series_root, "");
 	assert_string_equal(series_set_applied(set, 0)->target_key, "");
 	assert_int_equal(series_set_applied(set, 3)->kind, SERIES_APPLIED_PULL_REQUEST);
 	assert_string_equal(series_set_applied(set, 4)->verb, "pulled");
@@ -1074,6 +1167,7 @@ static void test_applied_entries(void **state)
 	assert_int_equal(series_set_applied(set, 5)->kind, SERIES_APPLIED_PATCHWORK);
 	assert_string_equal(series_set_applied(set, 5)->commit,
 			    "https://git.kernel.org/netdev/net-next/c/c0c28a6d4d4e");
+	check_read_back(set);
 	series_set_free(set);
 }
 
@@ -1100,6 +1194,7 @@ static void test_applied_partial(void **state)
 	    "[PATCH v4 3/7] KVM: PPC: Remove redundant kvm_run from vcpu_arch\n"
 	    "    patches 3, 4 applied by Paul Mackerras <paulus@ozlabs.org> to kvm-ppc-next\n");
 	free(text);
+	check_read_back(set);
 	series_set_free(set);
 }
 
@@ -1467,6 +1562,7 @@ int main(void)
 	    cmocka_unit_test(test_split_series),
 	    cmocka_unit_test(test_replies_per_patch),
 	    cmocka_unit_test(test_unthreaded),
+	    cmocka_unit_test(test_version_same_hash),
 	    cmocka_unit_test(test_applied_list),
 	    cmocka_unit_test(test_applied_entries),
 	    cmocka_unit_test(test_applied_partial),

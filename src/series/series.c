@@ -1638,28 +1638,53 @@ static void group_put(struct pagefile *pf, size_t root, struct time_group g)
 /*
  * A set of (group, index) pairs (group_by_time: the indexes each group
  * holds), of a size fixed when it is made: open addressing over 64-bit
- * keys in a pagefile, at most half full.
+ * keys in a pagefile, at most a quarter full.  A pair is first looked for
+ * in the page of its group (the groups spread over the pages in their
+ * order, as the loops take them), so the loops read and write the pages
+ * near where they are, not one at random for every patch; past
+ * PAIRS_HOME_PROBES slots there (a group of many patches), from a place at
+ * random in the whole table.
  */
 struct pair_set {
 	struct pagefile *slots; /* uint64_t key + 1; 0: empty */
-	size_t nslots;		/* a power of two */
+	size_t nslots;		/* a power of two, at least a page */
+	size_t ngroups;		/* the groups are numbered below this */
 };
 
-static void pair_set_init(struct pair_set *ps, size_t most)
+#define PAIRS_PAGE_SLOTS  (PAIRS_PAGE / sizeof(uint64_t))
+#define PAIRS_HOME_PROBES 64
+
+static void pair_set_init(struct pair_set *ps, size_t most, size_t ngroups)
 {
 	ps->nslots = 1024;
-	while (ps->nslots < 2 * most)
+	while (ps->nslots < 4 * most)
 		ps->nslots *= 2;
+	ps->ngroups = ngroups ? ngroups : 1;
 	ps->slots = pagefile_new(PAIRS_PAGE, PAIRS_PAGES);
+}
+
+/* Slot k of the probes for `key` of `group` (hash `h`). */
+static size_t pair_probe(const struct pair_set *ps, size_t group, uint64_t h, size_t k)
+{
+	size_t pages = ps->nslots / PAIRS_PAGE_SLOTS;
+	size_t home = (size_t)((uint64_t)group * pages / ps->ngroups);
+
+	if (home >= pages)
+		home = pages - 1;
+	if (k < PAIRS_HOME_PROBES)
+		return home * PAIRS_PAGE_SLOTS + (size_t)((h + k) & (PAIRS_PAGE_SLOTS - 1));
+	return (size_t)((h >> 32) + k - PAIRS_HOME_PROBES) & (ps->nslots - 1);
 }
 
 /* Adds (group, index); false when it was there already. */
 static bool pair_set_add(struct pair_set *ps, size_t group, unsigned index)
 {
 	uint64_t key = ((uint64_t)group << 32 | index) + 1, at;
-	size_t i = (size_t)((key * UINT64_C(0x9e3779b97f4a7c15)) >> 32) & (ps->nslots - 1);
+	uint64_t h = key * UINT64_C(0x9e3779b97f4a7c15);
+	size_t k, i;
 
-	for (;; i = (i + 1) & (ps->nslots - 1)) {
+	for (k = 0;; k++) {
+		i = pair_probe(ps, group, h, k);
 		pagefile_read(ps->slots, (uint64_t)i * sizeof(at), &at, sizeof(at));
 		if (at == key)
 			return false;
@@ -1687,7 +1712,7 @@ static void group_by_time(struct series_set *set)
 		npatches += p.kind == NODE_PATCH && p.ps.has_index;
 	}
 	/* each patch adds at most one pair in each loop below */
-	pair_set_init(&have_index, 2 * npatches);
+	pair_set_init(&have_index, 2 * npatches, set->nall);
 	/* the dates and indexes of the groups made by References */
 	for (i = 0; i < set->nall; i++) {
 		struct node p = node_get(set, all_at(set, i));

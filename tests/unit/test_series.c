@@ -1000,6 +1000,48 @@ static void test_unthreaded(void **state)
 	}
 }
 
+/*
+ * A long unthreaded series sent twice (rule 4): 300 patches join one
+ * series, more indexes than one page of group_by_time's pairs holds around
+ * the group (the rest go elsewhere in the table); each of the second
+ * sending's holds an index the first has, so they are a series of their
+ * own.
+ */
+static void test_unthreaded_long(void **state)
+{
+	struct series_set *set = series_set_new();
+	const struct series_info *s;
+	char key[32], mid[64], subject[64];
+	size_t i, duplicates = 0;
+
+	(void)state;
+	for (i = 0; i < 599; i++) {
+		unsigned index = (unsigned)(i < 300 ? i + 1 : i - 298);
+		struct msg m = {
+		    key, mid,  "",  "", 1600000000 + (int64_t)i, subject, "A", "a@example.org",
+		    "",	 NULL, NULL};
+
+		snprintf(key, sizeof(key), "long%zu", i);
+		snprintf(mid, sizeof(mid), "long%zu@example.org", i);
+		snprintf(subject, sizeof(subject), "[PATCH %u/300] part %u", index, index);
+		add_msg(set, &m, false);
+	}
+	series_set_finish(set);
+	assert_int_equal(series_set_count(set), 2);
+	s = series_set_get(set, 0);
+	assert_int_equal(s->npatches, 300);
+	assert_int_equal(s->received, 300);
+	assert_string_equal(s->missing, "");
+	s = series_set_get(set, 1);
+	assert_int_equal(s->npatches, 299);
+	assert_int_equal(s->received, 299);
+	assert_string_equal(s->missing, "1");
+	for (i = 0; i < s->npatches; i++)
+		duplicates += s->patches[i].duplicate;
+	assert_int_equal(duplicates, 0);
+	series_set_free(set);
+}
+
 /* ------------------------------------------------------------------ */
 /* Applied entries and the classic text format. */
 
@@ -1562,6 +1604,7 @@ int main(void)
 	    cmocka_unit_test(test_split_series),
 	    cmocka_unit_test(test_replies_per_patch),
 	    cmocka_unit_test(test_unthreaded),
+	    cmocka_unit_test(test_unthreaded_long),
 	    cmocka_unit_test(test_version_same_hash),
 	    cmocka_unit_test(test_applied_list),
 	    cmocka_unit_test(test_applied_entries),

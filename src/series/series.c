@@ -270,6 +270,12 @@ enum srec_field {
 	SF_NFIELDS
 };
 
+/* Records chained by their `next` field (chain_append): the first and
+ * the last, and how many. */
+struct chain {
+	uint32_t first, last, n;
+};
+
 struct srec {
 	struct spool_text strings;   /* enum srec_field */
 	struct spool_text lead_body; /* in set->bodies */
@@ -288,8 +294,7 @@ struct srec {
 	uint32_t previous;
 	uint32_t listed_at; /* its place in set->listed; NO_SERIES */
 	uint32_t received, replies;
-	uint32_t ntrailers, first_trailer, last_trailer;
-	uint32_t napplied, first_applied, last_applied;
+	struct chain trailers, notices; /* its trecs and arecs */
 	uint8_t previous_link; /* enum series_link_kind */
 	bool has_change_id;
 };
@@ -683,19 +688,24 @@ static const char *skip_string(const char *s)
 #define INDEX_PAGE    (4 * 1024) /* the same */
 #define INDEX_PAGES   512	 /* 2 MiB each: set->keys, set->ids */
 
-/* The node of number `no` (a copy: node_put() writes it back). */
-static struct node node_get(const struct series_set *set, uint32_t no)
-{
-	struct node n;
+/*
+ * Records of fixed size in a pagefile of the set, by number: NAME_get()
+ * gives record `no` of `pagefile` (a copy), NAME_put() writes it back.
+ */
+#define SET_RECORDS(name, type, pagefile)                                                          \
+	static type name##_get(const struct series_set *set, uint32_t no)                          \
+	{                                                                                          \
+		type r;                                                                            \
+                                                                                                   \
+		pagefile_read(set->pagefile, (uint64_t)no * sizeof(r), &r, sizeof(r));             \
+		return r;                                                                          \
+	}                                                                                          \
+	static void name##_put(const struct series_set *set, uint32_t no, const type *r)           \
+	{                                                                                          \
+		pagefile_write(set->pagefile, (uint64_t)no * sizeof(*r), r, sizeof(*r));           \
+	}
 
-	pagefile_read(set->records, (uint64_t)no * sizeof(n), &n, sizeof(n));
-	return n;
-}
-
-static void node_put(const struct series_set *set, uint32_t no, const struct node *n)
-{
-	pagefile_write(set->records, (uint64_t)no * sizeof(*n), n, sizeof(*n));
-}
+SET_RECORDS(node, struct node, records) /* the nodes */
 
 /* Element i of an array of uint32_t in a pagefile (set->all, set->uf). */
 static uint32_t u32_get(struct pagefile *pf, size_t i)
@@ -1883,44 +1893,23 @@ static void group_resent_covers(struct series_set *set)
 /* No place in the decisions' order: a series without a window message. */
 #define NO_ORDER UINT32_MAX
 
-/* The series of number `no` (a copy: srec_put() writes it back). */
-static struct srec srec_get(const struct series_set *set, uint32_t no)
+SET_RECORDS(srec, struct srec, srecs) /* the series, by series number */
+SET_RECORDS(trec, struct trec, trecs) /* the trailers */
+SET_RECORDS(arec, struct arec, arecs) /* the notices */
+
+/*
+ * Appends record `no` of `records` (of `size` bytes, its uint32_t `next`
+ * at `next_at`) to the chain `c`: the last record's `next` points at it.
+ */
+static void chain_append(struct pagefile *records, size_t size, size_t next_at, struct chain *c,
+			 uint32_t no)
 {
-	struct srec s;
-
-	pagefile_read(set->srecs, (uint64_t)no * sizeof(s), &s, sizeof(s));
-	return s;
-}
-
-static void srec_put(const struct series_set *set, uint32_t no, const struct srec *s)
-{
-	pagefile_write(set->srecs, (uint64_t)no * sizeof(*s), s, sizeof(*s));
-}
-
-static struct trec trec_get(const struct series_set *set, uint32_t no)
-{
-	struct trec t;
-
-	pagefile_read(set->trecs, (uint64_t)no * sizeof(t), &t, sizeof(t));
-	return t;
-}
-
-static void trec_put(const struct series_set *set, uint32_t no, const struct trec *t)
-{
-	pagefile_write(set->trecs, (uint64_t)no * sizeof(*t), t, sizeof(*t));
-}
-
-static struct arec arec_get(const struct series_set *set, uint32_t no)
-{
-	struct arec a;
-
-	pagefile_read(set->arecs, (uint64_t)no * sizeof(a), &a, sizeof(a));
-	return a;
-}
-
-static void arec_put(const struct series_set *set, uint32_t no, const struct arec *a)
-{
-	pagefile_write(set->arecs, (uint64_t)no * sizeof(*a), a, sizeof(*a));
+	if (c->n)
+		pagefile_write(records, (uint64_t)c->last * size + next_at, &no, sizeof(no));
+	else
+		c->first = no;
+	c->last = no;
+	c->n++;
 }
 
 /* The node number of member j (in index order) of the series `s`. */
@@ -2120,8 +2109,8 @@ static void build_series(struct series_set *set)
 			s.first_window_order = NO_ORDER;
 			s.virtual_ref = NO_NODE;
 			s.by_title = s.by_change = s.previous = s.listed_at = NO_SERIES;
-			s.first_trailer = s.last_trailer = NO_REC;
-			s.first_applied = s.last_applied = NO_REC;
+			s.trailers.first = s.trailers.last = NO_REC;
+			s.notices.first = s.notices.last = NO_REC;
 			one = (uint32_t)++set->nseries;
 			u32_put(of_root, root, one);
 		} else {
@@ -2544,7 +2533,7 @@ static void add_trailer(struct series_set *set, uint32_t no, const struct traile
 	struct trec t;
 	uint32_t t_no;
 
-	if (s.ntrailers >= SERIES_MAX_TRAILERS)
+	if (s.trailers.n >= SERIES_MAX_TRAILERS)
 		return; /* bounded: hostile threads */
 	if (trailer_seen(set, &w))
 		return;
@@ -2561,16 +2550,7 @@ static void add_trailer(struct series_set *set, uint32_t no, const struct traile
 	t.in_patch = in_patch;
 	t_no = (uint32_t)set->ntrailers++;
 	trec_put(set, t_no, &t);
-	if (s.last_trailer != NO_REC) {
-		struct trec last = trec_get(set, s.last_trailer);
-
-		last.next = t_no;
-		trec_put(set, s.last_trailer, &last);
-	} else {
-		s.first_trailer = t_no;
-	}
-	s.last_trailer = t_no;
-	s.ntrailers++;
+	chain_append(set->trecs, sizeof(t), offsetof(struct trec, next), &s.trailers, t_no);
 	srec_put(set, no, &s);
 }
 
@@ -2741,16 +2721,7 @@ static void add_entry(struct series_set *set, enum series_applied_kind kind, con
 	if (no != NO_SERIES) { /* the notices of each series, in order */
 		struct srec s = srec_get(set, no);
 
-		if (s.last_applied != NO_REC) {
-			struct arec last = arec_get(set, s.last_applied);
-
-			last.next = a_no;
-			arec_put(set, s.last_applied, &last);
-		} else {
-			s.first_applied = a_no;
-		}
-		s.last_applied = a_no;
-		s.napplied++;
+		chain_append(set->arecs, sizeof(a), offsetof(struct arec, next), &s.notices, a_no);
 		srec_put(set, no, &s);
 	}
 }
@@ -3137,9 +3108,9 @@ static struct sinfo *sinfo_make(const struct series_set *set, uint32_t no)
 		sp->duplicate = p.duplicate;
 		sp->replies = p.replies;
 	}
-	si->trailers = xcalloc(s.ntrailers ? s.ntrailers : 1, sizeof(*si->trailers));
-	tat = xmalloc((s.ntrailers ? s.ntrailers : 1) * TF_NFIELDS * sizeof(*tat));
-	for (j = 0, r = s.first_trailer; j < s.ntrailers && r != NO_REC; j++) {
+	si->trailers = xcalloc(s.trailers.n ? s.trailers.n : 1, sizeof(*si->trailers));
+	tat = xmalloc((s.trailers.n ? s.trailers.n : 1) * TF_NFIELDS * sizeof(*tat));
+	for (j = 0, r = s.trailers.first; j < s.trailers.n && r != NO_REC; j++) {
 		struct trec t = trec_get(set, r);
 		struct series_trailer *st = &si->trailers[j];
 
@@ -3149,21 +3120,21 @@ static struct sinfo *sinfo_make(const struct series_set *set, uint32_t no)
 		st->in_patch = t.in_patch;
 		r = t.next;
 	}
-	si->applied = xcalloc(s.napplied ? s.napplied : 1, sizeof(*si->applied));
-	aat = xmalloc((s.napplied ? s.napplied : 1) * sizeof(*aat));
-	for (j = 0, r = s.first_applied; j < s.napplied && r != NO_REC; j++) {
+	si->applied = xcalloc(s.notices.n ? s.notices.n : 1, sizeof(*si->applied));
+	aat = xmalloc((s.notices.n ? s.notices.n : 1) * sizeof(*aat));
+	for (j = 0, r = s.notices.first; j < s.notices.n && r != NO_REC; j++) {
 		read_applied(set, r, &b, &si->applied[j], &aat[j]);
 		r = arec_get(set, r).next;
 	}
 
 	si->strings = buf_detach(&b, NULL);
-	for (j = 0; j < s.ntrailers; j++) {
+	for (j = 0; j < s.trailers.n; j++) {
 		si->trailers[j].name = si->strings + tat[j * TF_NFIELDS + TF_NAME];
 		si->trailers[j].addr = si->strings + tat[j * TF_NFIELDS + TF_ADDR];
 		si->trailers[j].given_in = si->strings + tat[j * TF_NFIELDS + TF_GIVEN_IN];
 		si->trailers[j].given_by = si->strings + tat[j * TF_NFIELDS + TF_GIVEN_BY];
 	}
-	for (j = 0; j < s.napplied; j++)
+	for (j = 0; j < s.notices.n; j++)
 		applied_point(&si->applied[j], si->strings, &aat[j]);
 	free(tat);
 	free(aat);
@@ -3191,11 +3162,11 @@ static struct sinfo *sinfo_make(const struct series_set *set, uint32_t no)
 	pub->npatches = s.nmembers;
 	pub->replies = s.replies;
 	pub->trailers = si->trailers;
-	pub->ntrailers = s.ntrailers;
+	pub->ntrailers = s.trailers.n;
 	pub->previous = s.previous != NO_SERIES ? &set->kept->series[s.previous]->pub : NULL;
 	pub->previous_link = (enum series_link_kind)s.previous_link;
 	pub->applied = si->applied;
-	pub->napplied = s.napplied;
+	pub->napplied = s.notices.n;
 	if (!set->defer_patches || set->loaded)
 		load_patches(set, si);
 	return si;

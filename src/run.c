@@ -346,6 +346,21 @@ cleanup:
 	return error;
 }
 
+/* The error of a first run of `archive` without a window. */
+static int first_run_error(struct archive *archive)
+{
+	return error_set(MD_ERR_INPUT,
+			 "no recorded run of '%s': give a window (%s) for its first run",
+			 archive_path(archive),
+			 archive_has_revisions(archive) ? "FROM..TO or --since" : "--since");
+}
+
+/* Whether the run's window is given (else it follows the last recorded run). */
+static int window_given(const struct run_options *o)
+{
+	return o->window_given || o->has_since || o->has_until;
+}
+
 /*
  * Opens the state of `o` (NULL for --no-state) and begins the run's
  * transaction.  The archive's identity is found after the state is open:
@@ -368,6 +383,13 @@ static int open_state(struct state **out, const struct run_options *o, struct ar
 	/* A file not there yet is made only once the archive is known to be good. */
 	if (access(state_path, F_OK) == 0 && (error = state_open(out, state_path, mode)) < 0)
 		goto cleanup;
+	/* a new state has no run to follow: said before the archive's chain
+	 * is walked for its identity (seconds on a large archive), and no
+	 * state file is made */
+	if (!*out && !window_given(o)) {
+		error = first_run_error(archive);
+		goto cleanup;
+	}
 	if ((error = archive_key(archive, *out, &key)) < 0)
 		goto cleanup;
 	if (!*out && (error = state_open(out, state_path, mode)) < 0)
@@ -400,18 +422,14 @@ static int choose_window(struct window *w, struct archive *archive, struct state
 	w->has_until = o->has_until;
 	w->until = o->until;
 	w->by_date = o->has_since || o->has_until || !archive_has_revisions(archive);
-	if (o->window_given || o->has_since || o->has_until || !state)
+	if (window_given(o) || !state)
 		return archive_set_window(archive, o->from, o->to);
 
 	w->continued = 1;
 	if ((error = state_last_run_end(state, &last_end)) < 0)
 		return error;
 	if (!last_end)
-		return error_set(MD_ERR_INPUT,
-				 "no recorded run of '%s': give a window (%s) for its first run",
-				 archive_path(archive),
-				 archive_has_revisions(archive) ? "FROM..TO or --since"
-								: "--since");
+		return first_run_error(archive);
 	if (archive_has_revisions(archive) && is_commit_id(last_end)) {
 		error = archive_set_window(archive, last_end, NULL);
 		if (error < 0 && archive_window_empty(archive)) {

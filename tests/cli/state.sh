@@ -16,6 +16,7 @@ dump() { sqlite3 "$S" .dump; }
 
 # The first run of an archive needs a window.
 expect_error "first run without a window" 2 "^mldigest: no recorded run of '$A': give a window \(FROM..TO or --since\) for its first run$" --state "$S" "$A"
+check "a first run without a window makes no state file" [ ! -e "$S" ]
 
 # The seed window in two runs: together, the same entries as in one run.
 run_md --state "$S" --list KVM "$A" "$SEED_FROM..$MID"

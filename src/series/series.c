@@ -381,6 +381,8 @@ struct cold_cache {
  */
 struct kept {
 	struct sinfo **series; /* by series number; NULL until one is asked */
+	uint32_t *numbers;     /* of those kept (series_set_forget) */
+	size_t nnumbers, numbers_alloc;
 	struct buf names_text, applied_text, unknown_text;
 	struct series_applied applied;
 };
@@ -1408,14 +1410,22 @@ static void sinfo_free(struct sinfo *s)
 #define RESULTS_PAGES	    64 /* 256 KiB each */
 #define RESULTS_INDEX_PAGES 64
 
+void series_set_forget(const struct series_set *set)
+{
+	struct kept *kept = set->kept;
+	size_t i;
+
+	for (i = 0; i < kept->nnumbers; i++) {
+		sinfo_free(kept->series[kept->numbers[i]]);
+		kept->series[kept->numbers[i]] = NULL;
+	}
+	kept->nnumbers = 0;
+}
+
 /* Frees the results of series_set_finish(), and makes them anew, empty. */
 static void clear_results(struct series_set *set, bool again)
 {
-	size_t i;
-
-	if (set->kept->series)
-		for (i = 0; i < set->nseries; i++)
-			sinfo_free(set->kept->series[i]);
+	series_set_forget(set);
 	free(set->kept->series);
 	set->kept->series = NULL;
 	spool_free(set->results);
@@ -1496,6 +1506,7 @@ void series_set_free(struct series_set *set)
 	buf_release(&set->kept->names_text);
 	buf_release(&set->kept->applied_text);
 	buf_release(&set->kept->unknown_text);
+	free(set->kept->numbers);
 	free(set->kept);
 	buf_release(&set->scratch->p);
 	buf_release(&set->scratch->q);
@@ -3191,8 +3202,12 @@ static struct sinfo *sinfo_get(const struct series_set *set, uint32_t no)
 		grow((void **)&chain, &alloc, n + 1, sizeof(*chain));
 		chain[n++] = at;
 	}
-	while (n--)
+	while (n--) {
 		kept->series[chain[n]] = sinfo_make(set, chain[n]);
+		grow((void **)&kept->numbers, &kept->numbers_alloc, kept->nnumbers + 1,
+		     sizeof(*kept->numbers));
+		kept->numbers[kept->nnumbers++] = chain[n];
+	}
 	free(chain);
 	return kept->series[no];
 }
@@ -3207,10 +3222,8 @@ void series_set_load(struct series_set *set)
 	size_t i;
 
 	set->loaded = true;
-	if (set->kept->series)
-		for (i = 0; i < set->nseries; i++)
-			if (set->kept->series[i])
-				load_patches(set, set->kept->series[i]);
+	for (i = 0; i < set->kept->nnumbers; i++)
+		load_patches(set, set->kept->series[set->kept->numbers[i]]);
 }
 
 size_t series_set_unknown_count(const struct series_set *set)

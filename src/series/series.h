@@ -49,8 +49,9 @@
  * series_set_unknown_id() read one back at a time, so a caller that reads
  * only those (the text digest, the state) holds none of them in the heap.
  * series_set_get() reads a series back (its patches, trailers, notices and
- * earlier versions) and keeps it until the set is finished again or freed:
- * the heap grows with the series a caller asks for.
+ * earlier versions) and keeps it until the set is finished again or freed,
+ * or until series_set_forget(): the heap grows with the series a caller
+ * asks for and keeps.
  */
 
 #include <stdbool.h>
@@ -266,6 +267,12 @@ void series_append_lead_body(struct buf *out, const struct series_info *s);
 size_t series_set_count(const struct series_set *set);
 /* Series i, read back on the first call and kept (see Memory above). */
 const struct series_info *series_set_get(const struct series_set *set, size_t i);
+/*
+ * Frees the series series_set_get() kept: what it gave before is no longer
+ * valid.  For a caller that reads the series one at a time (a renderer),
+ * so that the set keeps no more than one series and its earlier versions.
+ */
+void series_set_forget(const struct series_set *set);
 
 /* No series: what series_set_find_key() gives when none holds the message. */
 #define SERIES_NONE ((size_t)-1)

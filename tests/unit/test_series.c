@@ -486,6 +486,28 @@ static void check_read_back(const struct series_set *set)
 	}
 }
 
+/* series_set_forget(): the series read back again are the same. */
+static void test_forget(void **state)
+{
+	struct series_set *set = make_set(nested, ARRAY_SIZE(nested));
+	const struct series_info *v3 = find_series(set, "391fee594945"), *chain[8];
+	char *root = strdup(v3->root_id), *previous = strdup(v3->previous->root_id);
+
+	(void)state;
+	series_set_forget(set);
+	series_set_forget(set); /* nothing kept: nothing to do */
+	v3 = find_series(set, "391fee594945");
+	assert_string_equal(v3->root_id, root);
+	assert_string_equal(v3->previous->root_id, previous);
+	assert_int_equal(series_earlier_versions(v3, chain, 8), 2);
+	assert_string_equal(chain[1]->lead->key, "c7411c0fd722");
+	series_set_forget(set);
+	check_read_back(set);
+	free(root);
+	free(previous);
+	series_set_free(set);
+}
+
 /* clang-format off */
 /* Derived: two titles of one author whose title keys ("a@example.org",
  * 0x1f, the title lower-cased) have the same hash (strmap_hash, FNV-1a),
@@ -1606,6 +1628,7 @@ int main(void)
 	    cmocka_unit_test(test_unthreaded),
 	    cmocka_unit_test(test_unthreaded_long),
 	    cmocka_unit_test(test_version_same_hash),
+	    cmocka_unit_test(test_forget),
 	    cmocka_unit_test(test_applied_list),
 	    cmocka_unit_test(test_applied_entries),
 	    cmocka_unit_test(test_applied_partial),

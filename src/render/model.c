@@ -600,15 +600,31 @@ static void model_series_one(struct model *m, size_t place, size_t number)
 	buf_release(&lead_body);
 }
 
+/*
+ * The series the set read back for the model, forgotten every
+ * MODEL_SERIES_KEPT series or entries (step i of a walk): the heap holds a
+ * few hundred series, not all of them, and a series' earlier versions,
+ * mostly read just before it, are read back once a round, not once each.
+ */
+#define MODEL_SERIES_KEPT 256
+
+static void forget_series(const struct model *m, size_t i)
+{
+	if (i % MODEL_SERIES_KEPT == MODEL_SERIES_KEPT - 1)
+		series_set_forget(m->d->series);
+}
+
 static void model_series(struct model *m)
 {
 	size_t i, n = series_set_count(m->d->series), number = 0;
 
 	m->p->map_key(m->p, "series");
 	m->p->begin_list(m->p);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (series_set_get(m->d->series, i)->in_window)
 			model_series_one(m, i, ++number);
+		forget_series(m, i);
+	}
 	m->p->end(m->p);
 }
 
@@ -660,6 +676,7 @@ static void model_entries(struct model *m)
 			digest_append_body(&body, m->d, e);
 		key_string_or_null(m, "body", shown ? body.data : NULL);
 		m->p->end(m->p);
+		forget_series(m, i);
 	}
 	m->p->end(m->p);
 	buf_release(&body);

@@ -18,7 +18,7 @@
 #include "series/series.h"
 #include "stats/stats.h"
 #include "util/date.h"
-#include "util/strmap.h"
+#include "util/pagefile.h"
 #include "util/text.h"
 
 void render_append_message_url(struct buf *out, const char *base, const char *message_id)
@@ -85,63 +85,78 @@ void render_append_diffstat(struct buf *out, const char *body)
 
 /* ---- the model ---- */
 
-/* The digest entries of one series, in archive order. */
+/*
+ * The digest entries of one series, in archive order: a chain of entry
+ * numbers (model.next) from `first`.  Kept in pagefiles, as the digest
+ * keeps its entries: the model holds none of them in the heap.
+ */
 struct model_group {
-	const struct digest_entry **entries;
-	size_t n;
+	uint32_t first, last; /* entry numbers plus one; 0: none */
+	uint32_t fresh, duplicates;
 };
+
+/* No entry: what an entry number is when there is none. */
+#define NO_ENTRY ((size_t)-1)
 
 struct model {
 	struct printer *p;
 	const struct digest *d;
 	const struct render_options *o;
 	struct buf scratch;
-	struct buf entry_text;	      /* one entry's strings (digest_entry_read) */
-	struct digest_entry *entries; /* the digest's, read back */
-	char *keys;		      /* their keys, one after the other */
-	struct strmap by_key;	      /* entry key -> its digest_entry */
-	struct model_group *groups;   /* by the series' place (series_set_get) */
+	struct buf entry_text;	 /* one entry's strings (digest_entry_read) */
+	struct buf group_text;	 /* another's, read while looking in a group */
+	struct pagefile *groups; /* struct model_group by the series' place */
+	struct pagefile *next;	 /* uint32_t by entry number: the next of its
+				    series, plus one; 0: none */
+	size_t fresh;		 /* New entries */
 };
 
-/*
- * Reads the entries back (the digest keeps them outside the heap; the model
- * walks them by series and by key) and indexes them by key and by series,
- * so that the walk stays linear.
- */
+static struct model_group group_get(const struct model *m, size_t place)
+{
+	struct model_group g;
+
+	pagefile_read(m->groups, (uint64_t)place * sizeof(g), &g, sizeof(g));
+	return g;
+}
+
+/* The entry after entry i in its series, or NO_ENTRY. */
+static size_t group_next(const struct model *m, size_t i)
+{
+	uint32_t next;
+
+	pagefile_read(m->next, (uint64_t)i * sizeof(next), &next, sizeof(next));
+	return next ? next - 1 : NO_ENTRY;
+}
+
+/* Chains the digest's entries by series, in one pass over them. */
 static void model_index(struct model *m)
 {
-	size_t i, nseries, *at = xmalloc((m->d->nentries ? m->d->nentries : 1) * sizeof(*at));
-	struct buf keys = BUF_INIT;
+	size_t i;
 
-	m->entries = xcalloc(m->d->nentries ? m->d->nentries : 1, sizeof(*m->entries));
+	m->groups = pagefile_new(4096, 16);
+	m->next = pagefile_new(4096, 16);
 	for (i = 0; i < m->d->nentries; i++) {
-		struct digest_entry_text t;
+		struct digest_entry e;
+		struct model_group g;
+		uint32_t one = (uint32_t)i + 1;
 
-		digest_entry_get(m->d, i, &m->entries[i]);
-		digest_entry_read(m->d, &m->entries[i], &m->entry_text, &t);
-		at[i] = keys.len;
-		buf_add(&keys, t.key, strlen(t.key) + 1);
-	}
-	m->keys = buf_detach(&keys, NULL);
-	strmap_init_borrowed(&m->by_key); /* the keys: m->keys holds them */
-	nseries = series_set_count(m->d->series);
-	m->groups = xcalloc(nseries ? nseries : 1, sizeof(*m->groups));
-	for (i = 0; i < m->d->nentries; i++) {
-		const struct digest_entry *e = &m->entries[i];
-		struct strmap_entry *slot;
-		struct model_group *g;
-		int inserted;
-
-		slot = strmap_put(&m->by_key, m->keys + at[i], &inserted);
-		if (inserted)
-			slot->value = (void *)e;
-		if (e->series == SERIES_NONE)
+		digest_entry_get(m->d, i, &e);
+		m->fresh += e.kind == DIGEST_NEW;
+		if (e.series == SERIES_NONE)
 			continue;
-		g = &m->groups[e->series];
-		g->entries = xrealloc(g->entries, (g->n + 1) * sizeof(*g->entries));
-		g->entries[g->n++] = e;
+		g = group_get(m, e.series); /* zeros where never written */
+		if (g.last)
+			pagefile_write(m->next, (uint64_t)(g.last - 1) * sizeof(one), &one,
+				       sizeof(one));
+		else
+			g.first = one;
+		g.last = one;
+		if (e.kind == DIGEST_NEW)
+			g.fresh++;
+		else
+			g.duplicates++;
+		pagefile_write(m->groups, (uint64_t)e.series * sizeof(g), &g, sizeof(g));
 	}
-	free(at);
 }
 
 static void key_string(struct model *m, const char *key, const char *value)
@@ -225,10 +240,8 @@ static void model_top(struct model *m, const char *key, const struct tally *t)
 static void model_stats(struct model *m)
 {
 	const struct digest *d = m->d;
-	size_t i, fresh = 0;
+	size_t fresh = m->fresh;
 
-	for (i = 0; i < d->nentries; i++)
-		fresh += m->entries[i].kind == DIGEST_NEW;
 	m->p->map_key(m->p, "stats");
 	m->p->begin_map(m->p);
 	key_integer(m, "messages", (long long)d->messages);
@@ -504,35 +517,53 @@ static void model_trailers(struct model *m, const struct series_info *s)
 	m->p->end(m->p);
 }
 
-/* Patch 1 of a series with a cover letter, when the window holds it as a New entry. */
-static const struct digest_entry *first_patch_entry(const struct model *m,
-						    const struct series_info *s)
+/* The entry of the message of `key` among those of the series at `place`,
+ * or NO_ENTRY; *e is a copy of it. */
+static size_t group_find(struct model *m, size_t place, const char *key, struct digest_entry *e)
 {
-	const struct digest_entry *e;
 	size_t i;
 
+	for (i = group_get(m, place).first - 1; i != NO_ENTRY; i = group_next(m, i)) {
+		struct digest_entry_text t;
+
+		digest_entry_get(m->d, i, e);
+		digest_entry_read(m->d, e, &m->group_text, &t);
+		if (!strcmp(t.key, key))
+			return i;
+	}
+	return NO_ENTRY;
+}
+
+/*
+ * Patch 1 of the series `s` at `place`, with a cover letter, when the
+ * window holds it as a New entry: its entry number (*e a copy), else
+ * NO_ENTRY.  An entry is in the group of its message's series.
+ */
+static size_t first_patch_entry(struct model *m, const struct series_info *s, size_t place,
+				struct digest_entry *e)
+{
+	size_t i, at;
+
 	if (!s->cover)
-		return NULL;
+		return NO_ENTRY;
 	for (i = 0; i < s->npatches; i++)
 		if (s->patches[i].index == 1 && !s->patches[i].earlier &&
-		    (e = strmap_get(&m->by_key, s->patches[i].key)) && e->kind == DIGEST_NEW)
-			return e;
-	return NULL;
+		    (at = group_find(m, place, s->patches[i].key, e)) != NO_ENTRY &&
+		    e->kind == DIGEST_NEW)
+			return at;
+	return NO_ENTRY;
 }
 
 static void model_series_one(struct model *m, size_t place, size_t number)
 {
 	const struct series_info *s = series_set_get(m->d->series, place);
-	const struct model_group *group = &m->groups[place];
-	const struct digest_entry *first = first_patch_entry(m, s);
-	size_t i, fresh = 0, duplicates = 0;
+	const struct model_group group = group_get(m, place);
+	struct digest_entry first_entry;
+	const struct digest_entry *first =
+	    first_patch_entry(m, s, place, &first_entry) != NO_ENTRY ? &first_entry : NULL;
+	size_t i;
 	struct buf b = BUF_INIT, first_body = BUF_INIT, lead_body = BUF_INIT;
 
-	for (i = 0; i < group->n; i++)
-		if (group->entries[i]->kind == DIGEST_NEW)
-			fresh++;
-		else
-			duplicates++;
 	m->p->begin_map(m->p);
 	key_integer(m, "number", (long long)number);
 	key_string(m, "id", s->root_id);
@@ -547,7 +578,7 @@ static void model_series_one(struct model *m, size_t place, size_t number)
 	key_integer(m, "version_minor", s->version_minor);
 	key_boolean(m, "rfc", s->rfc);
 	key_boolean(m, "resend", s->resend);
-	model_status(m, s, fresh, duplicates);
+	model_status(m, s, group.fresh, group.duplicates);
 	model_person(m, "author", s->author_name, s->author_addr, s->lead ? s->lead->date : 0);
 	key_string(m, "sender", s->sender);
 	key_integer(m, "total", s->total);
@@ -578,10 +609,11 @@ static void model_series_one(struct model *m, size_t place, size_t number)
 	m->p->end(m->p);
 	m->p->map_key(m->p, "duplicates");
 	m->p->begin_list(m->p);
-	for (i = 0; i < group->n; i++) {
-		const struct digest_entry *e = group->entries[i];
+	for (i = group.first - 1; i != NO_ENTRY; i = group_next(m, i)) {
+		struct digest_entry entry, *e = &entry;
 		struct digest_entry_text t;
 
+		digest_entry_get(m->d, i, e);
 		if (e->kind != DIGEST_DUPLICATE)
 			continue;
 		digest_entry_read(m->d, e, &m->entry_text, &t);
@@ -628,18 +660,19 @@ static void model_series(struct model *m)
 	m->p->end(m->p);
 }
 
-/* Whether the series of `e`, of key `key`, carries its body (lead_body or
- * first_patch_body). */
-static bool body_in_series(const struct model *m, const struct digest_entry *e, const char *key)
+/* Whether the series of entry i, `e`, of key `key`, carries its body
+ * (lead_body or first_patch_body). */
+static bool body_in_series(struct model *m, size_t i, const struct digest_entry *e, const char *key)
 {
 	const struct series_info *s;
+	struct digest_entry first;
 
 	if (e->series == SERIES_NONE)
 		return false;
 	s = series_set_get(m->d->series, e->series);
 	if (s->lead && !strcmp(s->lead->key, key))
 		return true;
-	return first_patch_entry(m, s) == e;
+	return first_patch_entry(m, s, e->series, &first) == i;
 }
 
 static void model_entries(struct model *m)
@@ -650,10 +683,11 @@ static void model_entries(struct model *m)
 	m->p->map_key(m->p, "entries");
 	m->p->begin_list(m->p);
 	for (i = 0; i < m->d->nentries; i++) {
-		const struct digest_entry *e = &m->entries[i];
+		struct digest_entry entry, *e = &entry;
 		struct digest_entry_text t;
 		bool shown;
 
+		digest_entry_get(m->d, i, e);
 		digest_entry_read(m->d, e, &m->entry_text, &t);
 		m->p->begin_map(m->p);
 		key_string(m, "kind", e->kind == DIGEST_NEW ? "new" : "duplicate");
@@ -670,7 +704,7 @@ static void model_entries(struct model *m)
 				       ? series_set_get(m->d->series, e->series)->root_id
 				       : NULL);
 		/* the body once: in its series when the series shows it */
-		shown = e->kind == DIGEST_NEW && !body_in_series(m, e, t.key);
+		shown = e->kind == DIGEST_NEW && !body_in_series(m, i, e, t.key);
 		buf_reset(&body);
 		if (shown)
 			digest_append_body(&body, m->d, e);
@@ -684,7 +718,12 @@ static void model_entries(struct model *m)
 
 void render_model(struct printer *p, const struct digest *d, const struct render_options *o)
 {
-	struct model m = {.p = p, .d = d, .o = o, .scratch = BUF_INIT, .entry_text = BUF_INIT};
+	struct model m = {.p = p,
+			  .d = d,
+			  .o = o,
+			  .scratch = BUF_INIT,
+			  .entry_text = BUF_INIT,
+			  .group_text = BUF_INIT};
 	bool by_date = strlen(d->from) != 40 || strspn(d->from, "0123456789abcdef") != 40;
 
 	series_set_load(d->series); /* the patches' strings (series_set_defer_patches) */
@@ -709,10 +748,7 @@ void render_model(struct printer *p, const struct digest *d, const struct render
 	p->end(p);
 	buf_release(&m.scratch);
 	buf_release(&m.entry_text);
-	strmap_release(&m.by_key, NULL);
-	for (size_t i = 0; i < series_set_count(d->series); i++)
-		free(m.groups[i].entries);
-	free(m.groups);
-	free(m.entries);
-	free(m.keys);
+	buf_release(&m.group_text);
+	pagefile_free(m.groups);
+	pagefile_free(m.next);
 }

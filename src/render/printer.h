@@ -5,7 +5,7 @@
 /*
  * The structured printer (notmuch's sprinter): a digest is written once, as
  * maps, lists and scalars (model.c), and each printer makes its format of
- * it.  json.c writes JSON through jansson; tree.c keeps the values in
+ * it.  json.c writes JSON as it comes; tree.c keeps the values in
  * memory for the formats laid out for people (markdown.c, html.c), which
  * look ahead (a bar's width is its count over the largest).
  *

@@ -241,6 +241,82 @@ static void test_tree(void **state)
 	tree_printer_release(&tp);
 }
 
+/* What the streaming tree printer says, one line per event. */
+static void record(void *data, enum tree_event event, const char *key, const struct tree *doc,
+		   const struct tree *item)
+{
+	static const char *const names[] = {"begin", "item", "end"};
+	struct buf *log = data;
+
+	buf_addf(log, "%s %s", names[event], key);
+	if (item && item->type == TREE_MAP)
+		buf_addf(log, " {i=%lld, n=%zu}", tree_int(item, "i"),
+			 tree_count(tree_get(item, "l")));
+	else if (item)
+		buf_addf(log, " %s", item->type == TREE_STRING ? item->string : "?");
+	/* the keys before the list are there; a streamed list is empty after */
+	buf_addf(log, " (a=%lld, l=%zu)\n", tree_int(doc, "a"), tree_count(tree_get(doc, "l")));
+}
+
+/* With tree_printer_stream, the lists of the top map come item by item and
+ * are not kept; the rest is. */
+static void test_tree_stream(void **state)
+{
+	struct tree_printer tp;
+	struct printer *p = &tp.printer;
+	struct buf log = BUF_INIT;
+	const struct tree *t;
+
+	(void)state;
+	tree_printer_init(&tp);
+	tree_printer_stream(&tp, record, &log);
+	p->begin_map(p);
+	p->map_key(p, "a");
+	p->integer(p, 7);
+	p->map_key(p, "m");
+	p->begin_map(p);
+	p->map_key(p, "inner");
+	p->begin_list(p); /* not in the top map: kept */
+	p->string(p, "x");
+	p->end(p);
+	p->end(p);
+	p->map_key(p, "l");
+	p->begin_list(p);
+	for (int i = 0; i < 2; i++) {
+		p->begin_map(p);
+		p->map_key(p, "i");
+		p->integer(p, i);
+		p->map_key(p, "l"); /* a list in an item: part of the item */
+		p->begin_list(p);
+		p->integer(p, 1);
+		p->begin_list(p);
+		p->end(p);
+		p->end(p);
+		p->end(p);
+	}
+	p->string(p, "s");
+	p->end(p);
+	p->map_key(p, "e");
+	p->begin_list(p);
+	p->end(p);
+	p->end(p);
+	/* the list holds the item handed over, and no other */
+	assert_string_equal(log.data, "begin l (a=7, l=0)\n"
+				      "item l {i=0, n=2} (a=7, l=1)\n"
+				      "item l {i=1, n=2} (a=7, l=1)\n"
+				      "item l s (a=7, l=1)\n"
+				      "end l (a=7, l=0)\n"
+				      "begin e (a=7, l=0)\n"
+				      "end e (a=7, l=0)\n");
+	t = tree_printer_value(&tp);
+	assert_int_equal(tree_int(t, "a"), 7);
+	assert_int_equal(tree_count(tree_get(tree_get(t, "m"), "inner")), 1);
+	assert_int_equal(tree_get(t, "l")->type, TREE_LIST);
+	assert_int_equal(tree_count(tree_get(t, "l")), 0);
+	tree_printer_release(&tp);
+	buf_release(&log);
+}
+
 /* Every format renders an empty digest; the JSON parses. */
 static void test_empty_formats(void **state)
 {
@@ -476,6 +552,7 @@ int main(void)
 	    cmocka_unit_test(test_url_is_safe),
 	    cmocka_unit_test(test_diffstat),
 	    cmocka_unit_test(test_tree),
+	    cmocka_unit_test(test_tree_stream),
 	    cmocka_unit_test(test_empty_formats),
 	    cmocka_unit_test(test_markdown_fence),
 	    cmocka_unit_test(test_json_printer),

@@ -10,10 +10,14 @@
  */
 #include "render/render.h"
 
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "render/model.h"
 #include "render/tree.h"
+#include "util/error.h"
+#include "util/spool.h"
 
 /* Applied notices shown unfolded up to this many. */
 #define HTML_OPEN_APPLIED 20
@@ -341,16 +345,10 @@ static void html_title(FILE *out, const struct tree *doc)
 	html_text(out, tree_str(window, "to_short"));
 }
 
-int render_html(FILE *out, const struct digest *d, const struct render_options *o)
+/* The page up to the lists: head, title, counts and charts. */
+static void html_head(FILE *out, const struct tree *doc)
 {
-	struct tree_printer tp;
-	const struct tree *doc, *stats, *list;
-	size_t i, others = 0;
-
-	tree_printer_init(&tp);
-	render_model(&tp.printer, d, o);
-	doc = tree_printer_value(&tp);
-	stats = tree_get(doc, "stats");
+	const struct tree *stats = tree_get(doc, "stats");
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -378,68 +376,193 @@ int render_html(FILE *out, const struct digest *d, const struct render_options *
 	html_chart(out, stats, "top_people", "contributors");
 	if (tree_get(stats, "top_organisations")->type == TREE_LIST)
 		html_chart(out, stats, "top_organisations", "organisations");
-	fputs("</section>\n<h2>Applied in this period</h2>\n", out);
-	list = tree_get(doc, "applied");
-	if (!tree_count(list))
-		fputs("<p>None.</p>\n", out);
-	else /* a long list would push the series down: folded */
-		fprintf(out, "<details%s><summary>%zu notice%s</summary>\n<ul>\n",
-			tree_count(list) <= HTML_OPEN_APPLIED ? " open" : "", tree_count(list),
-			tree_count(list) == 1 ? "" : "s");
-	for (i = 0; i < tree_count(list); i++) {
-		const struct tree *a = tree_at(list, i);
-		const char *text = tree_str(a, "text"), *nl = strchr(text, '\n');
+	fputs("</section>\n", out);
+}
 
-		fputs("<li><b>", out);
-		html_text(out, tree_str(a, "subject"));
-		fputs("</b><br>", out);
-		html_text(out, nl ? nl + 5 : text);
-		fputs("</li>\n", out);
+static void html_applied(FILE *out, const struct tree *a)
+{
+	const char *text = tree_str(a, "text"), *nl = strchr(text, '\n');
+
+	fputs("<li><b>", out);
+	html_text(out, tree_str(a, "subject"));
+	fputs("</b><br>", out);
+	html_text(out, nl ? nl + 5 : text);
+	fputs("</li>\n", out);
+}
+
+static void html_toc(FILE *out, const struct tree *s)
+{
+	fprintf(out, "<li><a href=\"#s%lld\">", tree_int(s, "number"));
+	html_text(out, tree_str(s, "title"));
+	fputs("</a> ", out);
+	html_badges(out, s);
+	fputs("</li>\n", out);
+}
+
+/* An entry of no series, under "Other patches". */
+static void html_other(FILE *out, const struct tree *e)
+{
+	fputs("<article>\n<h3>", out);
+	html_link(out, tree_str(e, "title"), tree_str(e, "url"));
+	fputs("</h3>\n<dl><dt>Subject</dt><dd>", out);
+	html_text(out, tree_str(e, "subject"));
+	fputs("</dd><dt>Sender</dt><dd>", out);
+	html_text(out, tree_str(e, "sender"));
+	fputs("</dd></dl>\n", out);
+	html_details(out, "Commit message", tree_str(e, "body"), 0);
+	fputs("</article>\n", out);
+}
+
+/* Held text goes to the spool by chunks of about this many bytes. */
+#define HTML_HELD_CHUNK (64 * 1024)
+
+/*
+ * Text printed later than it is made: the applied notices come after their
+ * count, the series after their table of contents, and both are known only
+ * at the end of their list.  It is kept in a spool (util/spool.h: a
+ * temporary file, or memory when none can be made), by chunks.
+ */
+struct html_held {
+	struct spool *spool; /* made on first use */
+	struct spool_text *chunks;
+	size_t nchunks, alloc;
+	FILE *fp; /* the chunk being written, or NULL */
+	char *data;
+	size_t len;
+	bool failed; /* a chunk could not be opened or written: out of memory */
+};
+
+/* Where to write held text; NULL when out of memory. */
+static FILE *held_stream(struct html_held *h)
+{
+	if (!h->fp && !h->failed && !(h->fp = open_memstream(&h->data, &h->len)))
+		h->failed = true;
+	return h->fp;
+}
+
+/* After an item: a chunk grown large enough (any, with `all`) goes to the
+ * spool. */
+static void held_cut(struct html_held *h, bool all)
+{
+	if (!h->fp || (fflush(h->fp) == 0 && h->len < HTML_HELD_CHUNK && !all))
+		return;
+	if (fclose(h->fp) != 0)
+		h->failed = true;
+	h->fp = NULL;
+	if (!h->spool)
+		h->spool = spool_new();
+	if (h->nchunks == h->alloc) {
+		h->alloc = h->alloc ? h->alloc * 2 : 16;
+		h->chunks = xrealloc(h->chunks, h->alloc * sizeof(*h->chunks));
 	}
-	if (tree_count(list))
-		fputs("</ul>\n</details>\n", out);
+	h->chunks[h->nchunks++] = spool_add(h->spool, h->data, h->len);
+	free(h->data);
+	h->data = NULL;
+	h->len = 0;
+}
 
-	list = tree_get(doc, "series");
-	fprintf(out, "<h2>Series</h2>\n");
-	if (!tree_count(list))
-		fputs("<p>None.</p>\n", out);
-	else
-		fputs("<ol class=\"toc\">\n", out);
-	for (i = 0; i < tree_count(list); i++) {
-		const struct tree *s = tree_at(list, i);
+/* Prints what is held, and holds nothing more. */
+static void held_print(struct html_held *h, FILE *out)
+{
+	struct buf b = BUF_INIT;
+	size_t i;
 
-		fprintf(out, "<li><a href=\"#s%lld\">", tree_int(s, "number"));
-		html_text(out, tree_str(s, "title"));
-		fputs("</a> ", out);
-		html_badges(out, s);
-		fputs("</li>\n", out);
+	held_cut(h, true);
+	for (i = 0; i < h->nchunks; i++) {
+		buf_reset(&b);
+		spool_append(&b, h->spool, h->chunks[i]);
+		fwrite(b.data, 1, b.len, out);
 	}
-	if (tree_count(list))
-		fputs("</ol>\n", out);
-	fputs("<main>\n", out);
-	for (i = 0; i < tree_count(list); i++)
-		html_series(out, tree_at(list, i));
-	list = tree_get(doc, "entries");
-	for (i = 0; i < tree_count(list); i++) {
-		const struct tree *e = tree_at(list, i);
+	h->nchunks = 0;
+	buf_release(&b);
+}
 
-		if (tree_get(e, "series")->type == TREE_STRING)
-			continue;
-		if (!others++)
+static void held_release(struct html_held *h)
+{
+	if (h->fp)
+		fclose(h->fp);
+	free(h->data);
+	free(h->chunks);
+	spool_free(h->spool);
+}
+
+struct html_page {
+	FILE *out;
+	size_t applied, series, others; /* items seen */
+	struct html_held held;
+};
+
+/*
+ * The lists as the model prints them (applied, series, entries, after the
+ * stats), each item once: the page takes the memory of one series, not of
+ * the digest.  What comes after a count or a table of contents is held
+ * until its list ends.
+ */
+static void html_list(void *data, enum tree_event event, const char *key, const struct tree *doc,
+		      const struct tree *item)
+{
+	struct html_page *page = data;
+	FILE *out = page->out, *later;
+
+	if (!strcmp(key, "applied")) {
+		if (event == TREE_LIST_BEGIN) {
+			html_head(out, doc);
+			fputs("<h2>Applied in this period</h2>\n", out);
+		} else if (event == TREE_LIST_ITEM) {
+			page->applied++;
+			if ((later = held_stream(&page->held))) {
+				html_applied(later, item);
+				held_cut(&page->held, false);
+			}
+		} else if (!page->applied) {
+			fputs("<p>None.</p>\n", out);
+		} else { /* a long list would push the series down: folded */
+			fprintf(out, "<details%s><summary>%zu notice%s</summary>\n<ul>\n",
+				page->applied <= HTML_OPEN_APPLIED ? " open" : "", page->applied,
+				page->applied == 1 ? "" : "s");
+			held_print(&page->held, out);
+			fputs("</ul>\n</details>\n", out);
+		}
+	} else if (!strcmp(key, "series")) {
+		if (event == TREE_LIST_BEGIN) {
+			fputs("<h2>Series</h2>\n", out);
+		} else if (event == TREE_LIST_ITEM) {
+			if (!page->series++)
+				fputs("<ol class=\"toc\">\n", out);
+			html_toc(out, item);
+			if ((later = held_stream(&page->held))) {
+				html_series(later, item);
+				held_cut(&page->held, false);
+			}
+		} else {
+			fputs(page->series ? "</ol>\n" : "<p>None.</p>\n", out);
+			fputs("<main>\n", out);
+			held_print(&page->held, out);
+		}
+	} else if (!strcmp(key, "entries") && event == TREE_LIST_ITEM) {
+		if (tree_get(item, "series")->type == TREE_STRING)
+			return;
+		if (!page->others++)
 			fputs("<h2>Other patches</h2>\n", out);
-		fputs("<article>\n<h3>", out);
-		html_link(out, tree_str(e, "title"), tree_str(e, "url"));
-		fputs("</h3>\n<dl><dt>Subject</dt><dd>", out);
-		html_text(out, tree_str(e, "subject"));
-		fputs("</dd><dt>Sender</dt><dd>", out);
-		html_text(out, tree_str(e, "sender"));
-		fputs("</dd></dl>\n", out);
-		html_details(out, "Commit message", tree_str(e, "body"), 0);
-		fputs("</article>\n", out);
+		html_other(out, item);
 	}
+}
+
+int render_html(FILE *out, const struct digest *d, const struct render_options *o)
+{
+	struct tree_printer tp;
+	struct html_page page = {.out = out};
+	int error = 0;
+
+	tree_printer_init(&tp);
+	tree_printer_stream(&tp, html_list, &page);
+	render_model(&tp.printer, d, o);
 	fputs("</main>\n<footer>Made by mldigest from the list archive. Everything above "
 	      "was written by the list's senders.</footer>\n</body>\n</html>\n",
 	      out);
+	if (page.held.failed)
+		error = error_set(MD_ERR_NOMEM, "cannot make the HTML digest: out of memory");
+	held_release(&page.held);
 	tree_printer_release(&tp);
-	return 0;
+	return error;
 }

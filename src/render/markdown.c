@@ -231,17 +231,10 @@ static void md_series(FILE *out, const struct tree *s)
 	}
 }
 
-int render_markdown(FILE *out, const struct digest *d, const struct render_options *o)
+/* The title, the counts and the top lists: what comes before the lists. */
+static void md_head(FILE *out, const struct tree *doc)
 {
-	struct tree_printer tp;
-	const struct tree *doc, *stats, *window, *list;
-	size_t i, others = 0;
-
-	tree_printer_init(&tp);
-	render_model(&tp.printer, d, o);
-	doc = tree_printer_value(&tp);
-	stats = tree_get(doc, "stats");
-	window = tree_get(doc, "window");
+	const struct tree *stats = tree_get(doc, "stats"), *window = tree_get(doc, "window");
 
 	fputs("# ", out);
 	md_text(out, tree_str(doc, "list"));
@@ -259,54 +252,94 @@ int render_markdown(FILE *out, const struct digest *d, const struct render_optio
 	md_top(out, stats, "top_people", "contributors", "Contributor");
 	if (tree_get(stats, "top_organisations")->type == TREE_LIST)
 		md_top(out, stats, "top_organisations", "organisations", "Organisation");
+}
 
-	fputs("## Applied in this period\n\n", out);
-	list = tree_get(doc, "applied");
-	if (!tree_count(list))
-		fputs("None.\n", out);
-	for (i = 0; i < tree_count(list); i++) {
-		const char *text = tree_str(tree_at(list, i), "text"), *nl = strchr(text, '\n');
+static void md_applied(FILE *out, const struct tree *a)
+{
+	const char *text = tree_str(a, "text"), *nl = strchr(text, '\n');
 
-		fputs("- ", out);
-		if (nl) {
-			char *subject = xmemdupz(text, (size_t)(nl - text));
+	fputs("- ", out);
+	if (nl) {
+		char *subject = xmemdupz(text, (size_t)(nl - text));
 
-			fputs("**", out);
-			md_text(out, subject);
-			fputs("**: ", out);
-			md_text(out, nl + 5);
-			free(subject);
-		} else {
-			md_text(out, text);
+		fputs("**", out);
+		md_text(out, subject);
+		fputs("**: ", out);
+		md_text(out, nl + 5);
+		free(subject);
+	} else {
+		md_text(out, text);
+	}
+	fputc('\n', out);
+}
+
+/* An entry of no series, under "Other patches". */
+static void md_other(FILE *out, const struct tree *e)
+{
+	fputs("### ", out);
+	md_text(out, tree_str(e, "title"));
+	fputs("\n\n- Subject: ", out);
+	md_link(out, tree_str(e, "subject"), tree_str(e, "url"));
+	fputs("\n- Sender: ", out);
+	md_text(out, tree_str(e, "sender"));
+	fputs(strcmp(tree_str(e, "kind"), "new") ? "\n- Re-sent\n\n" : "\n\n", out);
+	if (*tree_str(e, "body"))
+		md_fenced(out, tree_str(e, "body"));
+}
+
+struct md_page {
+	FILE *out;
+	size_t applied, series, others; /* items printed */
+};
+
+/*
+ * The lists as the model prints them (applied, series, entries, after the
+ * stats): each item printed as it comes, so the page takes the memory of
+ * one series, not of the digest.  An empty list's "None." comes at its end,
+ * where no item was printed before it.
+ */
+static void md_list(void *data, enum tree_event event, const char *key, const struct tree *doc,
+		    const struct tree *item)
+{
+	struct md_page *page = data;
+	FILE *out = page->out;
+
+	if (!strcmp(key, "applied")) {
+		if (event == TREE_LIST_BEGIN) {
+			md_head(out, doc);
+			fputs("## Applied in this period\n\n", out);
+		} else if (event == TREE_LIST_ITEM) {
+			page->applied++;
+			md_applied(out, item);
+		} else if (!page->applied) {
+			fputs("None.\n", out);
 		}
-		fputc('\n', out);
-	}
-
-	fputs("\n## Series\n\n", out);
-	list = tree_get(doc, "series");
-	if (!tree_count(list))
-		fputs("None.\n\n", out);
-	for (i = 0; i < tree_count(list); i++)
-		md_series(out, tree_at(list, i));
-
-	list = tree_get(doc, "entries");
-	for (i = 0; i < tree_count(list); i++) {
-		const struct tree *e = tree_at(list, i);
-
-		if (tree_get(e, "series")->type == TREE_STRING)
-			continue;
-		if (!others++)
+	} else if (!strcmp(key, "series")) {
+		if (event == TREE_LIST_BEGIN) {
+			fputs("\n## Series\n\n", out);
+		} else if (event == TREE_LIST_ITEM) {
+			page->series++;
+			md_series(out, item);
+		} else if (!page->series) {
+			fputs("None.\n\n", out);
+		}
+	} else if (!strcmp(key, "entries") && event == TREE_LIST_ITEM) {
+		if (tree_get(item, "series")->type == TREE_STRING)
+			return;
+		if (!page->others++)
 			fputs("## Other patches\n\n", out);
-		fputs("### ", out);
-		md_text(out, tree_str(e, "title"));
-		fputs("\n\n- Subject: ", out);
-		md_link(out, tree_str(e, "subject"), tree_str(e, "url"));
-		fputs("\n- Sender: ", out);
-		md_text(out, tree_str(e, "sender"));
-		fputs(strcmp(tree_str(e, "kind"), "new") ? "\n- Re-sent\n\n" : "\n\n", out);
-		if (*tree_str(e, "body"))
-			md_fenced(out, tree_str(e, "body"));
+		md_other(out, item);
 	}
+}
+
+int render_markdown(FILE *out, const struct digest *d, const struct render_options *o)
+{
+	struct tree_printer tp;
+	struct md_page page = {.out = out};
+
+	tree_printer_init(&tp);
+	tree_printer_stream(&tp, md_list, &page);
+	render_model(&tp.printer, d, o);
 	tree_printer_release(&tp);
 	return 0;
 }

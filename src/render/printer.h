@@ -5,9 +5,10 @@
 /*
  * The structured printer (notmuch's sprinter): a digest is written once, as
  * maps, lists and scalars (model.c), and each printer makes its format of
- * it.  json.c writes JSON through jansson; tree.c keeps the values in
+ * it.  json.c writes JSON as it comes; tree.c keeps the values in
  * memory for the formats laid out for people (markdown.c, html.c), which
- * look ahead (a bar's width is its count over the largest).
+ * look ahead (a bar's width is its count over the largest), but for the
+ * long lists, which it hands over item by item.
  *
  * Calls nest like JSON: begin_map, then map_key and one value per key,
  * end; begin_list, values, end.  Strings are UTF-8 and NUL-terminated; a

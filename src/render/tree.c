@@ -30,6 +30,33 @@ static struct tree *add(struct tree_printer *tp, enum tree_type type)
 	return t;
 }
 
+static void tree_release(struct tree *t);
+
+/* Whether the open value is a list of the top map that is streamed: the
+ * stack holds the root list, the top map, the list. */
+static bool streaming(const struct tree_printer *tp)
+{
+	return tp->stream && tp->depth == 3 && tp->stack[1]->type == TREE_MAP &&
+	       tp->stack[2]->type == TREE_LIST;
+}
+
+static void stream_event(struct tree_printer *tp, enum tree_event event, const struct tree *item)
+{
+	tp->stream(tp->stream_data, event, top(tp)->key, tp->stack[1], item);
+}
+
+/* A value is complete: the item of a streamed list is handed over, and
+ * freed. */
+static void complete(struct tree_printer *tp)
+{
+	struct tree *list = top(tp);
+
+	if (!streaming(tp))
+		return;
+	stream_event(tp, TREE_LIST_ITEM, &list->items[list->nitems - 1]);
+	tree_release(&list->items[--list->nitems]);
+}
+
 static void push(struct tree_printer *tp, enum tree_type type)
 {
 	struct tree *t = add(tp, type);
@@ -41,6 +68,8 @@ static void push(struct tree_printer *tp, enum tree_type type)
 	/* A container's items move when its parent grows, but the parent
 	 * cannot grow while the container is open: the pointer stays good. */
 	tp->stack[tp->depth++] = t;
+	if (streaming(tp))
+		stream_event(tp, TREE_LIST_BEGIN, NULL);
 }
 
 static void tree_begin_map(struct printer *p)
@@ -57,8 +86,15 @@ static void tree_end(struct printer *p)
 {
 	struct tree_printer *tp = (struct tree_printer *)p;
 
-	if (tp->depth > 1)
+	if (tp->depth <= 1)
+		return;
+	if (streaming(tp)) {
+		stream_event(tp, TREE_LIST_END, NULL);
 		tp->depth--;
+		return;
+	}
+	tp->depth--;
+	complete(tp);
 }
 
 static void tree_map_key(struct printer *p, const char *key)
@@ -73,26 +109,35 @@ static void tree_string(struct printer *p, const char *s)
 {
 	struct tree_printer *tp = (struct tree_printer *)p;
 
-	if (!s) {
+	if (s)
+		add(tp, TREE_STRING)->string = xstrdup(s);
+	else
 		add(tp, TREE_NULL);
-		return;
-	}
-	add(tp, TREE_STRING)->string = xstrdup(s);
+	complete(tp);
 }
 
 static void tree_integer(struct printer *p, long long n)
 {
-	add((struct tree_printer *)p, TREE_INTEGER)->integer = n;
+	struct tree_printer *tp = (struct tree_printer *)p;
+
+	add(tp, TREE_INTEGER)->integer = n;
+	complete(tp);
 }
 
 static void tree_boolean(struct printer *p, bool b)
 {
-	add((struct tree_printer *)p, TREE_BOOLEAN)->boolean = b;
+	struct tree_printer *tp = (struct tree_printer *)p;
+
+	add(tp, TREE_BOOLEAN)->boolean = b;
+	complete(tp);
 }
 
 static void tree_null(struct printer *p)
 {
-	add((struct tree_printer *)p, TREE_NULL);
+	struct tree_printer *tp = (struct tree_printer *)p;
+
+	add(tp, TREE_NULL);
+	complete(tp);
 }
 
 void tree_printer_init(struct tree_printer *tp)
@@ -108,6 +153,12 @@ void tree_printer_init(struct tree_printer *tp)
 	tp->alloc = 16;
 	tp->stack = xmalloc(tp->alloc * sizeof(*tp->stack));
 	tp->stack[tp->depth++] = &tp->root;
+}
+
+void tree_printer_stream(struct tree_printer *tp, tree_stream_fn *fn, void *data)
+{
+	tp->stream = fn;
+	tp->stream_data = data;
 }
 
 static void tree_release(struct tree *t)

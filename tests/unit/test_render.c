@@ -6,6 +6,7 @@
 
 #include <jansson.h>
 
+#include "render/json.h"
 #include "render/model.h"
 #include "render/render.h"
 #include "render/tree.h"
@@ -240,6 +241,82 @@ static void test_tree(void **state)
 	tree_printer_release(&tp);
 }
 
+/* What the streaming tree printer says, one line per event. */
+static void record(void *data, enum tree_event event, const char *key, const struct tree *doc,
+		   const struct tree *item)
+{
+	static const char *const names[] = {"begin", "item", "end"};
+	struct buf *log = data;
+
+	buf_addf(log, "%s %s", names[event], key);
+	if (item && item->type == TREE_MAP)
+		buf_addf(log, " {i=%lld, n=%zu}", tree_int(item, "i"),
+			 tree_count(tree_get(item, "l")));
+	else if (item)
+		buf_addf(log, " %s", item->type == TREE_STRING ? item->string : "?");
+	/* the keys before the list are there; a streamed list is empty after */
+	buf_addf(log, " (a=%lld, l=%zu)\n", tree_int(doc, "a"), tree_count(tree_get(doc, "l")));
+}
+
+/* With tree_printer_stream, the lists of the top map come item by item and
+ * are not kept; the rest is. */
+static void test_tree_stream(void **state)
+{
+	struct tree_printer tp;
+	struct printer *p = &tp.printer;
+	struct buf log = BUF_INIT;
+	const struct tree *t;
+
+	(void)state;
+	tree_printer_init(&tp);
+	tree_printer_stream(&tp, record, &log);
+	p->begin_map(p);
+	p->map_key(p, "a");
+	p->integer(p, 7);
+	p->map_key(p, "m");
+	p->begin_map(p);
+	p->map_key(p, "inner");
+	p->begin_list(p); /* not in the top map: kept */
+	p->string(p, "x");
+	p->end(p);
+	p->end(p);
+	p->map_key(p, "l");
+	p->begin_list(p);
+	for (int i = 0; i < 2; i++) {
+		p->begin_map(p);
+		p->map_key(p, "i");
+		p->integer(p, i);
+		p->map_key(p, "l"); /* a list in an item: part of the item */
+		p->begin_list(p);
+		p->integer(p, 1);
+		p->begin_list(p);
+		p->end(p);
+		p->end(p);
+		p->end(p);
+	}
+	p->string(p, "s");
+	p->end(p);
+	p->map_key(p, "e");
+	p->begin_list(p);
+	p->end(p);
+	p->end(p);
+	/* the list holds the item handed over, and no other */
+	assert_string_equal(log.data, "begin l (a=7, l=0)\n"
+				      "item l {i=0, n=2} (a=7, l=1)\n"
+				      "item l {i=1, n=2} (a=7, l=1)\n"
+				      "item l s (a=7, l=1)\n"
+				      "end l (a=7, l=0)\n"
+				      "begin e (a=7, l=0)\n"
+				      "end e (a=7, l=0)\n");
+	t = tree_printer_value(&tp);
+	assert_int_equal(tree_int(t, "a"), 7);
+	assert_int_equal(tree_count(tree_get(tree_get(t, "m"), "inner")), 1);
+	assert_int_equal(tree_get(t, "l")->type, TREE_LIST);
+	assert_int_equal(tree_count(tree_get(t, "l")), 0);
+	tree_printer_release(&tp);
+	buf_release(&log);
+}
+
 /* Every format renders an empty digest; the JSON parses. */
 static void test_empty_formats(void **state)
 {
@@ -269,6 +346,182 @@ static void test_empty_formats(void **state)
 	digest_release(&d);
 }
 
+/* Gives the value `v` to printer `p`, as model.c would. */
+static void replay(struct printer *p, json_t *v)
+{
+	void *iter;
+	size_t i;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		p->begin_map(p);
+		for (iter = json_object_iter(v); iter; iter = json_object_iter_next(v, iter)) {
+			p->map_key(p, json_object_iter_key(iter));
+			replay(p, json_object_iter_value(iter));
+		}
+		p->end(p);
+		break;
+	case JSON_ARRAY:
+		p->begin_list(p);
+		for (i = 0; i < json_array_size(v); i++)
+			replay(p, json_array_get(v, i));
+		p->end(p);
+		break;
+	case JSON_STRING:
+		p->string(p, json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		p->integer(p, (long long)json_integer_value(v));
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		p->boolean(p, json_is_true(v));
+		break;
+	default:
+		p->null(p);
+	}
+}
+
+/* What json_printer writes of the values `p` gives. */
+static char *json_print(void (*give)(struct printer *p, void *data), void *data)
+{
+	struct json_printer jp;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	assert_non_null(fp);
+	json_printer_init(&jp, fp);
+	give(&jp.printer, data);
+	json_printer_finish(&jp);
+	json_printer_release(&jp);
+	fclose(fp);
+	return text;
+}
+
+static void give_json(struct printer *p, void *data)
+{
+	replay(p, data);
+}
+
+/* jansson's dump, as json.c used to write the digest. */
+static char *jansson_print(json_t *root)
+{
+	char *dump = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *text;
+
+	assert_non_null(dump);
+	text = malloc(strlen(dump) + 2);
+	assert_non_null(text);
+	sprintf(text, "%s\n", dump);
+	free(dump);
+	return text;
+}
+
+/* The streaming JSON printer writes what jansson dumped of the same values. */
+static void test_json_printer(void **state)
+{
+	static const struct {
+		const char *json, *why;
+	} vectors[] = {
+	    {"{}", "an empty map"},
+	    {"[]", "an empty list"},
+	    {"{\"a\": {}, \"b\": [], \"c\": [[]], \"d\": [{}], \"e\": {\"f\": {}}}",
+	     "empty containers nested: '{}' and '[]' without a newline"},
+	    {"[[], [[]], {}, [{}, []]]", "empties in lists, first and last"},
+	    {"{\"n\": 0, \"neg\": -42, \"big\": 9223372036854775807, \"small\": "
+	     "-9223372036854775808}",
+	     "integers at both ends"},
+	    {"{\"t\": true, \"f\": false, \"z\": null}", "the constants"},
+	    {"[\"\\\"quoted\\\" and \\\\back\\\\\", \"a/b\", \"</script>\"]",
+	     "quotes and backslashes escaped; '/' is not"},
+	    {"[\"\\b\\f\\n\\r\\t\", \"\\u0001\\u001b\\u001f\", \"\\u007f\"]",
+	     "control characters: the short escapes, \\u00XX upper-case; DEL as it is"},
+	    {"[\"caf\\u00e9\", \"\\u2028\\u2029\", \"\\ud83d\\ude00\", \"\\ufeff\"]",
+	     "UTF-8 as it is, also the JavaScript line separators and a BOM"},
+	    {"{\"\\\"key\\n\": 1, \"\": 2}", "keys escaped like strings; an empty key"},
+	    {"[[[[[[[[[[[[[[[[[[[[[[[[\"deep\"]]]]]]]]]]]]]]]]]]]]]]]]",
+	     "deeper than the first stack and than 32 spaces of indent"},
+	    {"{\"a\": [1, {\"b\": [true, null, \"x\"], \"c\": {}}, [2, 3]], \"d\": \"e\"}",
+	     "the mix the model prints"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(vectors); i++) {
+		json_error_t error;
+		json_t *root = json_loads(vectors[i].json, JSON_DECODE_ANY, &error);
+		char *want, *got;
+
+		if (!root)
+			fail_msg("%s: %s", vectors[i].why, error.text);
+		want = jansson_print(root);
+		got = json_print(give_json, root);
+		if (strcmp(got, want))
+			fail_msg("%s: got\n%s\nwant\n%s", vectors[i].why, got, want);
+		free(want);
+		free(got);
+		json_decref(root);
+	}
+}
+
+static void give_invalid_utf8(struct printer *p, void *data)
+{
+	(void)data;
+	p->begin_list(p);
+	p->string(p, "a\xff"
+		     "b\xc0\xaf"
+		     "c\xed\xa0\x80"
+		     "d\x01"
+		     "e");
+	p->string(p, NULL);
+	p->end(p);
+}
+
+/* A string that is not UTF-8 (jansson refused it) is made printable UTF-8,
+ * as before: each bad byte U+FFFD (overlong and surrogate too), controls
+ * dropped; a NULL string is null. */
+static void test_json_printer_invalid_utf8(void **state)
+{
+	char *got;
+
+	(void)state;
+	got = json_print(give_invalid_utf8, NULL);
+	assert_string_equal(got, "[\n  \"a\xef\xbf\xbd"
+				 "b\xef\xbf\xbd\xef\xbf\xbd"
+				 "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+				 "de\",\n  null\n]\n");
+	free(got);
+}
+
+/* The digest in JSON is what jansson makes of it once parsed. */
+static void test_json_digest_layout(void **state)
+{
+	struct digest d;
+	struct store *s = memstate_new();
+	json_error_t error;
+	json_t *root;
+	char *text, *want;
+
+	(void)state;
+	digest_init(&d);
+	add(&d, s, "c1", "[PATCH v2 0/2] Thing", "ann@a.org", "Cover \"quoted\".\n\ttab\n");
+	add(&d, s, "c2", "[PATCH v2 1/2] Thing one", "ann@a.org", "One.\n");
+	add(&d, s, "c3", "[PATCH] Other", "bob@b.org", "");
+	assert_int_equal(digest_finish(&d, s), 0);
+	digest_set_window(&d, "L", "a", "b");
+	text = render_as("json", &d, "https://x/");
+	root = json_loads(text, 0, &error);
+	assert_non_null(root);
+	want = jansson_print(root);
+	assert_string_equal(text, want);
+	free(want);
+	json_decref(root);
+	free(text);
+	digest_release(&d);
+	store_free(s);
+}
+
 /* A body holding backtick fences gets a longer fence in Markdown. */
 static void test_markdown_fence(void **state)
 {
@@ -292,15 +545,19 @@ static void test_markdown_fence(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty),
-		cmocka_unit_test(test_entries),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_message_url),
-		cmocka_unit_test(test_url_is_safe),
-		cmocka_unit_test(test_diffstat),
-		cmocka_unit_test(test_tree),
-		cmocka_unit_test(test_empty_formats),
-		cmocka_unit_test(test_markdown_fence),
+	    cmocka_unit_test(test_empty),
+	    cmocka_unit_test(test_entries),
+	    cmocka_unit_test(test_find),
+	    cmocka_unit_test(test_message_url),
+	    cmocka_unit_test(test_url_is_safe),
+	    cmocka_unit_test(test_diffstat),
+	    cmocka_unit_test(test_tree),
+	    cmocka_unit_test(test_tree_stream),
+	    cmocka_unit_test(test_empty_formats),
+	    cmocka_unit_test(test_markdown_fence),
+	    cmocka_unit_test(test_json_printer),
+	    cmocka_unit_test(test_json_printer_invalid_utf8),
+	    cmocka_unit_test(test_json_digest_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,9 @@
  * Text written once and read back later, kept outside the heap: what a
  * digest must hold until it is printed (the shown body of every New entry,
  * every series' cover letter) grows with the window, so it goes to an
- * unlinked temporary file ($TMPDIR, else /tmp) and memory stays flat.
+ * unlinked temporary file ($TMPDIR, else /tmp), through a cache of its
+ * last pages used (1 MiB: util/pagefile.h), and memory stays flat.  A
+ * spool that fits in its cache makes no file and no system call.
  *
  * The spool is memory that lives on disk: adding never fails (when no
  * temporary file can be made or written, the text is kept in memory
@@ -38,7 +40,8 @@ struct spool_text spool_add(struct spool *s, const char *data, size_t len);
 /* Appends the text `t` to `out`. */
 void spool_append(struct buf *out, const struct spool *s, struct spool_text t);
 
-/* Bytes kept in memory (not in the file): what the spool costs the heap. */
+/* Bytes kept in memory (its cache, or all when there is no file): what the
+ * spool costs the heap. */
 size_t spool_memory(const struct spool *s);
 
 #endif

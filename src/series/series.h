@@ -102,14 +102,15 @@ void series_set_free(struct series_set *set);
 
 /*
  * The patches' own strings (series_patch key, subject, title, author,
- * Message-ID) are kept outside the heap and read back by
- * series_set_finish() for every patch.  After this call they are read back
- * only by series_set_load(): until then those six are NULL (but for the
+ * Message-ID) are kept outside the heap and read back with each series
+ * series_set_get() reads.  After this call they are read back only once
+ * series_set_load() is called: until then those six are NULL (but for the
  * lead's Message-ID).  For a caller that may print no more than the
- * series' names, notices and trailers (the text digest).
+ * series' names, notices and trailers (the digest, until a renderer asks).
  */
 void series_set_defer_patches(struct series_set *set);
-/* Reads back the patches' strings that series_set_defer_patches() left. */
+/* From now on the patches' strings are read back too (and those of the
+ * series kept already). */
 void series_set_load(struct series_set *set);
 
 /*

@@ -191,7 +191,6 @@ static void add_lead(struct digest *d, const struct digest_message *m, const cha
 	struct buf b = BUF_INIT, pool = BUF_INIT;
 
 	memset(e, 0, sizeof(*e));
-	e->series = SERIES_NONE; /* until digest_finish() */
 	e->kind = duplicate ? DIGEST_DUPLICATE : DIGEST_NEW;
 	/* a digest keeps every lead: its strings go to the spool, in the order
 	 * of struct digest_entry_text, until they are printed */
@@ -454,23 +453,6 @@ static int record_outcome(struct digest *d, struct store *store)
 	return error;
 }
 
-/* Points each entry at the series of its message. */
-static void link_entries(struct digest *d)
-{
-	struct buf scratch = BUF_INIT;
-	struct digest_entry_text t;
-	struct digest_entry e;
-	size_t i;
-
-	for (i = 0; i < d->nentries; i++) {
-		digest_entry_get(d, i, &e);
-		digest_entry_read(d, &e, &scratch, &t);
-		e.series = series_set_find_key(d->series, t.key);
-		entry_put(d, i, &e);
-	}
-	buf_release(&scratch);
-}
-
 int digest_finish(struct digest *d, struct store *store)
 {
 	struct earlier earlier = {d->series, 0};
@@ -481,6 +463,5 @@ int digest_finish(struct digest *d, struct store *store)
 		return error;
 	if (earlier.added)
 		series_set_finish(d->series);
-	link_entries(d);
 	return record_outcome(d, store);
 }

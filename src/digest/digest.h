@@ -69,8 +69,6 @@ struct digest_entry {
 	struct spool_text text; /* its strings (struct digest_entry_text) */
 	struct spool_text body; /* the shown body (digest_append_body); empty for
 				   a duplicate */
-	size_t series;		/* its series' place (series_set_get(), after
-				   digest_finish); SERIES_NONE when it was not grouped */
 };
 
 /* The strings of an entry, as digest_entry_read() gives them. */
@@ -136,9 +134,9 @@ int digest_add_message(struct digest *d, struct store *store, const struct diges
  * After the window's last message: decides the series (series/series.h),
  * with what `store` remembers of earlier windows (the patches of a series
  * the window continues, the messages its replies answer, earlier versions),
- * links each entry to its series, and records the window's series
- * messages, versions and applied notices in `store`.  Call it once, before
- * rendering.  Returns 0, or the store's error.
+ * and records the window's series messages, versions and applied notices
+ * in `store`.  Call it once, before rendering (the series of an entry is
+ * series_set_find_key() of its key).  Returns 0, or the store's error.
  */
 int digest_finish(struct digest *d, struct store *store);
 

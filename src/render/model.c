@@ -119,32 +119,41 @@ static struct model_group group_get(const struct model *m, size_t place)
 	return g;
 }
 
+/* An entry number kept plus one (0: none): the number, or NO_ENTRY. */
+static size_t entry_number(uint32_t one)
+{
+	return one ? (size_t)one - 1 : NO_ENTRY;
+}
+
 /* The entry after entry i in its series, or NO_ENTRY. */
 static size_t group_next(const struct model *m, size_t i)
 {
 	uint32_t next;
 
 	pagefile_read(m->next, (uint64_t)i * sizeof(next), &next, sizeof(next));
-	return next ? next - 1 : NO_ENTRY;
+	return entry_number(next);
 }
 
-/* Chains the digest's entries by series, in one pass over them. */
+/* Chains the digest's entries by the series of their message, in one pass
+ * over them. */
 static void model_index(struct model *m)
 {
-	size_t i;
+	size_t i, place;
 
 	m->groups = pagefile_new(4096, 16);
 	m->next = pagefile_new(4096, 16);
 	for (i = 0; i < m->d->nentries; i++) {
 		struct digest_entry e;
+		struct digest_entry_text t;
 		struct model_group g;
 		uint32_t one = (uint32_t)i + 1;
 
 		digest_entry_get(m->d, i, &e);
 		m->fresh += e.kind == DIGEST_NEW;
-		if (e.series == SERIES_NONE)
+		digest_entry_read(m->d, &e, &m->entry_text, &t);
+		if ((place = series_set_find_key(m->d->series, t.key)) == SERIES_NONE)
 			continue;
-		g = group_get(m, e.series); /* zeros where never written */
+		g = group_get(m, place); /* zeros where never written */
 		if (g.last)
 			pagefile_write(m->next, (uint64_t)(g.last - 1) * sizeof(one), &one,
 				       sizeof(one));
@@ -155,7 +164,7 @@ static void model_index(struct model *m)
 			g.fresh++;
 		else
 			g.duplicates++;
-		pagefile_write(m->groups, (uint64_t)e.series * sizeof(g), &g, sizeof(g));
+		pagefile_write(m->groups, (uint64_t)place * sizeof(g), &g, sizeof(g));
 	}
 }
 
@@ -523,7 +532,7 @@ static size_t group_find(struct model *m, size_t place, const char *key, struct 
 {
 	size_t i;
 
-	for (i = group_get(m, place).first - 1; i != NO_ENTRY; i = group_next(m, i)) {
+	for (i = entry_number(group_get(m, place).first); i != NO_ENTRY; i = group_next(m, i)) {
 		struct digest_entry_text t;
 
 		digest_entry_get(m->d, i, e);
@@ -609,7 +618,7 @@ static void model_series_one(struct model *m, size_t place, size_t number)
 	m->p->end(m->p);
 	m->p->map_key(m->p, "duplicates");
 	m->p->begin_list(m->p);
-	for (i = group.first - 1; i != NO_ENTRY; i = group_next(m, i)) {
+	for (i = entry_number(group.first); i != NO_ENTRY; i = group_next(m, i)) {
 		struct digest_entry entry, *e = &entry;
 		struct digest_entry_text t;
 
@@ -660,19 +669,19 @@ static void model_series(struct model *m)
 	m->p->end(m->p);
 }
 
-/* Whether the series of entry i, `e`, of key `key`, carries its body
- * (lead_body or first_patch_body). */
-static bool body_in_series(struct model *m, size_t i, const struct digest_entry *e, const char *key)
+/* Whether the series at `place` (SERIES_NONE: none) carries the body of
+ * entry i, of key `key` (as lead_body or first_patch_body). */
+static bool body_in_series(struct model *m, size_t place, size_t i, const char *key)
 {
 	const struct series_info *s;
 	struct digest_entry first;
 
-	if (e->series == SERIES_NONE)
+	if (place == SERIES_NONE)
 		return false;
-	s = series_set_get(m->d->series, e->series);
+	s = series_set_get(m->d->series, place);
 	if (s->lead && !strcmp(s->lead->key, key))
 		return true;
-	return first_patch_entry(m, s, e->series, &first) == i;
+	return first_patch_entry(m, s, place, &first) == i;
 }
 
 static void model_entries(struct model *m)
@@ -685,10 +694,12 @@ static void model_entries(struct model *m)
 	for (i = 0; i < m->d->nentries; i++) {
 		struct digest_entry entry, *e = &entry;
 		struct digest_entry_text t;
+		size_t place;
 		bool shown;
 
 		digest_entry_get(m->d, i, e);
 		digest_entry_read(m->d, e, &m->entry_text, &t);
+		place = series_set_find_key(m->d->series, t.key);
 		m->p->begin_map(m->p);
 		key_string(m, "kind", e->kind == DIGEST_NEW ? "new" : "duplicate");
 		key_string(m, "title", t.title);
@@ -699,12 +710,11 @@ static void model_entries(struct model *m)
 		key_url(m, t.message_id);
 		key_string_or_null(m, "commit", t.commit);
 		key_string(m, "key", t.key);
-		key_string_or_null(m, "series",
-				   e->series != SERIES_NONE
-				       ? series_set_get(m->d->series, e->series)->root_id
-				       : NULL);
+		key_string_or_null(
+		    m, "series",
+		    place != SERIES_NONE ? series_set_get(m->d->series, place)->root_id : NULL);
 		/* the body once: in its series when the series shows it */
-		shown = e->kind == DIGEST_NEW && !body_in_series(m, i, e, t.key);
+		shown = e->kind == DIGEST_NEW && !body_in_series(m, place, i, t.key);
 		buf_reset(&body);
 		if (shown)
 			digest_append_body(&body, m->d, e);

@@ -2049,8 +2049,9 @@ static void add_string(struct buf *b, const char *s)
 }
 
 /*
- * The strings of series `s` (enum srec_field) from its lead, kept in the
- * results spool; sets its hashes (link_versions).
+ * What series `s` takes from its lead (s->lead): its subject's fields, its
+ * shown body, its strings (enum srec_field, kept in the results spool) and
+ * their hashes (link_versions), and its completeness.
  */
 static void series_strings(struct series_set *set, struct srec *s, const struct member *members)
 {
@@ -2063,6 +2064,8 @@ static void series_strings(struct series_set *set, struct srec *s, const struct 
 	struct node_extra x;
 	size_t title_at, addr_at;
 
+	s->lead_ps = lead.ps;
+	s->lead_body = lead.lead_text;
 	buf_reset(b);
 	if (cover || s->virtual_ref == NO_NODE) {
 		add_string(b, *id ? id : node_key(set, &lead));
@@ -2185,8 +2188,6 @@ static void build_series(struct series_set *set)
 			node_put(set, members[j].no, &p);
 		}
 		s.lead = members[0].no;
-		s.lead_ps = node_get(set, s.lead).ps;
-		s.lead_body = node_get(set, s.lead).lead_text;
 		series_strings(set, &s, members);
 		srec_put(set, no, &s);
 	}

@@ -131,6 +131,9 @@
  */
 #define ARCHIVE_GIT_QUEUE 32
 
+/* The delta bases the archive's pack readers keep, in all (pack.h). */
+#define ARCHIVE_GIT_BASES_BYTES ((size_t)2 << 20)
+
 /*
  * While archive_set_window() walks the history (newest first, one commit
  * after the other: nothing else can run on that), a thread of its own reads
@@ -191,6 +194,7 @@ struct archive_git_epoch {
 				     needed (archive_git_repo) */
 	git_odb *odb;		  /* likewise */
 	struct pack_reader *pack; /* likewise, from its first use (archive_git_pack) */
+	struct pack_cache *bases; /* its delta bases: the archive's (archive_git.bases) */
 	int pack_tried;		  /* pack opened, or tried: NULL then, libgit2 reads all */
 	char *path;		  /* for messages: the archive's path, or DIR/git/N.git */
 	char *gitdir;		  /* where objects/ and refs/ are, ending in '/' */
@@ -260,6 +264,17 @@ struct archive_git {
 	struct archive_git_epoch *epochs;
 	size_t epochs_nr;
 	int inbox; /* a v2 inbox directory (revisions are looked up in every epoch) */
+	/*
+	 * The delta bases every pack reader of the archive keeps, whatever
+	 * its thread (NULL: each its own).  The readers read every other
+	 * message, and a message's base is often one the other reader has
+	 * just resolved: with a cache each, two readers inflated 8.7 MB for a
+	 * 1,000-message window of kvm-ppc (one reader 6.9 MB), sharing one
+	 * of the same size 7.0 MB; the whole archive 46.2 -> 38.1 MB, and
+	 * 297 -> 245 ms (alternated runs).  4 MiB shared inflated 1% less, 8
+	 * MiB 2%, for more memory touched.
+	 */
+	struct pack_cache *bases;
 	/*
 	 * The window's commits as they were walked, newest first: commit i of
 	 * the window (oldest first) is walked commit nr - 1 - i.  The first
@@ -366,7 +381,7 @@ static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
 		return e->pack;
 	e->pack_tried = 1;
 	buf_addf(&dir, "%sobjects", e->gitdir);
-	if (pack_open(&e->pack, dir.data) < 0)
+	if (pack_open(&e->pack, dir.data, e->bases) < 0)
 		e->pack = NULL;
 	buf_release(&dir);
 	return e->pack;
@@ -903,6 +918,9 @@ static int archive_git_open(struct archive *a)
 	if ((error = archive_git_inbox_open(a)) == 1)
 		error = error_set(MD_ERR_INPUT, "cannot read '%s': not a git repository", a->path);
 cleanup:
+	if (error == 0 && (g->bases = pack_cache_new(ARCHIVE_GIT_BASES_BYTES)) != NULL)
+		for (size_t e = 0; e < g->epochs_nr; e++)
+			g->epochs[e].bases = g->bases;
 	return error;
 }
 
@@ -921,6 +939,7 @@ static void archive_git_release(struct archive *a)
 		free(g->epochs[i].gitdir);
 	}
 	free(g->epochs);
+	pack_cache_free(g->bases); /* after every pack reader */
 	free(g->commits);
 	if (g->spill >= 0)
 		close(g->spill);
@@ -2029,6 +2048,7 @@ static struct archive_git_epoch *archive_git_epochs_again(const struct archive_g
 		epochs[e].path = g->epochs[e].path; /* borrowed */
 		epochs[e].gitdir = g->epochs[e].gitdir;
 		epochs[e].plain = g->epochs[e].plain;
+		epochs[e].bases = g->bases;
 	}
 	return epochs;
 }

@@ -44,13 +44,28 @@ struct pack_object {
 struct pack_reader;
 
 /*
+ * Delta bases resolved, kept for the deltas read after them: at most
+ * `bytes` of them (a base larger than a quarter of that is not kept).
+ * Readers may share one, on any threads at once: a base one reader
+ * resolves another then uses instead of inflating its chain again (bases
+ * are told apart by their pack's checksum and place, so readers of one
+ * repository, or of repositories sharing packs, share them).  NULL when
+ * memory runs out.  Freed after the readers that use it.
+ */
+struct pack_cache;
+struct pack_cache *pack_cache_new(size_t bytes);
+void pack_cache_free(struct pack_cache *c);
+
+/*
  * Opens the packs of the object directory `objects_dir` (".../objects"):
  * every index (objects/pack, .idx) of version 2 whose pack opens and agrees with
- * it; the others are left out (their objects are then "not found").
+ * it; the others are left out (their objects are then "not found").  Delta
+ * bases are kept in `cache` (borrowed), or, when NULL, in a cache of the
+ * reader's own.
  * Returns 0 with *out set (the caller's, pack_free()), even with no pack at
  * all, or -1 when memory or the directory cannot be had (errno set).
  */
-int pack_open(struct pack_reader **out, const char *objects_dir);
+int pack_open(struct pack_reader **out, const char *objects_dir, struct pack_cache *cache);
 
 /*
  * Indexes of at most this many bytes are mapped whole by pack_open(),
@@ -64,6 +79,9 @@ void pack_free(struct pack_reader *r);
 
 /* The number of packs `r` reads. */
 size_t pack_count(const struct pack_reader *r);
+
+/* The number of zlib streams `r` has inflated (objects, deltas, bases). */
+size_t pack_inflated(const struct pack_reader *r);
 
 /*
  * Reads object `id` into *out: PACK_OK; PACK_TOO_LARGE when it is larger

@@ -35,6 +35,7 @@
 #include "unit.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,7 +113,7 @@ static size_t compare_repo(const char *rel, int twice)
 	check_git(git_repository_odb(&odb, repo), "odb");
 	check_git(git_odb_foreach(odb, ids_add, &ids), "foreach");
 	assert_true(ids.nr > 0);
-	assert_int_equal(pack_open(&r, objects), 0);
+	assert_int_equal(pack_open(&r, objects, NULL), 0);
 	assert_true(pack_count(r) > 0);
 	for (pass = 0; pass < (twice ? 2u : 1u); pass++) {
 		for (k = 0; k < ids.nr; k++) {
@@ -345,7 +346,7 @@ static size_t read_damaged(const char *damaged)
 	check_git(git_repository_open(&repo, tmp_path("deep.git")), "deep.git");
 	check_git(git_repository_odb(&odb, repo), "odb");
 	check_git(git_odb_foreach(odb, ids_add, &ids), "foreach");
-	assert_int_equal(pack_open(&r, objects), 0);
+	assert_int_equal(pack_open(&r, objects, NULL), 0);
 	for (i = 0; i < ids.nr; i++) {
 		check_git(git_odb_read(&obj, odb, &ids.v[i]), "read");
 		status = pack_read(&po, r, ids.v[i].id, SIZE_MAX);
@@ -902,7 +903,7 @@ static void test_hand_packs(void **state)
 		snprintf(dir, sizeof(dir), "%s/hand%zu", tmpdir, i);
 		pack_write(dir, c->entries, c->n, 0);
 		snprintf(objects, sizeof(objects), "%s/objects", dir);
-		assert_int_equal(pack_open(&r, objects), 0);
+		assert_int_equal(pack_open(&r, objects, NULL), 0);
 		if (pack_count(r) != 1)
 			fail_msg("%s: the pack was not opened", c->why);
 		entry_id(id, c->read);
@@ -924,19 +925,18 @@ static void test_hand_packs(void **state)
 	}
 }
 
-/* A chain of 60 OFS_DELTAs, each adding a letter; all offsets 8-byte ones. */
-static void test_hand_chain(void **state)
+/*
+ * Writes DIR/NAME, a pack of a chain of 60 OFS_DELTAs on one blob "x",
+ * each adding a letter (entry i is chain_want(i)), all offsets 8-byte
+ * ones; its objects directory into objects[size].
+ */
+static void chain_write(const char *name, char *objects, size_t size)
 {
 	struct entry e[61];
 	static char deltas[60][8];
-	char want[80];
-	struct pack_reader *r;
-	struct pack_object po;
-	unsigned char id[20];
-	char dir[600], objects[700];
-	int i, pass;
+	char dir[600];
+	int i;
 
-	(void)state;
 	e[0] = (struct entry){3, "x", 1, -1, 0, 0, 0, NULL};
 	for (i = 1; i <= 60; i++) {
 		/* base i bytes, result i + 1: copy i from 0, insert one letter */
@@ -948,25 +948,152 @@ static void test_hand_chain(void **state)
 		deltas[i - 1][5] = (char)('a' + i % 26);
 		e[i] = (struct entry){6, deltas[i - 1], 6, -1, i - 1, 0, 0, NULL};
 	}
-	snprintf(dir, sizeof(dir), "%s/chain", tmpdir);
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
 	pack_write(dir, e, 61, 1);
-	snprintf(objects, sizeof(objects), "%s/objects", dir);
-	assert_int_equal(pack_open(&r, objects), 0);
-	for (pass = 0; pass < 2; pass++) {
-		for (i = 60; i >= 0; i -= pass ? 1 : 7) {
-			int k;
+	snprintf(objects, size, "%s/objects", dir);
+}
 
-			want[0] = 'x';
-			for (k = 1; k <= i; k++)
-				want[k] = (char)('a' + k % 26);
-			entry_id(id, i);
-			assert_int_equal(pack_read(&po, r, id, SIZE_MAX), PACK_OK);
-			assert_int_equal(po.size, (size_t)i + 1);
-			assert_memory_equal(po.data, want, po.size);
-			free(po.data);
+/* What entry i of chain_write()'s pack holds: want[0..i]. */
+static void chain_want(char *want, int i)
+{
+	want[0] = 'x';
+	for (int k = 1; k <= i; k++)
+		want[k] = (char)('a' + k % 26);
+}
+
+/* Reads entry i of chain_write()'s pack with r and checks it. */
+static void chain_check(struct pack_reader *r, int i)
+{
+	struct pack_object po;
+	unsigned char id[20];
+	char want[80];
+
+	chain_want(want, i);
+	entry_id(id, i);
+	assert_int_equal(pack_read(&po, r, id, SIZE_MAX), PACK_OK);
+	assert_int_equal(po.type, PACK_BLOB);
+	assert_int_equal(po.size, (size_t)i + 1);
+	assert_memory_equal(po.data, want, po.size);
+	free(po.data);
+}
+
+/* The chain read down and up, every entry: right whatever the cache holds. */
+static void test_hand_chain(void **state)
+{
+	struct pack_reader *r;
+	char objects[700];
+	int i, pass;
+
+	(void)state;
+	chain_write("chain", objects, sizeof(objects));
+	assert_int_equal(pack_open(&r, objects, NULL), 0);
+	for (pass = 0; pass < 2; pass++)
+		for (i = 60; i >= 0; i -= pass ? 1 : 7)
+			chain_check(r, i);
+	pack_free(r);
+}
+
+/*
+ * Readers sharing a cache use the bases one another resolved: entry 60
+ * read by a second reader inflates its own delta only, where a reader with
+ * a cache of its own inflates the whole chain; and the bases outlive the
+ * reader that resolved them.
+ */
+static void test_shared_cache(void **state)
+{
+	struct pack_reader *a, *b, *own;
+	struct pack_cache *cache;
+	char objects[700];
+
+	(void)state;
+	chain_write("shared", objects, sizeof(objects));
+	assert_non_null(cache = pack_cache_new((size_t)1 << 20));
+	assert_int_equal(pack_open(&a, objects, cache), 0);
+	assert_int_equal(pack_open(&b, objects, cache), 0);
+	assert_int_equal(pack_open(&own, objects, NULL), 0);
+
+	chain_check(a, 60);
+	assert_int_equal(pack_inflated(a), 61);
+	pack_free(a);
+	chain_check(b, 60); /* 59 is kept: only 60's delta is inflated */
+	assert_int_equal(pack_inflated(b), 1);
+	chain_check(b, 30); /* kept as a base: copied, not inflated */
+	assert_int_equal(pack_inflated(b), 1);
+	chain_check(own, 60);
+	assert_int_equal(pack_inflated(own), 61);
+
+	pack_free(b);
+	pack_free(own);
+	pack_cache_free(cache);
+}
+
+struct chain_thread {
+	const char *objects;
+	struct pack_cache *cache;
+	int seed;
+	int wrong; /* reads that failed or gave something else */
+};
+
+/*
+ * Reads entries of the chain at random, many times, counting what is not
+ * right (cmocka's asserts are for the test's own thread).
+ */
+static void *chain_thread_main(void *arg)
+{
+	struct chain_thread *t = arg;
+	struct pack_reader *r;
+	struct pack_object po;
+	unsigned char id[20];
+	uint32_t x = (uint32_t)t->seed;
+	char want[80];
+	int i;
+
+	if (pack_open(&r, t->objects, t->cache) < 0) {
+		t->wrong++;
+		return NULL;
+	}
+	for (int n = 0; n < 2000; n++) {
+		x = x * 1103515245u + 12345u;
+		i = (int)(x >> 16) % 61;
+		chain_want(want, i);
+		entry_id(id, i);
+		if (pack_read(&po, r, id, SIZE_MAX) != PACK_OK) {
+			t->wrong++;
+			continue;
 		}
+		t->wrong += po.size != (size_t)i + 1 || memcmp(po.data, want, po.size) != 0;
+		free(po.data);
 	}
 	pack_free(r);
+	return NULL;
+}
+
+/*
+ * Four threads, each with a reader of its own, share a cache so small
+ * that its bases soon leave it: each keeps the base it applies a delta to
+ * while the others evict it (the check build runs this under ASan: a base
+ * freed under a reader is a use after free).
+ */
+static void test_shared_cache_threads(void **state)
+{
+	struct chain_thread t[4];
+	pthread_t thread[4];
+	struct pack_cache *cache;
+	char objects[700];
+	int i;
+
+	(void)state;
+	chain_write("threads", objects, sizeof(objects));
+	assert_non_null(cache = pack_cache_new(160)); /* bases of at most 40 bytes, a few at once */
+	for (i = 0; i < 4; i++) {
+		t[i] = (struct chain_thread){objects, cache, i + 1, 0};
+		assert_int_equal(pthread_create(&thread[i], NULL, chain_thread_main, &t[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		pthread_join(thread[i], NULL);
+		assert_int_equal(t[i].wrong, 0);
+	}
+	pack_cache_free(cache);
 }
 
 /* Indexes not of version 2, or not agreeing with their pack: left out. */
@@ -983,19 +1110,19 @@ static void test_hand_refused(void **state)
 	/* Version 3 index. */
 	tmp_run("printf '\\003' | dd of='%s/pack/pack-x.idx' bs=1 seek=7 conv=notrunc 2>/dev/null",
 	    objects);
-	assert_int_equal(pack_open(&r, objects), 0);
+	assert_int_equal(pack_open(&r, objects, NULL), 0);
 	assert_int_equal(pack_count(r), 0);
 	pack_free(r);
 	/* A pack checksum the index does not record. */
 	pack_write(dir, &e, 1, 0);
 	tmp_run("printf 'X' | dd of='%s/pack/pack-x.idx' bs=1 seek=1060 conv=notrunc 2>/dev/null",
 	    objects);
-	assert_int_equal(pack_open(&r, objects), 0);
+	assert_int_equal(pack_open(&r, objects, NULL), 0);
 	assert_int_equal(pack_count(r), 0);
 	pack_free(r);
 	/* No pack directory at all. */
 	snprintf(objects, sizeof(objects), "%s/nothing", tmpdir);
-	assert_int_equal(pack_open(&r, objects), 0);
+	assert_int_equal(pack_open(&r, objects, NULL), 0);
 	assert_int_equal(pack_count(r), 0);
 	pack_free(r);
 }
@@ -1061,6 +1188,8 @@ int main(void)
 	    cmocka_unit_test(test_delta_apply),
 	    cmocka_unit_test(test_hand_packs),
 	    cmocka_unit_test(test_hand_chain),
+	    cmocka_unit_test(test_shared_cache),
+	    cmocka_unit_test(test_shared_cache_threads),
 	    cmocka_unit_test(test_hand_refused),
 	    cmocka_unit_test(test_made),
 	    cmocka_unit_test(test_seed),

@@ -333,6 +333,10 @@ int archive_next(struct archive *a, struct archive_message *out)
 	/* Kinds that do not prepare on a thread of their own: here. */
 	if (status > 0 && a->prepare && !out->prepared)
 		out->prepared = a->prepare(out->raw, out->len);
+	if (status > 0 && out->prepared) {
+		out->raw = NULL; /* as a git archive's readers hand it on */
+		out->len = 0;
+	}
 	return status;
 }
 

@@ -183,7 +183,9 @@ struct archive_git_slot {
 					  negative: an error, in `message` */
 	size_t commit;		       /* the commit's index in the window */
 	struct archive_git_commit c;   /* the commit (status >= 0) */
-	struct archive_git_blob *blob; /* the caller's once taken off the queue */
+	struct archive_git_blob *blob; /* the caller's once taken off the queue; NULL
+					  once prepared */
+	size_t size;		       /* the message's bytes (status 1) */
 	void *prepared;		       /* what the prepare hook made of it, or NULL */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 };
@@ -1887,13 +1889,16 @@ libgit2:
 	return archive_git_read_libgit2(epoch, c, out, message, size);
 }
 
-/* Fills *out with the message `blob` of `c`, commit i of the window. */
+/*
+ * Fills *out with the message `blob` of `c`, commit i of the window (NULL:
+ * freed once prepared).
+ */
 static void archive_git_message_fill(struct archive_message *out, size_t i,
 				     const struct archive_git_commit *c,
 				     const struct archive_git_blob *blob)
 {
-	out->raw = blob->data;
-	out->len = blob->size;
+	out->raw = blob ? blob->data : NULL;
+	out->len = blob ? blob->size : 0;
 	oid_tostr(out->id, sizeof(out->id), &c->id);
 	out->time = c->time;
 	out->position = (unsigned long)i + 1;
@@ -1927,6 +1932,7 @@ static void archive_git_slot_move(struct archive_git_slot *dst, struct archive_g
 	dst->commit = src->commit;
 	dst->c = src->c;
 	dst->blob = src->blob;
+	dst->size = src->size;
 	dst->prepared = src->prepared;
 	if (src->status < 0 || src->status == ARCHIVE_GIT_SKIPPED)
 		memcpy(dst->message, src->message, sizeof(dst->message));
@@ -1936,7 +1942,8 @@ static void archive_git_slot_move(struct archive_git_slot *dst, struct archive_g
 
 /*
  * Reads the message of slot->c with `epochs` into the slot (its status,
- * blob, message) and runs `prepare` on it (NULL: not).
+ * blob, message) and runs `prepare` on it (NULL: not); what it prepared
+ * is kept, the blob freed (archive_set_prepare).
  */
 static void archive_git_load(struct archive_git_slot *slot, struct archive_git_epoch *epochs,
 			     archive_prepare_fn prepare)
@@ -1946,8 +1953,12 @@ static void archive_git_load(struct archive_git_slot *slot, struct archive_git_e
 	slot->message[0] = '\0';
 	slot->status =
 	    archive_git_read(epochs, &slot->c, &slot->blob, slot->message, sizeof(slot->message));
-	if (slot->status == 1 && prepare)
-		slot->prepared = prepare(slot->blob->data, slot->blob->size);
+	slot->size = slot->status == 1 ? slot->blob->size : 0;
+	if (slot->status == 1 && prepare &&
+	    (slot->prepared = prepare(slot->blob->data, slot->blob->size)) != NULL) {
+		archive_git_blob_free(slot->blob);
+		slot->blob = NULL;
+	}
 }
 
 /*
@@ -2097,7 +2108,7 @@ static void *archive_git_prefetch_main(void *arg)
 		slot->c = c;
 		archive_git_load(slot, pf->epochs, g->prepare);
 		if (slot->status == 1)
-			pf->bytes += slot->blob->size;
+			pf->bytes += slot->size;
 		else if (slot->status < 0)
 			break; /* the caller meets the error there, after the messages before */
 	}

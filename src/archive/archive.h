@@ -17,8 +17,8 @@ struct archive; /* opaque */
 
 /* One message, borrowed from the archive until the next archive_next(). */
 struct archive_message {
-	const char *raw;  /* the raw RFC 5322 bytes, not NUL-terminated; NULL
-			     (len 0) when `prepared` is set: see archive_set_prepare */
+	const char *raw; /* the raw RFC 5322 bytes, not NUL-terminated; NULL
+			    (len 0) when `prepared` is set: see archive_set_prepare */
 	size_t len;
 	char id[41];      /* commit id in hex for git archives; "" when none */
 	int64_t time;     /* commit time (seconds since the epoch, UTC); 0 when none */

@@ -116,7 +116,6 @@ int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, con
 {
 	const struct message *m = p->m;
 	struct digest_message dm;
-	int error;
 
 	memset(&dm, 0, sizeof(dm));
 	dm.key = key;
@@ -140,16 +139,18 @@ int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, con
 	dm.shown_body_len = p->shown.len;
 	dm.series = p->series; /* taken by the digest */
 	p->series = NULL;
-	error = digest_add_message(d, store, &dm);
-	feed_prepared_free(p);
-	return error;
+	return digest_add_message(d, store, &dm);
 }
 
 int feed_message(struct digest *d, struct store *store, const struct message *m, const char *key,
 		 const char *commit, int64_t date)
 {
 	/* not owned: freed by the caller; prepare() does not change it */
-	return feed_add(d, store, prepare((struct message *)m, false), key, commit, date);
+	struct feed_prepared *p = prepare((struct message *)m, false);
+	int error = feed_add(d, store, p, key, commit, date);
+
+	feed_prepared_free(p);
+	return error;
 }
 
 char *feed_list_name(const char *list_id)

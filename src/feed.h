@@ -27,8 +27,10 @@ const struct message *feed_prepared_message(const struct feed_prepared *p);
 void feed_prepared_free(struct feed_prepared *p);
 
 /*
- * Adds a prepared message to the digest, in archive order, and frees it
- * (in every case).  `key`, `commit` and `date` as for feed_message().
+ * Adds a prepared message to the digest, in archive order.  `p` stays the
+ * caller's, to free (feed_prepared_free(), or archive_give_back() on the
+ * archive that prepared it); the digest takes what it keeps out of it.
+ * `key`, `commit` and `date` as for feed_message().
  */
 int feed_add(struct digest *d, struct store *store, struct feed_prepared *p, const char *key,
 	     const char *commit, int64_t date);

@@ -259,35 +259,42 @@ static void give_back_memory(void)
 #endif
 }
 
-/* Digests one message of the archive, when it falls in the window. */
+/*
+ * Digests one message of the archive, when it falls in the window.  What
+ * was prepared of it goes back to the archive (archive_give_back: freed on
+ * the thread that made it).
+ */
 static int digest_one(struct digest *d, struct store *store, struct window *w,
-		      const struct archive_message *am, char **list_id_name)
+		      struct archive *archive, const struct archive_message *am,
+		      char **list_id_name)
 {
 	struct feed_prepared *p = am->prepared;
 	const struct message *m;
 	struct buf key = BUF_INIT;
 	int64_t date;
-	int error;
+	int error = 0;
 
 	if (!p && !(p = feed_prepare(am->raw, am->len)))
 		return error_set(MD_ERR_NOMEM, "out of memory");
 	m = feed_prepared_message(p);
 	date = m->date ? m->date : am->time;
-	if (!window_has(w, date)) {
+	if (window_has(w, date)) {
+		if (!w->messages++) {
+			memcpy(w->first_id, am->id, sizeof(w->first_id));
+			w->first_date = date;
+		}
+		memcpy(w->last_id, am->id, sizeof(w->last_id));
+		w->last_date = date;
+		if (!*list_id_name && *m->list_id)
+			*list_id_name = feed_list_name(m->list_id);
+		message_key(&key, am, m);
+		error = feed_add(d, store, p, key.data, am->id, date);
+		buf_release(&key);
+	}
+	if (p == am->prepared)
+		archive_give_back(archive, p);
+	else
 		feed_prepared_free(p);
-		return 0;
-	}
-	if (!w->messages++) {
-		memcpy(w->first_id, am->id, sizeof(w->first_id));
-		w->first_date = date;
-	}
-	memcpy(w->last_id, am->id, sizeof(w->last_id));
-	w->last_date = date;
-	if (!*list_id_name && *m->list_id)
-		*list_id_name = feed_list_name(m->list_id);
-	message_key(&key, am, m);
-	error = feed_add(d, store, p, key.data, am->id, date); /* frees p */
-	buf_release(&key);
 	return error;
 }
 
@@ -636,7 +643,7 @@ int run_digest(const struct run_options *options)
 	progress_start(&progress, o->label, archive_window_size(archive), o->quiet);
 	while ((error = archive_next(archive, &am)) > 0) {
 		progress_update(&progress, ++read);
-		if ((error = digest_one(&d, store, &w, &am, &list_id_name)) < 0)
+		if ((error = digest_one(&d, store, &w, archive, &am, &list_id_name)) < 0)
 			goto cleanup;
 	}
 	progress_end(&progress);

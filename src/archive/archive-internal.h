@@ -26,6 +26,8 @@ struct archive_ops {
 	int (*root_id)(struct archive *a, char out[41]);
 	/* As archive_next(). */
 	int (*next)(struct archive *a, struct archive_message *out);
+	/* As archive_give_back(), prepared not NULL; NULL: a->discard at once. */
+	void (*give_back)(struct archive *a, void *prepared);
 	/* Frees a->impl (which may be NULL). */
 	void (*release)(struct archive *a);
 	/* Stops what the kind started on its own (git: libgit2, on first need). */

@@ -322,6 +322,17 @@ void archive_set_prepare(struct archive *a, archive_prepare_fn prepare,
 	a->discard = discard;
 }
 
+void archive_give_back(struct archive *a, void *prepared)
+{
+	if (!prepared)
+		return;
+	assert(a && a->discard);
+	if (a->ops->give_back)
+		a->ops->give_back(a, prepared);
+	else
+		a->discard(prepared);
+}
+
 int archive_next(struct archive *a, struct archive_message *out)
 {
 	int status;

@@ -52,6 +52,16 @@ void archive_set_prepare(struct archive *a, archive_prepare_fn prepare,
 			 void (*discard)(void *prepared));
 
 /*
+ * Hands back what the prepare hook made of a message (out->prepared) once
+ * the caller is done with it (NULL: nothing): it is freed with the
+ * `discard` hook, on the thread that made it where the archive has one (a
+ * git archive's reader, so that its memory goes back where it came from,
+ * without a lock the reader waits on, and is used again there), else at
+ * once.  Freeing it with `discard` instead is right too, only slower.
+ */
+void archive_give_back(struct archive *a, void *prepared);
+
+/*
  * Opens the archive at `path` (a git repository, bare or not; the path is
  * never searched upwards).  On success *out is the caller's (archive_free).
  * Errors (MD_ERR_INPUT, message set): missing path, not a git repository.

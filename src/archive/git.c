@@ -231,6 +231,14 @@ struct archive_git_reader {
 	int stop;	    /* lock: the reader is to end at once */
 	int reader_waiting; /* lock: the reader waits for room */
 	int caller_waiting; /* lock: the caller waits for a message */
+	/*
+	 * lock: messages it prepared that the caller handed back
+	 * (archive_give_back), for it to free before it reads the next: the
+	 * caller freeing them took the lock of the reader's malloc arena, and
+	 * waited on it, about 40 times a message.
+	 */
+	void *returned[ARCHIVE_GIT_QUEUE];
+	size_t returned_nr;
 	int running;	    /* a thread was started and not yet joined */
 	int sync_ready;	    /* the mutex and conditions were initialised */
 };
@@ -307,6 +315,9 @@ struct archive_git {
 	/* What it read: slot k is the k-th newest commit's, so commit nr - 1 - k. */
 	struct archive_git_slot *prefetched;
 	size_t prefetched_nr;
+	/* The message last handed on: what was prepared of it, and by which reader. */
+	void *handed_prepared;
+	struct archive_git_reader *handed_reader;
 };
 
 /* 0 makes archive_next() read without a thread (archive-internal.h). */
@@ -1986,7 +1997,8 @@ static void *archive_git_reader_main(void *arg)
 	struct archive_git_reader *r = arg;
 	struct archive_git *g = r->g;
 	struct archive_git_slot *slot, got;
-	size_t i;
+	void *returned[ARCHIVE_GIT_QUEUE];
+	size_t i, k, returned_nr;
 	int stop = 0;
 
 	for (i = r->first; i < g->nr && !stop; i += g->readers_nr) {
@@ -2008,8 +2020,13 @@ static void *archive_git_reader_main(void *arg)
 			    (r->count >= ARCHIVE_GIT_QUEUE / 2 || i + g->readers_nr >= g->nr))
 				pthread_cond_signal(&r->not_empty);
 		}
+		returned_nr = r->returned_nr;
+		memcpy(returned, r->returned, returned_nr * sizeof(*returned));
+		r->returned_nr = 0;
 		pthread_mutex_unlock(&r->lock);
 		archive_git_slot_clear(g, &got); /* when told to stop */
+		for (k = 0; k < returned_nr; k++)
+			g->discard(returned[k]);
 	}
 
 	pthread_mutex_lock(&r->lock);
@@ -2305,6 +2322,8 @@ static void archive_git_reader_free(struct archive_git *g)
 			pthread_join(r->thread, NULL);
 		for (i = 0; i < r->count; i++)
 			archive_git_slot_clear(g, &r->slots[(r->head + i) % ARCHIVE_GIT_QUEUE]);
+		for (i = 0; i < r->returned_nr; i++)
+			g->discard(r->returned[i]);
 		if (r->sync_ready) {
 			pthread_cond_destroy(&r->not_full);
 			pthread_cond_destroy(&r->not_empty);
@@ -2316,6 +2335,7 @@ static void archive_git_reader_free(struct archive_git *g)
 	archive_git_prefetched_free(g); /* after the readers, which take from it */
 	free(g->readers);
 	g->readers = NULL;
+	g->handed_reader = NULL;
 	g->readers_nr = 0;
 	g->readers_alloc = 0;
 }
@@ -2365,6 +2385,8 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 			archive_git_message_fill(out, slot->commit, &slot->c, g->blob);
 			out->prepared = slot->prepared;
 			slot->prepared = NULL;
+			g->handed_prepared = out->prepared;
+			g->handed_reader = r;
 		} else if (status < 0) {
 			error_set(status, "%s", slot->message);
 		}
@@ -2400,6 +2422,33 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 		}
 	}
 	return 0;
+}
+
+/*
+ * archive_give_back(): the message last handed on goes back to the reader
+ * that prepared it, which frees it before it reads its next; anything else
+ * (a reader that is done, a full list, no reader) is freed here.
+ */
+static void archive_git_give_back(struct archive *a, void *prepared)
+{
+	struct archive_git *g = a->impl;
+	struct archive_git_reader *r = g->handed_reader;
+	int kept = 0;
+
+	if (r && prepared == g->handed_prepared) {
+		pthread_mutex_lock(&r->lock);
+		if (!r->done && !r->stop && r->returned_nr < ARCHIVE_GIT_QUEUE) {
+			r->returned[r->returned_nr++] = prepared;
+			kept = 1;
+		}
+		pthread_mutex_unlock(&r->lock);
+	}
+	if (prepared == g->handed_prepared) {
+		g->handed_prepared = NULL;
+		g->handed_reader = NULL;
+	}
+	if (!kept)
+		a->discard(prepared);
 }
 
 static int archive_git_next(struct archive *a, struct archive_message *out)
@@ -2557,6 +2606,7 @@ const struct archive_ops archive_git_ops = {
     .open = archive_git_open,
     .set_window = archive_git_set_window,
     .next = archive_git_next,
+    .give_back = archive_git_give_back,
     .release = archive_git_release,
     .library_shutdown = archive_git_library_shutdown,
 };

@@ -52,6 +52,8 @@
 #include <cmocka.h>
 
 #include <git2.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1374,12 +1376,26 @@ static void test_root_id(void **state)
 /*
  * The prepare hook: a copy of each message, made on the reader threads (or
  * in archive_next()), handed on with the message, whose raw bytes are not
- * (freed where they were read); what is never handed on is discarded
- * (ASan: no leak).
+ * (freed where they were read).  Each copy is handed back
+ * (archive_give_back) and freed with the discard hook, with a reader
+ * thread, it is freed there; what is never handed on is discarded too:
+ * none is left (`live`), none freed twice (ASan).
  */
+static atomic_int live, discarded_elsewhere;
+static pthread_t test_thread;
+
 static void *prepare_copy(const char *raw, size_t len)
 {
+	atomic_fetch_add(&live, 1);
 	return xmemdupz(raw, len);
+}
+
+static void discard_copy(void *p)
+{
+	if (!pthread_equal(pthread_self(), test_thread))
+		atomic_fetch_add(&discarded_elsewhere, 1);
+	atomic_fetch_sub(&live, 1);
+	free(p);
 }
 
 static void test_prepare(void **state)
@@ -1402,8 +1418,11 @@ static void test_prepare(void **state)
 	assert_int_equal(n, 134);
 	archive_free(a);
 
+	test_thread = pthread_self();
+	atomic_store(&live, 0);
+	atomic_store(&discarded_elsewhere, 0);
 	a = open_ok("long.git");
-	archive_set_prepare(a, prepare_copy, free);
+	archive_set_prepare(a, prepare_copy, discard_copy);
 	assert_int_equal(archive_set_window(a, NULL, spec("@L149", (char[64]){0}, 64)), 0);
 	n = 0;
 	while ((r = archive_next(a, &m)) > 0) {
@@ -1411,17 +1430,23 @@ static void test_prepare(void **state)
 		assert_null(m.raw);
 		assert_int_equal(m.len, 0);
 		assert_string_equal(m.prepared, want[n]);
-		free(m.prepared);
+		archive_give_back(a, m.prepared);
 		free(want[n++]);
 	}
 	assert_int_equal(r, 0);
 	assert_int_equal(n, 134);
-	/* Left in the middle: what was read ahead is discarded. */
+	/* 134 messages, 32 a reader's queue: the readers wait for room, and free meanwhile. */
+	if (archive_git_read_ahead)
+		assert_true(atomic_load(&discarded_elsewhere) > 0);
+	/* Left in the middle: what was read ahead, or handed back, is discarded. */
 	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
 	assert_int_equal(archive_next(a, &m), 1);
-	free(m.prepared);
+	archive_give_back(a, m.prepared);
+	assert_int_equal(archive_next(a, &m), 1);
 	pause_ms(20);
 	archive_free(a);
+	discard_copy(m.prepared); /* not handed back: the caller's */
+	assert_int_equal(atomic_load(&live), 0);
 }
 
 /* Reads with 1 and with 3 reader threads (the default is one per processor). */

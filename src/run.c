@@ -250,12 +250,21 @@ static void digest_and_store_free(const struct run_options *o, struct digest *d,
  * The reading is over (its threads have ended and freed what they held):
  * their memory goes back to the system before the digest is finished, so
  * that the two do not add up.  glibc keeps what threads free in their own
- * arenas until asked.
+ * arenas until asked.  Only after a long window: at 1,000,000 messages it
+ * took the peak from 44.9 to 41.2 MiB, at 100,000 and below it gave
+ * nothing back that counted (the peak the same or lower without it:
+ * 35.8 MiB at 100,000, 23.6 for kvm-ppc), and for 1,000 messages it cost
+ * 0.3-0.6 ms on the one thread that runs then.
  */
-static void give_back_memory(void)
+#define RUN_TRIM_AFTER 100000
+
+static void give_back_memory(unsigned long messages_read)
 {
 #ifdef __GLIBC__
-	malloc_trim(0);
+	if (messages_read >= RUN_TRIM_AFTER)
+		malloc_trim(0);
+#else
+	(void)messages_read;
 #endif
 }
 
@@ -649,7 +658,7 @@ int run_digest(const struct run_options *options)
 	progress_end(&progress);
 	if (error < 0)
 		goto cleanup;
-	give_back_memory();
+	give_back_memory(read);
 	if ((error = digest_finish(&d, store)) < 0)
 		goto cleanup;
 	if (!w.messages && w.continued) {

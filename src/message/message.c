@@ -481,12 +481,27 @@ static bool header_is_kept(const char *name, size_t len)
 	return false;
 }
 
-/* The first "ab" in s[0..n), or NULL (memmem() is not in C11 or POSIX). */
+/*
+ * The first "ab" in s[0..n), or NULL (memmem() is not in C11 or POSIX); a
+ * or b is '?', the one looked for: in mail it is far rarer than '=' (the
+ * newest 1,000 messages of kvm-ppc: 10,395 against 70,405, the patches'
+ * code), and looking for '=' called memchr() about 100 times a message.
+ */
 static const char *find_pair(const char *s, size_t n, char a, char b)
 {
 	const char *p;
 
-	while (n >= 2 && (p = memchr(s, a, n - 1))) {
+	assert(a == '?' || b == '?');
+	if (b == '?') {
+		while (n >= 2 && (p = memchr(s + 1, '?', n - 1))) {
+			if (p[-1] == a)
+				return p - 1;
+			n -= (size_t)(p - s);
+			s = p;
+		}
+		return NULL;
+	}
+	while (n >= 2 && (p = memchr(s, '?', n - 1))) {
 		if (p[1] == b)
 			return p;
 		n -= (size_t)(p + 1 - s);

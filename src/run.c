@@ -638,7 +638,7 @@ int run_digest(const struct run_options *options)
 		goto cleanup;
 	if ((error = archive_open_as(&archive, o->archive, o->input_format)) < 0)
 		goto cleanup;
-	/* Before the window: a git archive starts reading while it walks it. */
+	/* Before the first message: a git archive's readers prepare them. */
 	archive_set_prepare(archive, prepare_message, discard_message);
 	if ((error = open_state(&state, o, archive)) < 0)
 		goto cleanup;

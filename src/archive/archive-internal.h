@@ -89,15 +89,6 @@ extern int archive_git_read_ahead;
 extern int archive_git_readers;
 
 /*
- * 0 (the default): while a git window is walked, the newest messages are
- * read ahead when there are processors for it, as far as the walk gives
- * time.  N > 0, for tests: always (with reading ahead or without), the N
- * newest (or all when fewer), the walk's end waiting for them, so that a
- * window is read partly prefetched, the same way every time.
- */
-extern size_t archive_git_prefetch_test;
-
-/*
  * The window's commits a git archive keeps in memory, at most; the others
  * go to a temporary file.  Tests set it low to read windows from the file.
  */

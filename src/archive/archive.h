@@ -37,15 +37,14 @@ struct archive_message {
  * other kinds in archive_next().  So `prepare` must be safe to call from
  * any thread, several at once, and must not set errors or print.
  * `discard` frees what was prepared but never handed on (the archive is
- * freed, or its window set again, before the end).  Call before
- * archive_set_window(): a git archive starts reading the newest messages
- * while it walks the window; set later, it applies from the next
- * archive_next() on.  A message prepared is handed on without its raw
- * bytes (out->raw NULL, out->len 0): a git archive frees them on the
- * thread that read them, once prepared, so that its readers reuse that
- * memory instead of touching more (on kvm-ppc, 1,000 messages: 485 page
- * faults fewer).  When `prepare` returns NULL, the raw message is handed
- * on.
+ * freed, or its window set again, before the end).  Call before the
+ * first archive_next() of a window: a git archive's readers start then;
+ * set later, it applies from the next archive_next() on.  A message
+ * prepared is handed on without its raw bytes (out->raw NULL, out->len
+ * 0): a git archive frees them on the thread that read them, once
+ * prepared, so that its readers reuse that memory instead of touching
+ * more (on kvm-ppc, 1,000 messages: 485 page faults fewer).  When
+ * `prepare` returns NULL, the raw message is handed on.
  */
 typedef void *(*archive_prepare_fn)(const char *raw, size_t len);
 void archive_set_prepare(struct archive *a, archive_prepare_fn prepare,

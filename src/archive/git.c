@@ -135,15 +135,6 @@
 #define ARCHIVE_GIT_BASES_BYTES ((size_t)2 << 20)
 
 /*
- * While archive_set_window() walks the history (newest first, one commit
- * after the other: nothing else can run on that), a thread of its own reads
- * and prepares the newest messages of the window, which the caller gets
- * last: at most this many, and this many bytes of mail.
- */
-#define ARCHIVE_GIT_PREFETCH_MAX   ((size_t)256)
-#define ARCHIVE_GIT_PREFETCH_BYTES ((size_t)2 << 20)
-
-/*
  * The window's commits kept in memory, at most: past that, they go to an
  * unlinked temporary file, so that a window of millions of messages takes
  * no more memory than one of thousands (56 bytes a commit).
@@ -243,32 +234,6 @@ struct archive_git_reader {
 	int sync_ready;	    /* the mutex and conditions were initialised */
 };
 
-/*
- * The prefetcher: a thread that, while archive_set_window() walks the
- * window newest first, reads and prepares the messages of the commits the
- * walk has found, newest first, into `slots` (slot k: the k-th newest
- * commit), until the walk ends or it has ARCHIVE_GIT_PREFETCH_MAX messages
- * or ARCHIVE_GIT_PREFETCH_BYTES of mail.  The walk appends to the window's
- * commit list under `lock`; the prefetcher copies each commit under it.
- * Once the walk is over the thread is joined and the readers (or
- * archive_next() itself) take each prefetched slot when they reach its
- * commit, instead of reading it.
- */
-struct archive_git_prefetch {
-	struct archive_git *g;
-	struct archive_git_epoch *epochs; /* its own repositories */
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t more; /* the walk found more commits, or ended */
-	size_t walked;	     /* lock: commits of the walk, newest first */
-	int walk_done;	     /* lock: the walk is over */
-	int waiting;	     /* lock: the prefetcher waits for commits */
-	/* The prefetcher's while it runs, then the caller's (and the readers'). */
-	struct archive_git_slot *slots;
-	size_t nr;
-	size_t bytes;
-};
-
 struct archive_git {
 	/* The repository (one), or the inbox's epochs 0, 1, ... in order. */
 	struct archive_git_epoch *epochs;
@@ -310,11 +275,6 @@ struct archive_git {
 	struct archive_git_reader *readers;
 	size_t readers_nr;    /* started */
 	size_t readers_alloc; /* set up, or tried */
-	/* The prefetcher, while the window is walked (NULL when there is none). */
-	struct archive_git_prefetch *prefetch;
-	/* What it read: slot k is the k-th newest commit's, so commit nr - 1 - k. */
-	struct archive_git_slot *prefetched;
-	size_t prefetched_nr;
 	/* The message last handed on: what was prepared of it, and by which reader. */
 	void *handed_prepared;
 	struct archive_git_reader *handed_reader;
@@ -323,15 +283,10 @@ struct archive_git {
 /* 0 makes archive_next() read without a thread (archive-internal.h). */
 int archive_git_read_ahead = 1;
 int archive_git_readers;
-size_t archive_git_prefetch_test;
 size_t archive_git_commits_in_memory = ARCHIVE_GIT_COMMITS_IN_MEMORY;
 
 static void archive_git_reader_free(struct archive_git *g);
 static int archive_git_no_cache(git_object_t type);
-static void archive_git_prefetch_start(struct archive *a);
-static void archive_git_prefetch_end(struct archive_git *g, int keep);
-static int archive_git_take_prefetched(struct archive_git *g, size_t i,
-				       struct archive_git_slot *out);
 
 /*
  * libgit2 is started on first need (archive_git_start): a run that
@@ -1410,16 +1365,9 @@ static int archive_git_commit_at(const struct archive_git *g, size_t i,
 	return archive_git_walked(g, g->nr - 1 - i, out);
 }
 
-/*
- * Appends `c` to the window's commits (newest first, as the window is
- * walked), and hands it to the prefetcher when there is one.
- */
+/* Appends `c` to the window's commits (newest first, as the window is walked). */
 static void archive_git_append(struct archive_git *g, const struct archive_git_commit *c)
 {
-	struct archive_git_prefetch *pf = g->prefetch;
-
-	if (pf)
-		pthread_mutex_lock(&pf->lock); /* the prefetcher reads the list */
 	if (g->nr - g->spilled >= archive_git_commits_in_memory && !g->spill_failed)
 		archive_git_spill(g);
 	if (g->nr - g->spilled == g->alloc) {
@@ -1427,12 +1375,6 @@ static void archive_git_append(struct archive_git *g, const struct archive_git_c
 		g->commits = xrealloc(g->commits, g->alloc * sizeof(*g->commits));
 	}
 	g->commits[g->nr++ - g->spilled] = *c;
-	if (pf) {
-		pf->walked = g->nr;
-		if (pf->waiting)
-			pthread_cond_signal(&pf->more);
-		pthread_mutex_unlock(&pf->lock);
-	}
 }
 
 /*
@@ -1499,8 +1441,6 @@ static int archive_git_hide(struct archive_git *g, size_t e, size_t start, const
 	size_t i = start, kept = start;
 	int error;
 
-	/* The list is compacted below: what was prefetched would be misplaced. */
-	archive_git_prefetch_end(g, 0);
 	if ((error = archive_git_repo(&g->epochs[e])) < 0 ||
 	    (error = git2.revwalk_new(&walk, g->epochs[e].repo)) < 0 ||
 	    (error = git2.revwalk_sorting(walk, GIT_SORT_NONE)) < 0 ||
@@ -1615,7 +1555,6 @@ static int archive_git_repo_window(struct archive *a, const char *from, const ch
 		if (found)
 			return 0;
 		/* The chain is shorter than N: FROM does not exist, as said below. */
-		archive_git_prefetch_end(g, 0);
 		g->nr = 0;
 	}
 	if ((error = archive_git_resolve(from_id, a, from)) < 0)
@@ -1709,12 +1648,10 @@ static int archive_git_set_window(struct archive *a, const char *from, const cha
 	g->started = 0;
 	g->inline_read = 0;
 
-	archive_git_prefetch_start(a);
 	if (g->inbox)
 		error = archive_git_inbox_window(a, from, to, &from_id, &to_id);
 	else
 		error = archive_git_repo_window(a, from, to, &from_id, &to_id);
-	archive_git_prefetch_end(g, error == 0);
 	if (error < 0)
 		goto cleanup;
 	if (g->nr == 0) {
@@ -1973,14 +1910,12 @@ static void archive_git_load(struct archive_git_slot *slot, struct archive_git_e
 }
 
 /*
- * Commit i's message into *out: the prefetched one, else read with
- * `epochs` and prepared with `prepare` (archive_git_load).
+ * Commit i's message into *out, read with `epochs` and prepared with
+ * `prepare` (archive_git_load).
  */
 static void archive_git_fetch(struct archive_git_slot *out, struct archive_git *g, size_t i,
 			      struct archive_git_epoch *epochs, archive_prepare_fn prepare)
 {
-	if (archive_git_take_prefetched(g, i, out))
-		return;
 	out->commit = i;
 	if (archive_git_commit_at(g, i, &out->c) < 0) {
 		out->blob = NULL;
@@ -2090,147 +2025,6 @@ static int archive_git_reader_open(struct archive_git_reader *r)
 	return 0;
 }
 
-/* The prefetcher: reads the messages of the walk's commits, newest first. */
-static void *archive_git_prefetch_main(void *arg)
-{
-	struct archive_git_prefetch *pf = arg;
-	struct archive_git *g = pf->g;
-	struct archive_git_slot *slot;
-	struct archive_git_commit c;
-	size_t max =
-	    archive_git_prefetch_test ? archive_git_prefetch_test : ARCHIVE_GIT_PREFETCH_MAX;
-	size_t k;
-
-	for (k = 0; k < max && pf->bytes < ARCHIVE_GIT_PREFETCH_BYTES; k++) {
-		pthread_mutex_lock(&pf->lock);
-		while (pf->walked <= k && !pf->walk_done) {
-			pf->waiting = 1;
-			pthread_cond_wait(&pf->more, &pf->lock);
-			pf->waiting = 0;
-		}
-		/* Once the walk is over, the readers take over, on every processor. */
-		if (pf->walked <= k || (pf->walk_done && !archive_git_prefetch_test)) {
-			pthread_mutex_unlock(&pf->lock);
-			break;
-		}
-		/* The walk may move the list: copied under the lock. */
-		if (archive_git_walked(g, k, &c) < 0) {
-			pthread_mutex_unlock(&pf->lock);
-			break; /* the reader meets it again, and says so */
-		}
-		pthread_mutex_unlock(&pf->lock);
-
-		slot = &pf->slots[pf->nr++];
-		slot->commit = k;
-		slot->c = c;
-		archive_git_load(slot, pf->epochs, g->prepare);
-		if (slot->status == 1)
-			pf->bytes += slot->size;
-		else if (slot->status < 0)
-			break; /* the caller meets the error there, after the messages before */
-	}
-	return NULL;
-}
-
-/*
- * Starts the prefetcher, before the window is walked, when there is a
- * processor for it.  Without it (one processor, no thread, repositories
- * that cannot be opened again) the walk goes on alone.
- */
-static void archive_git_prefetch_start(struct archive *a)
-{
-	struct archive_git *g = a->impl;
-	struct archive_git_prefetch *pf;
-
-	g->prepare = a->prepare;
-	g->discard = a->discard;
-	if (!archive_git_prefetch_test &&
-	    (!archive_git_read_ahead || archive_git_readers_wanted() < 2))
-		return;
-	pf = xcalloc(1, sizeof(*pf));
-	pf->g = g;
-	if (!(pf->epochs = archive_git_epochs_again(g)))
-		goto fail;
-	if (pthread_mutex_init(&pf->lock, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&pf->more, NULL) != 0) {
-		pthread_mutex_destroy(&pf->lock);
-		goto fail;
-	}
-	pf->slots = xcalloc(archive_git_prefetch_test ? archive_git_prefetch_test
-						      : ARCHIVE_GIT_PREFETCH_MAX,
-			    sizeof(*pf->slots));
-	if (pthread_create(&pf->thread, NULL, archive_git_prefetch_main, pf) != 0) {
-		free(pf->slots);
-		pthread_cond_destroy(&pf->more);
-		pthread_mutex_destroy(&pf->lock);
-		goto fail;
-	}
-	g->prefetch = pf;
-	return;
-fail:
-	archive_git_epochs_free(g, pf->epochs);
-	free(pf);
-}
-
-/* Frees the prefetched messages that were not taken. */
-static void archive_git_prefetched_free(struct archive_git *g)
-{
-	size_t k;
-
-	for (k = 0; k < g->prefetched_nr; k++)
-		archive_git_slot_clear(g, &g->prefetched[k]);
-	free(g->prefetched);
-	g->prefetched = NULL;
-	g->prefetched_nr = 0;
-}
-
-/*
- * The walk is over (or failed, or the list is to be compacted): ends the
- * prefetcher after the message it is reading.  Keeps what it read for the
- * readers when `keep`, else frees it.  Does nothing without a prefetcher.
- */
-static void archive_git_prefetch_end(struct archive_git *g, int keep)
-{
-	struct archive_git_prefetch *pf = g->prefetch;
-
-	if (!pf)
-		return;
-	pthread_mutex_lock(&pf->lock);
-	pf->walk_done = 1;
-	pthread_cond_signal(&pf->more);
-	pthread_mutex_unlock(&pf->lock);
-	pthread_join(pf->thread, NULL);
-	pthread_cond_destroy(&pf->more);
-	pthread_mutex_destroy(&pf->lock);
-	archive_git_epochs_free(g, pf->epochs);
-	g->prefetch = NULL;
-	g->prefetched = pf->slots;
-	g->prefetched_nr = pf->nr;
-	if (!keep)
-		archive_git_prefetched_free(g);
-	free(pf);
-}
-
-/*
- * Takes commit i's prefetched message (i oldest first, in the window as
- * reversed), when it was prefetched: returns 1 with *out filled (the
- * message slot's own, moved), else 0.  The commit's slot is taken once, by
- * the one thread whose turn it is.
- */
-static int archive_git_take_prefetched(struct archive_git *g, size_t i,
-				       struct archive_git_slot *out)
-{
-	struct archive_git_slot *pre;
-
-	if (i + g->prefetched_nr < g->nr)
-		return 0;
-	pre = &g->prefetched[g->nr - 1 - i];
-	archive_git_slot_move(out, pre);
-	out->commit = i;
-	return 1;
-}
-
 /* Sets up reader t (not started).  Returns 0, or -1 when it cannot be. */
 static int archive_git_reader_init(struct archive_git *g, size_t t)
 {
@@ -2293,8 +2087,7 @@ static int archive_git_reader_start(struct archive_git *g, archive_prepare_fn pr
 
 /*
  * Stops the reader threads (each ends after the message it is reading),
- * waits for them, and frees the queues with the messages left in them, and
- * the prefetched messages not taken.
+ * waits for them, and frees the queues with the messages left in them.
  * The repositories are the caller's again.  Does nothing when there are no
  * readers.
  */
@@ -2303,10 +2096,8 @@ static void archive_git_reader_free(struct archive_git *g)
 	struct archive_git_reader *r;
 	size_t t, i;
 
-	if (!g->readers) {
-		archive_git_prefetched_free(g);
+	if (!g->readers)
 		return;
-	}
 	for (t = 0; t < g->readers_alloc; t++) {
 		r = &g->readers[t];
 		if (r->running) {
@@ -2332,7 +2123,6 @@ static void archive_git_reader_free(struct archive_git *g)
 		if (r->own_epochs)
 			archive_git_epochs_free(g, r->epochs);
 	}
-	archive_git_prefetched_free(g); /* after the readers, which take from it */
 	free(g->readers);
 	g->readers = NULL;
 	g->handed_reader = NULL;
@@ -2406,7 +2196,7 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 	struct archive_git_slot got;
 
 	while (g->pos < g->nr) {
-		/* Not prepared here: archive.c does it (or it was, when prefetched). */
+		/* Not prepared here: archive.c does it. */
 		archive_git_fetch(&got, g, g->pos++, g->epochs, NULL);
 		if (got.status < 0)
 			return error_set(got.status, "%s", got.message);

@@ -36,10 +36,8 @@
  * fixtures/seed-window/seed-window.bundle to also read the seed window.
  *
  * The reading tests run several ways: with the reader threads (archive_next()
- * takes messages read ahead off a queue), without (archive_next() reads, as
- * when no thread can be started), and with the newest messages prefetched
- * while the window is walked (some, then the readers; or all, then no
- * reader); all must give the same.
+ * takes messages read ahead off a queue), and without (archive_next() reads,
+ * as when no thread can be started); all must give the same.
  */
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw, realpath under -std=c11 */
@@ -1492,56 +1490,14 @@ static int inline_teardown(void **state)
 }
 
 /*
- * Reads with the newest messages prefetched while the window is walked:
- * the 7 newest (the rest by the readers), or all of them and without the
- * readers.
- */
-static int prefetch_setup(void **state)
-{
-	(void)state;
-	archive_git_prefetch_test = 7;
-	return 0;
-}
-
-static int prefetch_inline_setup(void **state)
-{
-	(void)state;
-	archive_git_prefetch_test = 100000;
-	archive_git_read_ahead = 0;
-	return 0;
-}
-
-static int prefetch_teardown(void **state)
-{
-	(void)state;
-	archive_git_prefetch_test = 0;
-	archive_git_read_ahead = 1;
-	return 0;
-}
-
-/* clang-format off */
-#define PREFETCH_TEST(f) {#f " (7 prefetched)", f, prefetch_setup, prefetch_teardown, NULL}
-#define PREFETCH_INLINE_TEST(f) \
-	{#f " (all prefetched, inline)", f, prefetch_inline_setup, prefetch_teardown, NULL}
-/* clang-format on */
-
-/*
  * Reads windows kept in a temporary file past their 4 newest commits
- * (with readers, prefetched, inline), and with no temporary file to be had
+ * (with readers, inline), and with no temporary file to be had
  * (all kept in memory).
  */
 static int spill_setup(void **state)
 {
 	(void)state;
 	archive_git_commits_in_memory = 4;
-	return 0;
-}
-
-static int spill_prefetch_setup(void **state)
-{
-	(void)state;
-	archive_git_commits_in_memory = 4;
-	archive_git_prefetch_test = 7;
 	return 0;
 }
 
@@ -1564,15 +1520,12 @@ static int spill_teardown(void **state)
 {
 	(void)state;
 	archive_git_commits_in_memory = 65536;
-	archive_git_prefetch_test = 0;
 	archive_git_read_ahead = 1;
 	return unsetenv("TMPDIR");
 }
 
 /* clang-format off */
 #define SPILL_TEST(f) {#f " (spilled)", f, spill_setup, spill_teardown, NULL}
-#define SPILL_PREFETCH_TEST(f) \
-	{#f " (spilled, 7 prefetched)", f, spill_prefetch_setup, spill_teardown, NULL}
 #define SPILL_INLINE_TEST(f) {#f " (spilled, inline)", f, spill_inline_setup, spill_teardown, NULL}
 #define SPILL_NO_TMP_TEST(f) \
 	{#f " (no temporary file)", f, spill_no_tmp_setup, spill_teardown, NULL}
@@ -1626,23 +1579,6 @@ int main(void)
 	    INLINE_TEST(test_seed_window),
 	    INLINE_TEST(test_inbox_windows),
 	    INLINE_TEST(test_inbox_order),
-	    PREFETCH_TEST(test_windows),
-	    PREFETCH_TEST(test_m_is_tree),
-	    PREFETCH_TEST(test_missing_objects),
-	    PREFETCH_TEST(test_long_windows),
-	    PREFETCH_TEST(test_error_in_order),
-	    PREFETCH_TEST(test_stop_early),
-	    PREFETCH_TEST(test_seed_window),
-	    PREFETCH_TEST(test_inbox_windows),
-	    PREFETCH_TEST(test_inbox_order),
-	    PREFETCH_TEST(test_prepare),
-	    PREFETCH_INLINE_TEST(test_windows),
-	    PREFETCH_INLINE_TEST(test_missing_objects),
-	    PREFETCH_INLINE_TEST(test_long_windows),
-	    PREFETCH_INLINE_TEST(test_error_in_order),
-	    PREFETCH_INLINE_TEST(test_stop_early),
-	    PREFETCH_INLINE_TEST(test_inbox_windows),
-	    PREFETCH_INLINE_TEST(test_prepare),
 	    SPILL_TEST(test_windows),
 	    SPILL_TEST(test_missing_objects),
 	    SPILL_TEST(test_long_windows),
@@ -1651,9 +1587,6 @@ int main(void)
 	    SPILL_TEST(test_seed_window),
 	    SPILL_TEST(test_inbox_windows),
 	    SPILL_TEST(test_inbox_order),
-	    SPILL_PREFETCH_TEST(test_long_windows),
-	    SPILL_PREFETCH_TEST(test_error_in_order),
-	    SPILL_PREFETCH_TEST(test_inbox_windows),
 	    SPILL_INLINE_TEST(test_long_windows),
 	    SPILL_INLINE_TEST(test_error_in_order),
 	    SPILL_INLINE_TEST(test_inbox_order),

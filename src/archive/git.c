@@ -176,7 +176,6 @@ struct archive_git_slot {
 	struct archive_git_commit c;   /* the commit (status >= 0) */
 	struct archive_git_blob *blob; /* the caller's once taken off the queue; NULL
 					  once prepared */
-	size_t size;		       /* the message's bytes (status 1) */
 	void *prepared;		       /* what the prepare hook made of it, or NULL */
 	char message[ARCHIVE_GIT_MESSAGE_MAX];
 };
@@ -275,9 +274,6 @@ struct archive_git {
 	struct archive_git_reader *readers;
 	size_t readers_nr;    /* started */
 	size_t readers_alloc; /* set up, or tried */
-	/* The message last handed on: what was prepared of it, and by which reader. */
-	void *handed_prepared;
-	struct archive_git_reader *handed_reader;
 };
 
 /* 0 makes archive_next() read without a thread (archive-internal.h). */
@@ -1880,7 +1876,6 @@ static void archive_git_slot_move(struct archive_git_slot *dst, struct archive_g
 	dst->commit = src->commit;
 	dst->c = src->c;
 	dst->blob = src->blob;
-	dst->size = src->size;
 	dst->prepared = src->prepared;
 	if (src->status < 0 || src->status == ARCHIVE_GIT_SKIPPED)
 		memcpy(dst->message, src->message, sizeof(dst->message));
@@ -1901,7 +1896,6 @@ static void archive_git_load(struct archive_git_slot *slot, struct archive_git_e
 	slot->message[0] = '\0';
 	slot->status =
 	    archive_git_read(epochs, &slot->c, &slot->blob, slot->message, sizeof(slot->message));
-	slot->size = slot->status == 1 ? slot->blob->size : 0;
 	if (slot->status == 1 && prepare &&
 	    (slot->prepared = prepare(slot->blob->data, slot->blob->size)) != NULL) {
 		archive_git_blob_free(slot->blob);
@@ -2125,7 +2119,6 @@ static void archive_git_reader_free(struct archive_git *g)
 	}
 	free(g->readers);
 	g->readers = NULL;
-	g->handed_reader = NULL;
 	g->readers_nr = 0;
 	g->readers_alloc = 0;
 }
@@ -2175,8 +2168,6 @@ static int archive_git_next_queued(struct archive_git *g, struct archive_message
 			archive_git_message_fill(out, slot->commit, &slot->c, g->blob);
 			out->prepared = slot->prepared;
 			slot->prepared = NULL;
-			g->handed_prepared = out->prepared;
-			g->handed_reader = r;
 		} else if (status < 0) {
 			error_set(status, "%s", slot->message);
 		}
@@ -2215,27 +2206,26 @@ static int archive_git_next_inline(struct archive_git *g, struct archive_message
 }
 
 /*
- * archive_give_back(): the message last handed on goes back to the reader
- * that prepared it, which frees it before it reads its next; anything else
- * (a reader that is done, a full list, no reader) is freed here.
+ * archive_give_back(): a message goes back to the reader of the one last
+ * handed on (commit pos - 1: the one the caller is done with, as a rule),
+ * which frees it before it reads its next; with no reader running, or a
+ * full list, it is freed here.  Any thread may free any message: only
+ * where its memory goes back depends on it.
  */
 static void archive_git_give_back(struct archive *a, void *prepared)
 {
 	struct archive_git *g = a->impl;
-	struct archive_git_reader *r = g->handed_reader;
+	struct archive_git_reader *r;
 	int kept = 0;
 
-	if (r && prepared == g->handed_prepared) {
+	if (g->readers_nr && g->pos > 0) {
+		r = &g->readers[(g->pos - 1) % g->readers_nr];
 		pthread_mutex_lock(&r->lock);
 		if (!r->done && !r->stop && r->returned_nr < ARCHIVE_GIT_QUEUE) {
 			r->returned[r->returned_nr++] = prepared;
 			kept = 1;
 		}
 		pthread_mutex_unlock(&r->lock);
-	}
-	if (prepared == g->handed_prepared) {
-		g->handed_prepared = NULL;
-		g->handed_reader = NULL;
 	}
 	if (!kept)
 		a->discard(prepared);

@@ -1371,6 +1371,101 @@ static void test_root_id(void **state)
 	archive_free(a);
 }
 
+/* This process's open files whose names end in ".pack" or ".idx". */
+static int pack_files_open(void)
+{
+	char path[64], target[4096];
+	ssize_t len;
+	int fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		if ((len = readlink(path, target, sizeof(target) - 1)) <= 0)
+			continue;
+		target[len] = '\0';
+		if ((len >= 5 && !strcmp(target + len - 5, ".pack")) ||
+		    (len >= 4 && !strcmp(target + len - 4, ".idx")))
+			n++;
+	}
+	return n;
+}
+
+/*
+ * Copies fixture `rel` to `rel`-packed with its objects in one pack (git
+ * repack, in each epoch of an inbox): the name of the copy, or NULL when
+ * git cannot be run.
+ */
+static const char *packed_copy(const char *rel, char *out, size_t size)
+{
+	char cmd[4096];
+
+	snprintf(out, size, "%s-packed", rel);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf '%s' && cp -r '%s' '%s' && cd '%s' && "
+		 "for d in . git/*.git; do [ -d \"$d/objects\" ] || continue; "
+		 "git -C \"$d\" repack -adq || exit 1; done",
+		 tmp_path(out), tmp_path(rel), tmp_path(out), tmp_path(out));
+	return system(cmd) == 0 ? out : NULL;
+}
+
+/*
+ * Reads the whole window of packed copy `rel`: the messages are `want`,
+ * pack files are open once it is walked, and, with reader threads, none
+ * is left open at its end (each reader closes its pack readers, the
+ * walk's included, when it has read its share).
+ */
+static void expect_packs_closed(struct archive *a, const char *rel, const char *const *want)
+{
+	struct archive_message m;
+	size_t n = 0;
+
+	assert_int_equal(archive_set_window(a, NULL, NULL), 0);
+	if (pack_files_open() == 0) /* the walk read the commits from the pack */
+		fail_msg("%s: no pack file open after the walk", rel);
+	while (archive_next(a, &m) > 0) {
+		assert_non_null(want[n]);
+		assert_string_equal(m.id, commit_hex(want[n]));
+		n++;
+	}
+	assert_null(want[n]);
+	if (archive_git_read_ahead && pack_files_open() != 0)
+		fail_msg("%s: %d pack files open after the window", rel, pack_files_open());
+}
+
+/*
+ * Pack readers closed by the reader threads; what needs a pack afterwards
+ * (the root's id, another window) opens it again.
+ */
+static void test_packs_closed(void **state)
+{
+	static const char *const linear[] = {"c1", "c2", "c4", "c6", "c7", NULL};
+	static const char *const inbox[] = {"e0a", "e0b", "e0d", "e1a", "e1b",
+					    "e1c", "e2a", "e2b", NULL};
+	char name[64];
+	const char *rel, *id;
+	struct archive *a;
+
+	(void)state;
+	if (!(rel = packed_copy("linear.git", name, sizeof(name)))) {
+		print_message("git repack failed: skipping\n");
+		skip();
+	}
+	a = open_ok(rel);
+	expect_packs_closed(a, rel, linear);
+	assert_int_equal(archive_root_id(a, &id), 0);
+	assert_string_equal(id, commit_hex("c1"));
+	expect_packs_closed(a, rel, linear);
+	archive_free(a);
+	assert_int_equal(pack_files_open(), 0);
+
+	assert_non_null(rel = packed_copy("v2/kvm", name, sizeof(name)));
+	a = open_ok(rel);
+	expect_packs_closed(a, rel, inbox);
+	expect_packs_closed(a, rel, inbox);
+	archive_free(a);
+	assert_int_equal(pack_files_open(), 0);
+}
+
 /*
  * The prepare hook: a copy of each message, made on the reader threads (or
  * in archive_next()), handed on with the message, whose raw bytes are not
@@ -1556,10 +1651,12 @@ int main(void)
 	    cmocka_unit_test(test_inbox_open_errors),
 	    cmocka_unit_test(test_root_id),
 	    cmocka_unit_test(test_prepare),
+	    cmocka_unit_test(test_packs_closed),
 	    ONE_READER_TEST(test_windows),
 	    ONE_READER_TEST(test_error_in_order),
 	    ONE_READER_TEST(test_stop_early),
 	    ONE_READER_TEST(test_prepare),
+	    ONE_READER_TEST(test_packs_closed),
 	    THREE_READERS_TEST(test_windows),
 	    THREE_READERS_TEST(test_long_windows),
 	    THREE_READERS_TEST(test_error_in_order),
@@ -1568,7 +1665,9 @@ int main(void)
 	    THREE_READERS_TEST(test_inbox_windows),
 	    THREE_READERS_TEST(test_inbox_order),
 	    THREE_READERS_TEST(test_prepare),
+	    THREE_READERS_TEST(test_packs_closed),
 	    INLINE_TEST(test_prepare),
+	    INLINE_TEST(test_packs_closed),
 	    INLINE_TEST(test_windows),
 	    INLINE_TEST(test_work_tree),
 	    INLINE_TEST(test_m_is_tree),

@@ -186,7 +186,7 @@ struct archive_git_epoch {
 				     needed (archive_git_repo) */
 	git_odb *odb;		  /* likewise */
 	struct pack_reader *pack; /* likewise, from its first use (archive_git_pack) until
-				     its reader has read its share (archive_git_packs_close) */
+				     its reader has read its share (archive_git_reader_main) */
 	struct pack_cache *bases; /* its delta bases: the archive's (archive_git.bases) */
 	int pack_tried;		  /* pack opened, or tried: NULL then, libgit2 reads all */
 	char *path;		  /* for messages: the archive's path, or DIR/git/N.git */
@@ -352,14 +352,21 @@ static struct pack_reader *archive_git_pack(struct archive_git_epoch *e)
 	return e->pack;
 }
 
+/* Closes e's pack reader; it opens again on its next use (archive_git_pack). */
+static void archive_git_pack_close(struct archive_git_epoch *e)
+{
+	pack_free(e->pack);
+	e->pack = NULL;
+	e->pack_tried = 0;
+}
+
 /*
  * Closes what e has open: its pack reader, and its repository when
  * libgit2 opened it (else libgit2 may not even be loaded).
  */
 static void archive_git_epoch_close(struct archive_git_epoch *e)
 {
-	pack_free(e->pack);
-	e->pack = NULL;
+	archive_git_pack_close(e);
 	if (e->repo) {
 		git2.odb_free(e->odb);
 		git2.repository_free(e->repo);
@@ -1921,25 +1928,6 @@ static void archive_git_fetch(struct archive_git_slot *out, struct archive_git *
 	archive_git_load(out, epochs, prepare);
 }
 
-/*
- * Closes the pack readers of `epochs` (they open again on their next use):
- * a reader that has read its share unmaps its pack windows itself, on its
- * own thread, while the caller digests what is still queued.  Done by the
- * caller after the last message, the unmapping took about 1 ms of its time
- * at the end of a 1,000-message window (the other processors' TLBs are
- * flushed at each munmap).
- */
-static void archive_git_packs_close(struct archive_git_epoch *epochs, size_t n)
-{
-	size_t e;
-
-	for (e = 0; e < n; e++) {
-		pack_free(epochs[e].pack);
-		epochs[e].pack = NULL;
-		epochs[e].pack_tried = 0;
-	}
-}
-
 /* A reader thread: reads its commits of the window into its queue, oldest first. */
 static void *archive_git_reader_main(void *arg)
 {
@@ -1978,7 +1966,15 @@ static void *archive_git_reader_main(void *arg)
 			g->discard(returned[k]);
 	}
 
-	archive_git_packs_close(r->epochs, g->epochs_nr);
+	/*
+	 * Its share read: its pack readers' windows are unmapped here, on its
+	 * own thread, while the caller digests what is still queued.  Done by
+	 * the caller after the last message, the unmapping took about 1 ms of
+	 * its time at the end of a 1,000-message window (each munmap flushes
+	 * the other processors' TLBs).  Reader 0's are the walk's.
+	 */
+	for (k = 0; k < g->epochs_nr; k++)
+		archive_git_pack_close(&r->epochs[k]);
 
 	pthread_mutex_lock(&r->lock);
 	r->done = 1;
